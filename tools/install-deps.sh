@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs the Debian packages nmt needs that are missing on this machine.
+# Idempotent and non-interactive; runs as root (or through sudo when not root).
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config
+  libdnnl-dev                    # oneDNN 2.6: every numeric kernel
+  libsentencepiece-dev sentencepiece
+  libboost-program-options-dev libyaml-cpp-dev libgtest-dev
+  nlohmann-json3-dev libfmt-dev zlib1g-dev
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages already installed"
+  exit 0
+fi
+
+as_root=()
+[ "$(id -u)" -eq 0 ] || as_root=(sudo)
+echo "install-deps: installing ${missing[*]}"
+"${as_root[@]}" apt-get update -qq
+DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq --no-install-recommends \
+  "${missing[@]}"
+echo "install-deps: done"
