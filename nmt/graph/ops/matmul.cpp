@@ -1,0 +1,172 @@
+// matmul and linear: forward and backward.
+#include <utility>
+
+#include "nmt/graph/ops.h"
+#include "nmt/graph/ops/common.h"
+
+namespace nmt::graph {
+namespace {
+
+using dnnl::memory;
+
+// The logical (possibly transposed) view of a stored 2-D or 3-D operand: swapping the last two
+// dims and their strides lets oneDNN read a transposed operand without a copy.
+memory::desc operand_desc(const Tensor& t, bool transposed, int rank) {
+  memory::dims dims(t.shape().begin(), t.shape().end());
+  memory::dims strides = row_major_strides(dims);
+  if (transposed) {
+    std::swap(dims[dims.size() - 1], dims[dims.size() - 2]);
+    std::swap(strides[strides.size() - 1], strides[strides.size() - 2]);
+  }
+  if (static_cast<int>(dims.size()) < rank) {  // a shared 2-D operand in a batched product
+    dims.insert(dims.begin(), 1);
+    strides.insert(strides.begin(), dims[1] * dims[2]);
+  }
+  return {dims, memory::data_type::f32, strides};
+}
+
+// c = op(a) op(b), or c += op(a) op(b) with accumulate (oneDNN's sum post-op).
+void matmul_into(const Tensor& a, bool ta, const Tensor& b, bool tb, const Tensor& c,
+                 bool accumulate) {
+  const int rank = c.rank();
+  const auto a_md = operand_desc(a, ta, rank);
+  const auto b_md = operand_desc(b, tb, rank);
+  const auto c_md = c.desc();
+  PrimitiveKey key("matmul");
+  key.add(a.shape()).add(ta).add(b.shape()).add(tb).add(c.shape()).add(accumulate);
+  auto& entry = primitive_cache().get<dnnl::matmul>(key, [&] {
+    dnnl::primitive_attr attr;
+    if (accumulate) {
+      dnnl::post_ops ops;
+      ops.append_sum(1.0f);
+      attr.set_post_ops(ops);
+    }
+    return dnnl::matmul::primitive_desc(dnnl::matmul::desc(a_md, b_md, c_md), attr,
+                                        cpu_engine());
+  });
+  detail::execute(entry.primitive, {{DNNL_ARG_SRC, a.memory(a_md)},
+                                    {DNNL_ARG_WEIGHTS, b.memory(b_md)},
+                                    {DNNL_ARG_DST, c.memory()}});
+}
+
+void matmul_grad(const Var& v, const Tensor& a, bool ta, const Tensor& b, bool tb) {
+  if (!v.requires_grad()) return;
+  auto slot = v.grad_slot();
+  matmul_into(a, ta, b, tb, slot.tensor, slot.accumulate);
+}
+
+}  // namespace
+
+Var matmul(const Var& a, const Var& b, bool ta, bool tb) {
+  const Shape& as = a.shape();
+  const Shape& bs = b.shape();
+  const auto shapes = [&] {
+    return to_string(as) + (ta ? "^T" : "") + " x " + to_string(bs) + (tb ? "^T" : "");
+  };
+  if (as.size() < 2 || as.size() > 3 || bs.size() < 2 || bs.size() > 3)
+    detail::throw_shape_error("matmul", "operands must be 2-D or 3-D, got " + shapes());
+  if (as.size() == 3 && bs.size() == 2) {
+    // A batch of rows times one matrix is one large 2-D product (one GEMM, one weight gradient).
+    if (ta) detail::throw_shape_error("matmul", "a transposed 3-D a needs a 3-D b: " + shapes());
+    Var flat = matmul(reshape(a, {as[0] * as[1], as[2]}), b, false, tb);
+    return reshape(flat, {as[0], as[1], flat.shape()[1]});
+  }
+  if (as.size() != bs.size())
+    detail::throw_shape_error("matmul", "a 2-D a needs a 2-D b: " + shapes());
+  const std::size_t r = as.size();
+  const std::int64_t m = ta ? as[r - 1] : as[r - 2], k = ta ? as[r - 2] : as[r - 1];
+  const std::int64_t kb = tb ? bs[r - 1] : bs[r - 2], n = tb ? bs[r - 2] : bs[r - 1];
+  if (k != kb) detail::throw_shape_error("matmul", "inner dimensions differ: " + shapes());
+  if (r == 3 && as[0] != bs[0])
+    detail::throw_shape_error("matmul", "batch sizes differ: " + shapes());
+  Shape out_shape = r == 3 ? Shape{as[0], m, n} : Shape{m, n};
+  Tensor c = Tensor::empty(out_shape);
+  matmul_into(a.value(), ta, b.value(), tb, c, false);
+
+  return Var::make_result("matmul", c, {a, b}, [a, b, ta, tb](const Tensor& dc) {
+    const Tensor& av = a.value();
+    const Tensor& bv = b.value();
+    // C = op(A) op(B):  dop(A) = dC op(B)^T,  dop(B) = op(A)^T dC.
+    if (!ta) matmul_grad(a, dc, false, bv, !tb);  // dA = dC op(B)^T
+    else     matmul_grad(a, bv, tb, dc, true);    // dA = (dC op(B)^T)^T = op(B) dC^T
+    if (!tb) matmul_grad(b, av, !ta, dc, false);  // dB = op(A)^T dC
+    else     matmul_grad(b, dc, true, av, ta);    // dB = (op(A)^T dC)^T = dC^T op(A)
+  });
+}
+
+Var linear(const Var& x, const Var& weight, const Var& bias) {
+  const Shape& xs = x.shape();
+  const Shape& ws = weight.shape();
+  const auto shapes = [&] {
+    return "x " + to_string(xs) + ", weight " + to_string(ws) +
+           (bias.defined() ? ", bias " + to_string(bias.shape()) : std::string());
+  };
+  if (ws.size() != 2 || xs.empty() || xs.back() != ws[1])
+    detail::throw_shape_error("linear", "expected x [..., in] and weight [out, in]: " + shapes());
+  if (bias.defined() && bias.shape() != Shape{ws[0]})
+    detail::throw_shape_error("linear", "bias must be [out]: " + shapes());
+  const std::int64_t in = ws[1], out = ws[0], rows = x.value().numel() / in;
+  const Tensor x2 = x.value().reshaped({rows, in});
+  Shape out_shape = xs;
+  out_shape.back() = out;
+  Tensor y = Tensor::empty({rows, out});
+
+  const auto src_md = x2.desc(), w_md = weight.value().desc(), dst_md = y.desc();
+  const auto b_md = bias.defined() ? bias.value().desc() : memory::desc();
+  PrimitiveKey key("linear");
+  key.add(rows).add(in).add(out).add(bias.defined());
+  auto& forward = primitive_cache().get<dnnl::inner_product_forward>(key, [&] {
+    return dnnl::inner_product_forward::primitive_desc(
+        dnnl::inner_product_forward::desc(dnnl::prop_kind::forward_training, src_md, w_md, b_md,
+                                          dst_md),
+        cpu_engine());
+  });
+  std::unordered_map<int, memory> args{{DNNL_ARG_SRC, x2.memory()},
+                                       {DNNL_ARG_WEIGHTS, weight.value().memory()},
+                                       {DNNL_ARG_DST, y.memory()}};
+  if (bias.defined()) args[DNNL_ARG_BIAS] = bias.value().memory();
+  detail::execute(forward.primitive, args);
+
+  auto forward_pd = forward.pd;
+  return Var::make_result(
+      "linear", y.reshaped(out_shape), {x, weight, bias},
+      [x, weight, bias, rows, in, out, forward_pd, src_md, w_md, b_md, dst_md](const Tensor& dy_in) {
+        const Tensor dy = dy_in.reshaped({rows, out});
+        detail::write_grad(x, [&](Tensor& dx) {  // dX = dY W
+          PrimitiveKey k("linear_backward_data");
+          k.add(rows).add(in).add(out).add(bias.defined());
+          auto& e = primitive_cache().get<dnnl::inner_product_backward_data>(k, [&] {
+            return dnnl::inner_product_backward_data::primitive_desc(
+                dnnl::inner_product_backward_data::desc(src_md, w_md, dst_md), cpu_engine(),
+                forward_pd);
+          });
+          detail::execute(e.primitive, {{DNNL_ARG_DIFF_DST, dy.memory()},
+                                        {DNNL_ARG_WEIGHTS, weight.value().memory()},
+                                        {DNNL_ARG_DIFF_SRC, dx.memory(src_md)}});
+        });
+        if (!weight.requires_grad() && !(bias.defined() && bias.requires_grad())) return;
+        // dW = dY^T X and db = sum over rows of dY, in one primitive.
+        PrimitiveKey k("linear_backward_weights");
+        k.add(rows).add(in).add(out).add(bias.defined());
+        auto& e = primitive_cache().get<dnnl::inner_product_backward_weights>(k, [&] {
+          return dnnl::inner_product_backward_weights::primitive_desc(
+              dnnl::inner_product_backward_weights::desc(src_md, w_md, b_md, dst_md),
+              cpu_engine(), forward_pd);
+        });
+        const Tensor x2 = x.value().reshaped({rows, in});
+        Tensor dw = Tensor::empty(weight.shape());
+        std::unordered_map<int, memory> bargs{{DNNL_ARG_SRC, x2.memory()},
+                                              {DNNL_ARG_DIFF_DST, dy.memory()},
+                                              {DNNL_ARG_DIFF_WEIGHTS, dw.memory()}};
+        Tensor db;
+        if (bias.defined()) {
+          db = Tensor::empty(bias.shape());
+          bargs[DNNL_ARG_DIFF_BIAS] = db.memory();
+        }
+        detail::execute(e.primitive, bargs);
+        weight.accumulate_grad(dw);
+        if (bias.defined()) bias.accumulate_grad(db);
+      });
+}
+
+}  // namespace nmt::graph

@@ -1,0 +1,118 @@
+// matmul and linear: values against plain loops, gradients against finite differences.
+#include <gtest/gtest.h>
+
+#include "gradient_check.h"
+
+namespace nmt::graph {
+namespace {
+
+using testing::expect_gradients_match;
+using testing::random_tensor;
+
+// C[b] = op(A[b]) op(B[b]) computed with loops, for stored A and B.
+std::vector<float> reference_matmul(const Tensor& a, bool ta, const Tensor& b, bool tb) {
+  const int r = a.rank();
+  const std::int64_t batch = r == 3 ? a.dim(0) : 1;
+  const std::int64_t m = ta ? a.dim(-1) : a.dim(-2), k = ta ? a.dim(-2) : a.dim(-1);
+  const std::int64_t n = tb ? b.dim(-2) : b.dim(-1);
+  std::vector<float> c(batch * m * n, 0.0f);
+  for (std::int64_t s = 0; s < batch; ++s)
+    for (std::int64_t i = 0; i < m; ++i)
+      for (std::int64_t j = 0; j < n; ++j) {
+        double acc = 0;
+        for (std::int64_t q = 0; q < k; ++q) {
+          const float av = ta ? a.data()[s * m * k + q * m + i] : a.data()[s * m * k + i * k + q];
+          const float bv = tb ? b.data()[s * k * n + j * k + q] : b.data()[s * k * n + q * n + j];
+          acc += double(av) * bv;
+        }
+        c[s * m * n + i * n + j] = static_cast<float>(acc);
+      }
+  return c;
+}
+
+struct MatmulCase {
+  Shape a, b;
+  bool ta, tb;
+};
+
+class MatmulTest : public ::testing::TestWithParam<MatmulCase> {};
+
+TEST_P(MatmulTest, MatchesLoopsAndFiniteDifferences) {
+  const auto& c = GetParam();
+  const Tensor a = random_tensor(c.a, 1), b = random_tensor(c.b, 2);
+  const Var y = matmul(Var::constant(a), Var::constant(b), c.ta, c.tb);
+  testing::expect_close(y.value(), reference_matmul(a, c.ta, b, c.tb), 1e-4f);
+  expect_gradients_match([&](const std::vector<Var>& v) { return matmul(v[0], v[1], c.ta, c.tb); },
+                         {a, b});
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Shapes, MatmulTest,
+    ::testing::Values(MatmulCase{{3, 4}, {4, 5}, false, false}, MatmulCase{{4, 3}, {4, 5}, true, false},
+                      MatmulCase{{3, 4}, {5, 4}, false, true}, MatmulCase{{4, 3}, {5, 4}, true, true},
+                      MatmulCase{{1, 7}, {7, 1}, false, false},    // batch 1, odd sizes
+                      MatmulCase{{2, 3, 5}, {2, 5, 4}, false, false},
+                      MatmulCase{{2, 5, 3}, {2, 4, 5}, true, true},
+                      MatmulCase{{1, 3, 5}, {1, 3, 4}, true, false}));
+
+TEST(Matmul, BatchTimesSharedMatrixIsOneProduct) {
+  const Tensor a = random_tensor({2, 3, 5}, 3), b = random_tensor({5, 4}, 4);
+  const Var y = matmul(Var::constant(a), Var::constant(b));
+  EXPECT_EQ(y.shape(), (Shape{2, 3, 4}));
+  testing::expect_close(y.value(), reference_matmul(a.reshaped({6, 5}), false, b, false), 1e-4f);
+  expect_gradients_match([](const std::vector<Var>& v) { return matmul(v[0], v[1], false, true); },
+                         {a, random_tensor({4, 5}, 5)});
+}
+
+TEST(Matmul, ShapeMismatchNamesOperationAndShapes) {
+  const Var a = Var::constant(Tensor::zeros({2, 3})), b = Var::constant(Tensor::zeros({4, 5}));
+  try {
+    matmul(a, b);
+    FAIL() << "no exception";
+  } catch (const ShapeError& e) {
+    EXPECT_NE(std::string(e.what()).find("matmul"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("[2,3]"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("[4,5]"), std::string::npos);
+  }
+  EXPECT_THROW(matmul(Var::constant(Tensor::zeros({2, 3, 4})), Var::constant(Tensor::zeros({3, 4, 2}))), ShapeError);
+  EXPECT_THROW(matmul(Var::constant(Tensor::zeros({3})), b), ShapeError);
+}
+
+TEST(Linear, MatchesLoops) {
+  const Tensor x = random_tensor({3, 4}, 6), w = random_tensor({2, 4}, 7), b = random_tensor({2}, 8);
+  const Var y = linear(Var::constant(x), Var::constant(w), Var::constant(b));
+  std::vector<float> expected(6);
+  for (int i = 0; i < 3; ++i)
+    for (int o = 0; o < 2; ++o) {
+      double acc = b.data()[o];
+      for (int k = 0; k < 4; ++k) acc += double(x.data()[i * 4 + k]) * w.data()[o * 4 + k];
+      expected[i * 2 + o] = static_cast<float>(acc);
+    }
+  testing::expect_close(y.value(), expected, 1e-5f);
+}
+
+TEST(Linear, GradientsWithBiasAnd3DInput) {
+  expect_gradients_match([](const std::vector<Var>& v) { return linear(v[0], v[1], v[2]); },
+                         {random_tensor({2, 3, 5}, 9), random_tensor({7, 5}, 10), random_tensor({7}, 11)});
+}
+
+TEST(Linear, GradientsWithoutBiasBatchOne) {
+  expect_gradients_match([](const std::vector<Var>& v) { return linear(v[0], v[1]); },
+                         {random_tensor({1, 3}, 12), random_tensor({1, 3}, 13)});
+}
+
+TEST(Linear, WeightUsedTwiceAccumulatesBothGradients) {
+  expect_gradients_match(
+      [](const std::vector<Var>& v) { return add(linear(v[0], v[1]), linear(tanh(v[0]), v[1])); },
+      {random_tensor({3, 4}, 14), random_tensor({2, 4}, 15)});
+}
+
+TEST(Linear, ShapeMismatch) {
+  EXPECT_THROW(linear(Var::constant(Tensor::zeros({3, 4})), Var::constant(Tensor::zeros({2, 5}))), ShapeError);
+  EXPECT_THROW(linear(Var::constant(Tensor::zeros({3, 4})), Var::constant(Tensor::zeros({2, 4})),
+                      Var::constant(Tensor::zeros({3}))),
+               ShapeError);
+}
+
+}  // namespace
+}  // namespace nmt::graph
