@@ -28,7 +28,14 @@ INSTANTIATE_TEST_SUITE_P(Shapes, BinaryTest,
                          ::testing::Values(BroadcastCase{{3, 4}, {3, 4}}, BroadcastCase{{3, 4}, {4}},
                                            BroadcastCase{{3, 4}, {3, 1}}, BroadcastCase{{1, 4}, {3, 4}},
                                            BroadcastCase{{3, 1}, {1, 5}}, BroadcastCase{{2, 3, 5}, {3, 1}},
-                                           BroadcastCase{{1}, {1}}));
+                                           BroadcastCase{{1}, {1}}),
+                         [](const ::testing::TestParamInfo<BroadcastCase>& info) {
+                           std::string name = "a";
+                           for (auto d : info.param.a) name.append("_").append(std::to_string(d));
+                           name += "_b";
+                           for (auto d : info.param.b) name.append("_").append(std::to_string(d));
+                           return name;
+                         });
 
 TEST(Binary, ValuesBroadcastLikeNumpy) {
   const Tensor a = Tensor::from_values({2, 1}, std::vector<float>{1, 2});

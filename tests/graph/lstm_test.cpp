@@ -138,7 +138,15 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(LstmCase{RnnDirection::left_to_right, 4, 3, 5, 6},
                       LstmCase{RnnDirection::right_to_left, 3, 2, 4, 3},
                       LstmCase{RnnDirection::bidirectional_concat, 5, 2, 3, 4},
-                      LstmCase{RnnDirection::bidirectional_concat, 1, 1, 7, 5}));
+                      LstmCase{RnnDirection::bidirectional_concat, 1, 1, 7, 5}),
+    [](const ::testing::TestParamInfo<LstmCase>& info) {
+      const auto& c = info.param;
+      const char* d = c.direction == RnnDirection::left_to_right   ? "LeftToRight"
+                      : c.direction == RnnDirection::right_to_left ? "RightToLeft"
+                                                                   : "Bidirectional";
+      return std::string(d) + "_T" + std::to_string(c.steps) + "_N" + std::to_string(c.batch) + "_C" +
+             std::to_string(c.channels) + "_H" + std::to_string(c.hidden);
+    });
 
 TEST(Lstm, ZeroInitialStatesByDefaultAndOnlyOutputUsed) {
   const Tensor x = random_tensor({3, 2, 4}, 94);

@@ -53,7 +53,14 @@ INSTANTIATE_TEST_SUITE_P(
                       MatmulCase{{1, 7}, {7, 1}, false, false},    // batch 1, odd sizes
                       MatmulCase{{2, 3, 5}, {2, 5, 4}, false, false},
                       MatmulCase{{2, 5, 3}, {2, 4, 5}, true, true},
-                      MatmulCase{{1, 3, 5}, {1, 3, 4}, true, false}));
+                      MatmulCase{{1, 3, 5}, {1, 3, 4}, true, false}),
+    [](const ::testing::TestParamInfo<MatmulCase>& info) {
+      std::string name;
+      for (auto d : info.param.a) name += std::to_string(d) + "x";
+      name += info.param.ta ? "T_" : "_";
+      for (auto d : info.param.b) name += std::to_string(d) + "x";
+      return name + (info.param.tb ? "T" : "");
+    });
 
 TEST(Matmul, BatchTimesSharedMatrixIsOneProduct) {
   const Tensor a = random_tensor({2, 3, 5}, 3), b = random_tensor({5, 4}, 4);
