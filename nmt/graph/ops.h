@@ -48,6 +48,10 @@ Var transpose(const Var& x, const std::vector<int>& permutation);
 // ---- lookups, noise, losses, reductions ----
 // table: [V, D]; ids (row-major, shape `ids_shape`) -> ids_shape + [D]. (ops/embedding.cpp)
 Var embedding(const Var& table, std::span<const std::int32_t> ids, const Shape& ids_shape);
+// Rows of x along axis 0: out[i] = x[rows[i]] (rows may repeat or be left out); the gradient
+// is a scatter-add. Reverses sentences within their lengths, picks last states, reorders beams.
+// (ops/embedding.cpp: the same gather as an embedding lookup)
+Var gather_rows(const Var& x, std::span<const std::int32_t> rows);
 // Zeroes each element with probability p and scales the rest by 1/(1-p); the identity when
 // p == 0. Reproducible: the mask depends only on the generator's state. (ops/dropout.cpp)
 Var dropout(const Var& x, float p, RandomGenerator& generator);

@@ -30,6 +30,15 @@ TEST(Embedding, OutOfRangeIdIsAnError) {
   EXPECT_THROW(embedding(Var::constant(Tensor::zeros({5, 2})), negative, {1}), ShapeError);
 }
 
+TEST(GatherRows, ReordersRepeatsAndScattersGradients) {
+  const Tensor x = Tensor::from_values({3, 1, 2}, std::vector<float>{0, 1, 10, 11, 20, 21});
+  const std::vector<std::int32_t> rows{2, 2, 0};
+  testing::expect_close(gather_rows(Var::constant(x), rows).value(), {20, 21, 20, 21, 0, 1});
+  expect_gradients_match([&](const std::vector<Var>& v) { return gather_rows(v[0], rows); }, {random_tensor({3, 2, 2}, 65)});
+  const std::vector<std::int32_t> bad{3};
+  EXPECT_THROW(gather_rows(Var::constant(x), bad), ShapeError);
+}
+
 TEST(Dropout, SameSeedSameMaskAndGradientIsTheMask) {
   const Tensor x = random_tensor({4, 50}, 62, 0.5f, 1.5f);
   RandomGenerator g1(7), g2(7);

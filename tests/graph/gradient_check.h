@@ -32,6 +32,11 @@ using Function = std::function<Var(const std::vector<Var>&)>;
 void expect_gradients_match(const Function& f, const std::vector<Tensor>& inputs,
                             const GradCheckOptions& options = {});
 
+// The same for a function of existing variables (a layer's parameters and inputs): `vars`
+// are perturbed in place, and their gradients are cleared first.
+void expect_gradients_match(const std::function<Var()>& f, const std::vector<Var>& vars,
+                            const GradCheckOptions& options = {});
+
 // Element-wise comparison of two tensors.
 void expect_close(const Tensor& actual, const std::vector<float>& expected, float tolerance = 1e-5f);
 
