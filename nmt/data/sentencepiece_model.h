@@ -6,7 +6,8 @@
 // bos/eos; decode() drops them (and pad). Runs of spaces are collapsed by both
 // normalisations, so decode(encode(s)) == s needs single spaces (and, for nmt_nfkc, NFKC
 // text).
-// Thread safety: const member functions may run concurrently.
+// Thread safety: const member functions may run concurrently; train() sets
+// SentencePiece's process-wide seed and log level, so two trainings must not overlap.
 
 #include <cstdint>
 #include <filesystem>
