@@ -21,8 +21,9 @@ lang=fr
 while [ $# -gt 0 ]; do
   case "$1" in
     --check) check=1 ;;
-    --debs) debs_dir=$(cd "$2" && pwd); shift ;;
-    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --debs) [ $# -ge 2 ] || { echo "build-libreoffice-help: --debs needs a directory" >&2; exit 2; }
+            debs_dir=$(cd "$2" && pwd); shift ;;
+    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "build-libreoffice-help: unknown option $1" >&2; exit 2 ;;
     *) lang=$1 ;;
   esac
