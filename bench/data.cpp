@@ -1,0 +1,114 @@
+// Data pipeline throughput on the default corpus (corpora/en-fr train): sentence pairs per
+// second through read (gzip) + SentencePiece encode + batching into padded matrices, with
+// a joint 8k SentencePiece vocabulary. Training that vocabulary is timed separately,
+// once, since a run does it once while it reads and encodes on every start.
+//
+//   bench-data [corpus_dir [subword_threads]]
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <vector>
+
+#include "nmt/data/batching.h"
+#include "nmt/data/encoded_corpus.h"
+#include "nmt/data/parallel_corpus.h"
+#include "nmt/data/vocabularies.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+struct PipelineTimes {
+  double read = 0, encode = 0, batch = 0;
+  double total() const { return read + encode + batch; }
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace nmt::data;
+  const std::filesystem::path corpus_dir =
+      argc > 1 ? std::filesystem::path(argv[1]) : std::filesystem::path(NMT_SOURCE_DIR) / "corpora/en-fr";
+  const int subword_threads = argc > 2 ? std::atoi(argv[2]) : 1;
+  const auto source_file = corpus_dir / "train.en.gz";
+  const auto target_file = corpus_dir / "train.fr.gz";
+
+  auto start = Clock::now();
+  const auto corpus = ParallelCorpus::read(source_file, target_file);
+  const double first_read = seconds_since(start);
+
+  VocabularyOptions vocabulary_options;
+  vocabulary_options.subword.vocab_size = 8000;
+  vocabulary_options.subword.threads = subword_threads;
+  vocabulary_options.joint = true;
+  start = Clock::now();
+  const auto vocabularies = train_vocabularies(corpus, vocabulary_options);
+  const double training = seconds_since(start);
+
+  std::printf("corpus: %s, %zu pairs (%zu empty skipped), first read %.3f s\n",
+              corpus_dir.c_str(), corpus.size(), corpus.skipped_empty_pairs(), first_read);
+  std::printf("SentencePiece: joint unigram, %d pieces, trained on %zu sentences in %.2f s "
+              "(%d thread%s)\n",
+              vocabularies.source->size(), 2 * corpus.size(), training, subword_threads,
+              subword_threads == 1 ? "" : "s");
+
+  const BatchingOptions batching;  // 4000 padded tokens, max length 200
+  constexpr int kRepeats = 3;
+  std::vector<PipelineTimes> runs;
+  for (int repeat = 0; repeat < kRepeats; ++repeat) {
+    PipelineTimes times;
+    start = Clock::now();
+    const auto read = ParallelCorpus::read(source_file, target_file);
+    times.read = seconds_since(start);
+
+    start = Clock::now();
+    auto encoded = std::make_shared<const EncodedCorpus>(encode_corpus(read, vocabularies));
+    times.encode = seconds_since(start);
+
+    start = Clock::now();
+    TrainingBatcher batcher(encoded, batching);
+    size_t real_target = 0, padded_target = 0, real_source = 0, padded_source = 0, rows = 0;
+    for (size_t b = 0; b < batcher.batches_per_epoch(); ++b) {
+      const Batch batch = batcher.next();
+      rows += batch.rows;
+      real_target += batch.target_tokens();
+      padded_target += batch.padded_target_tokens();
+      real_source += batch.source_tokens();
+      padded_source += batch.padded_source_tokens();
+    }
+    times.batch = seconds_since(start);
+    runs.push_back(times);
+
+    if (repeat == 0) {
+      const auto& filtered = batcher.filter_stats();
+      std::printf("tokens: %.1f source, %.1f target per sentence (EOS included); "
+                  "filtered: %zu longer than %zu, %zu empty\n",
+                  double(real_source) / double(rows), double(real_target) / double(rows),
+                  filtered.too_long, batching.max_length, filtered.empty_side);
+      std::printf("batches: %zu per epoch of <= %zu padded tokens, %.1f rows on average; "
+                  "padding %.2f%% of target, %.2f%% of source cells\n",
+                  batcher.batches_per_epoch(), batching.max_tokens,
+                  double(rows) / double(batcher.batches_per_epoch()),
+                  100.0 * (1.0 - double(real_target) / double(padded_target)),
+                  100.0 * (1.0 - double(real_source) / double(padded_source)));
+    }
+  }
+  const auto best = *std::min_element(runs.begin(), runs.end(), [](const auto& a, const auto& b) {
+    return a.total() < b.total();
+  });
+  const double pairs = double(corpus.size());
+  std::printf("read %.3f s + encode %.3f s + batch %.3f s = %.3f s (best of %d)\n", best.read,
+              best.encode, best.batch, best.total(), kRepeats);
+  std::printf("throughput: %.0f sentence pairs/s through read + encode + batch "
+              "(read %.0f, encode %.0f, batch %.0f pairs/s)\n",
+              pairs / best.total(), pairs / best.read, pairs / best.encode, pairs / best.batch);
+  return 0;
+}

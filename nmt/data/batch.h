@@ -1,0 +1,50 @@
+#pragma once
+// One batch of sentences as padded id matrices, ready for the model.
+//
+// Layout is batch-major: a matrix of `rows` sentences and `width` time steps stores
+// element (row, t) at [row * width + t]. Every sentence ends with EOS; shorter ones are
+// padded with kPadId after it.
+//
+//   source_ids     x1 .. xn EOS PAD ..     (width: longest source + 1)
+//   target_input   BOS y1 .. ym PAD ..     (width: longest target + 1)
+//   target_output  y1 .. ym EOS PAD ..     (same width; what the decoder must predict)
+//
+// A decoding batch has the source fields only (rows, source_*, sentence_indices).
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "nmt/data/encoded_corpus.h"
+#include "nmt/data/token_sequences.h"
+
+namespace nmt::data {
+
+struct Batch {
+  size_t rows = 0;
+  size_t source_width = 0;
+  size_t target_width = 0;
+  std::vector<int32_t> source_ids;      // rows x source_width
+  std::vector<int32_t> source_lengths;  // per row, EOS included
+  std::vector<float> source_mask;       // rows x source_width: 1 on tokens, 0 on padding
+  std::vector<int32_t> target_input;    // rows x target_width
+  std::vector<int32_t> target_output;   // rows x target_width
+  std::vector<int32_t> target_lengths;  // per row, EOS included
+  std::vector<float> target_mask;       // rows x target_width: 1 where target_output counts
+  // Row r holds sentence sentence_indices[r] of the corpus (or of the decoding input).
+  std::vector<size_t> sentence_indices;
+
+  // Target tokens the loss counts (EOS included, padding not).
+  size_t target_tokens() const;
+  size_t padded_target_tokens() const { return rows * target_width; }
+  size_t source_tokens() const;
+  size_t padded_source_tokens() const { return rows * source_width; }
+};
+
+// The given sentences of `corpus`, in the given order, as one training batch.
+Batch make_training_batch(const EncodedCorpus& corpus, std::span<const size_t> sentences);
+// The given source sentences as one decoding batch.
+Batch make_source_batch(const TokenSequences& sources, std::span<const size_t> sentences);
+
+}  // namespace nmt::data
