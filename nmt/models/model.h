@@ -1,0 +1,63 @@
+// The interface every translation model implements (the RNN encoder-decoder, the Transformer):
+// a training loss over a batch, and encode + step for search.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+
+#include "nmt/data/batch.h"
+#include "nmt/graph/parameters.h"
+#include "nmt/graph/var.h"
+
+namespace nmt::models {
+
+struct LossOptions {
+  float label_smoothing = 0.0f;
+  graph::RandomGenerator* dropout = nullptr;  // training: dropout drawn from it; nullptr: none
+};
+
+struct LossResult {
+  graph::Var loss;             // summed token cross-entropy over the batch
+  std::int64_t target_tokens;  // tokens it sums over (EOS included, padding not)
+};
+
+// The encoder's output for a batch of sentences, kept for the whole search.
+class EncodedSource {
+ public:
+  virtual ~EncodedSource() = default;
+  virtual std::int64_t rows() const = 0;
+  // The encodings of the given rows, in that order (beam search repeats each sentence).
+  virtual std::unique_ptr<EncodedSource> select_rows(std::span<const std::int32_t> rows) const = 0;
+};
+
+// What the decoder carries from one step to the next; one row per hypothesis.
+class DecoderState {
+ public:
+  virtual ~DecoderState() = default;
+  virtual void select_rows(std::span<const std::int32_t> rows) = 0;
+};
+
+struct StepResult {
+  graph::Tensor log_probs;  // [B, V]
+  graph::Tensor attention;  // [B, S] weights over the source, or undefined (no attention)
+};
+
+class Seq2SeqModel {
+ public:
+  virtual ~Seq2SeqModel() = default;
+  virtual graph::Parameters& parameters() = 0;
+  virtual std::int64_t target_vocabulary_size() const = 0;
+
+  // Teacher-forced loss over all target positions of the batch.
+  virtual LossResult loss(const data::Batch& batch, const LossOptions& options) const = 0;
+
+  // Search (no gradients): encode the sources, then one step at a time from BOS.
+  virtual std::unique_ptr<EncodedSource> encode(const data::Batch& sources) const = 0;
+  virtual std::unique_ptr<DecoderState> start(const EncodedSource& source) const = 0;
+  // previous: the last token of each row (BOS at the first step) -> log-probabilities of the next.
+  virtual StepResult step(const EncodedSource& source, DecoderState& state,
+                          std::span<const std::int32_t> previous) const = 0;
+};
+
+}  // namespace nmt::models

@@ -1,0 +1,190 @@
+// The RNN encoder-decoder with every attention type: it memorises a tiny corpus exactly, a
+// sentence's loss does not depend on the padding around it, search steps reproduce the
+// teacher-forced loss, and the whole model's gradient matches finite differences.
+#include <algorithm>
+#include <cmath>
+
+#include <gtest/gtest.h>
+
+#include "../graph/gradient_check.h"
+#include "nmt/data/batch.h"
+#include "nmt/data/special_ids.h"
+#include "nmt/decode/greedy.h"
+#include "nmt/models/rnn_seq2seq.h"
+#include "nmt/train/optimizer.h"
+
+namespace nmt::models {
+namespace {
+
+using layers::AttentionType;
+
+// 30 pairs over 16 ordinary tokens: the target is the source reversed, each token mapped to
+// another, with an extra token after odd-length sources (so lengths differ between sides).
+data::EncodedCorpus tiny_corpus(std::size_t pairs = 30) {
+  graph::RandomGenerator gen(301);
+  data::EncodedCorpus corpus;
+  for (std::size_t i = 0; i < pairs; ++i) {
+    const std::size_t length = 3 + gen.next() % 5;
+    std::vector<std::int32_t> source(length), target;
+    for (auto& id : source) id = data::kFirstOrdinaryId + static_cast<std::int32_t>(gen.next() % 16);
+    for (auto it = source.rbegin(); it != source.rend(); ++it)
+      target.push_back(data::kFirstOrdinaryId + (*it * 7) % 16);
+    if (length % 2) target.push_back(data::kFirstOrdinaryId + 15);
+    corpus.source.push_back(source);
+    corpus.target.push_back(target);
+  }
+  return corpus;
+}
+
+RnnConfig tiny_config(AttentionType type) {
+  RnnConfig c;
+  c.source_vocabulary = c.target_vocabulary = data::kFirstOrdinaryId + 16;
+  c.embedding_size = 16;
+  c.encoder_hidden = 16;
+  c.decoder_hidden = 32;  // = 2 x encoder_hidden, as the dot score needs
+  c.dropout = 0.0f;
+  c.attention.type = type;
+  c.attention.hidden_size = 16;
+  c.attention.window = 2;
+  c.attention.max_source_length = 16;
+  c.attention.local_score = layers::ScoreFunction::general;
+  return c;
+}
+
+std::vector<std::size_t> all_rows(std::size_t n) {
+  std::vector<std::size_t> rows(n);
+  for (std::size_t i = 0; i < n; ++i) rows[i] = i;
+  return rows;
+}
+
+class RnnModelTest : public ::testing::TestWithParam<AttentionType> {};
+
+TEST_P(RnnModelTest, MemorisesATinyCorpusExactly) {
+  const data::EncodedCorpus corpus = tiny_corpus();
+  const data::Batch batch = data::make_training_batch(corpus, all_rows(corpus.size()));
+  RnnSeq2Seq model(tiny_config(GetParam()), 7);
+  train::AdamOptions adam_options;
+  adam_options.learning_rate = 0.02f;
+  train::Adam adam(model.parameters().vars(), adam_options);
+  std::size_t correct = 0;
+  int step = 0;
+  for (; step < 600 && correct < corpus.size(); ++step) {
+    model.parameters().zero_grads();
+    const LossResult r = model.loss(batch, {});
+    graph::backward(graph::scale(r.loss, 1.0f / static_cast<float>(r.target_tokens)));
+    const std::vector<graph::Var> vars = model.parameters().vars();
+    train::clip_grad_norm(vars, 5.0);
+    adam.step();
+    if (step % 25 == 24) {
+      const auto outputs = decode::greedy_decode(model, batch, 20);
+      correct = 0;
+      for (std::size_t i = 0; i < corpus.size(); ++i) {
+        const auto expected = corpus.target[batch.sentence_indices[i]];
+        correct += std::equal(outputs[i].begin(), outputs[i].end(), expected.begin(), expected.end());
+      }
+    }
+  }
+  EXPECT_EQ(correct, corpus.size()) << "after " << step << " steps";
+}
+
+TEST_P(RnnModelTest, PaddingDoesNotChangeASentencesLoss) {
+  const data::EncodedCorpus corpus = tiny_corpus(6);
+  const RnnSeq2Seq model(tiny_config(GetParam()), 11);
+  graph::NoGradGuard no_grad;
+  const float together = model.loss(data::make_training_batch(corpus, all_rows(6)), {}).loss.value().item();
+  double alone = 0;
+  for (std::size_t i = 0; i < 6; ++i) {
+    const std::vector<std::size_t> one{i};
+    alone += model.loss(data::make_training_batch(corpus, one), {}).loss.value().item();
+  }
+  EXPECT_NEAR(together, alone, 1e-4 * std::abs(alone));
+}
+
+TEST_P(RnnModelTest, SearchStepsReproduceTheTeacherForcedLoss) {
+  const data::EncodedCorpus corpus = tiny_corpus(5);
+  const data::Batch batch = data::make_training_batch(corpus, all_rows(5));
+  const RnnSeq2Seq model(tiny_config(GetParam()), 13);
+  double expected;
+  {
+    graph::NoGradGuard no_grad;
+    expected = model.loss(batch, {}).loss.value().item();
+  }
+  const auto encoded = model.encode(batch);
+  auto state = model.start(*encoded);
+  double total = 0;
+  for (std::size_t t = 0; t < batch.target_width; ++t) {
+    std::vector<std::int32_t> previous(batch.rows);
+    for (std::size_t b = 0; b < batch.rows; ++b) previous[b] = batch.target_input[b * batch.target_width + t];
+    const StepResult r = model.step(*encoded, *state, previous);
+    const std::int64_t vocab = r.log_probs.dim(1);
+    for (std::size_t b = 0; b < batch.rows; ++b) {
+      const std::int32_t y = batch.target_output[b * batch.target_width + t];
+      if (y != data::kPadId) total -= r.log_probs.data()[b * vocab + y];
+      if (r.attention.defined()) {
+        double sum = 0;
+        for (std::int64_t s = 0; s < r.attention.dim(1); ++s) sum += r.attention.data()[b * r.attention.dim(1) + s];
+        EXPECT_NEAR(sum, 1.0, 1e-5);
+      }
+    }
+  }
+  EXPECT_NEAR(total, expected, 1e-4 * expected);
+}
+
+TEST_P(RnnModelTest, WholeModelGradientMatchesFiniteDifferences) {
+  RnnConfig c = tiny_config(GetParam());
+  c.source_vocabulary = c.target_vocabulary = 7;
+  c.embedding_size = 3;
+  c.encoder_hidden = 2;
+  c.decoder_hidden = 4;
+  c.attention.hidden_size = 3;
+  // A perturbation that moves local-p's p_t across a window edge changes which positions take
+  // part (a jump, not a derivative): a window wider than the sentences keeps the edges away
+  // while p_t still shapes the Gaussian. (The layer's own check covers narrow windows.)
+  c.attention.window = GetParam() == AttentionType::local_p ? 8 : 1;
+  c.decoder_layers = 2;
+  c.encoder_layers = 2;
+  RnnSeq2Seq model(c, 17);
+  data::EncodedCorpus corpus;
+  corpus.source.push_back(std::vector<std::int32_t>{4, 5, 6});
+  corpus.target.push_back(std::vector<std::int32_t>{6, 4});
+  corpus.source.push_back(std::vector<std::int32_t>{5});
+  corpus.target.push_back(std::vector<std::int32_t>{4, 4, 5});
+  const data::Batch batch = data::make_training_batch(corpus, all_rows(2));
+  graph::testing::GradCheckOptions options;
+  options.max_elements_per_input = 6;
+  options.step = 5e-3f;
+  LossOptions loss_options;
+  loss_options.label_smoothing = 0.1f;
+  graph::testing::expect_gradients_match([&] { return model.loss(batch, loss_options).loss; },
+                                         model.parameters().vars(), options);
+}
+
+INSTANTIATE_TEST_SUITE_P(Attention, RnnModelTest,
+                         ::testing::Values(AttentionType::none, AttentionType::bahdanau, AttentionType::luong_dot,
+                                           AttentionType::luong_general, AttentionType::luong_concat,
+                                           AttentionType::luong_location, AttentionType::local_m,
+                                           AttentionType::local_p),
+                         [](const ::testing::TestParamInfo<AttentionType>& info) {
+                           std::string name(layers::attention_type_name(info.param));
+                           std::replace(name.begin(), name.end(), '-', '_');
+                           return name;
+                         });
+
+TEST(RnnConfig, InconsistentSizesNameTheSettings) {
+  RnnConfig c = tiny_config(AttentionType::luong_dot);
+  c.decoder_hidden = 20;
+  try {
+    RnnSeq2Seq model(c, 1);
+    FAIL();
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("model.decoder_hidden"), std::string::npos) << e.what();
+  }
+  c = tiny_config(AttentionType::bahdanau);
+  c.tie_output_embeddings = true;
+  EXPECT_THROW(RnnSeq2Seq(c, 1), std::invalid_argument);
+  c.decoder_hidden = c.embedding_size;
+  EXPECT_NO_THROW(RnnSeq2Seq(c, 1));
+}
+
+}  // namespace
+}  // namespace nmt::models
