@@ -1,0 +1,139 @@
+// bench-train-rnn: training throughput of the RNN encoder-decoder for every attention type on
+// the default en-fr corpus (embeddings 256, LSTM 256 per direction, decoder 256, joint 8k
+// SentencePiece vocabulary, batches of about 2,000 target tokens), in target tokens per second
+// and as a fraction of the oneDNN matmul ceiling measured in the same run.
+//
+//   build/release/bin/bench-train-rnn [--steps N] [--threads N] [--max-tokens N] [--attention TYPE]...
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "nmt/data/batching.h"
+#include "nmt/data/encoded_corpus.h"
+#include "nmt/data/vocabularies.h"
+#include "nmt/graph/engine.h"
+#include "nmt/graph/parameters.h"
+#include "nmt/models/rnn_seq2seq.h"
+#include "nmt/train/optimizer.h"
+
+using namespace nmt;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+
+// Multiply-add FLOPs of the products of one training step (forward + backward = 3x forward).
+double step_flops(const models::RnnConfig& c, const data::Batch& b) {
+  const double src = double(b.rows) * b.source_width, tgt = double(b.rows) * b.target_width;
+  const double e = c.embedding_size, h = c.encoder_hidden, d = c.decoder_hidden, k = 2 * h, v = c.target_vocabulary;
+  const double s = b.source_width, a = c.attention.hidden_size;
+  double f = 2 * src * 2 * 4 * h * (e + h);  // encoder, both directions
+  double input = e;
+  using layers::AttentionType;
+  const auto t = c.attention.type;
+  if (t == AttentionType::bahdanau) input += k;
+  else if (t != AttentionType::none && c.input_feeding) input += d;
+  f += 2 * tgt * 4 * d * (input + d);  // decoder LSTM
+  f += 2 * tgt * d * v;                // output projection
+  if (t != AttentionType::none) {
+    f += 2 * tgt * (k + d) * d;  // W_c
+    f += 2 * tgt * s * k * 2;    // scores and context (dot-product form)
+    if (t == AttentionType::luong_general) f += 2 * src * k * d;
+    if (t == AttentionType::luong_concat || t == AttentionType::bahdanau) f += 2 * src * k * a + 2 * tgt * (d * a + s * a);
+    if (t == AttentionType::luong_location) f += 2 * tgt * d * c.attention.max_source_length;
+  }
+  return 3 * f;
+}
+
+double matmul_ceiling(double budget) {
+  using dnnl::memory;
+  const memory::desc a({2000, 256}, memory::data_type::f32, memory::format_tag::ab);
+  const memory::desc w({256, 8000}, memory::data_type::f32, memory::format_tag::ba);
+  const memory::desc c({2000, 8000}, memory::data_type::f32, memory::format_tag::ab);
+  const dnnl::matmul mm(dnnl::matmul::primitive_desc(dnnl::matmul::desc(a, w, c), graph::cpu_engine()));
+  graph::Tensor ta = graph::Tensor::filled({2000, 256}, 0.5f), tw = graph::Tensor::filled({8000, 256}, 0.25f),
+                tc = graph::Tensor::empty({2000, 8000});
+  auto am = ta.memory(a), wm = tw.memory(w), cm = tc.memory(c);
+  const auto run = [&] {
+    mm.execute(graph::cpu_stream(), {{DNNL_ARG_SRC, am}, {DNNL_ARG_WEIGHTS, wm}, {DNNL_ARG_DST, cm}});
+    graph::cpu_stream().wait();
+  };
+  run();
+  int n = 0;
+  const auto start = Clock::now();
+  while (seconds_since(start) < budget) {
+    run();
+    ++n;
+  }
+  return 2.0 * 2000 * 256 * 8000 * n / seconds_since(start) / 1e9;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int steps = 30, threads = 2;
+  std::size_t max_tokens = 2000;
+  std::vector<std::string> types;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    if (!std::strcmp(argv[i], "--steps")) steps = std::stoi(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--threads")) threads = std::stoi(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--max-tokens")) max_tokens = std::stoul(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--attention")) types.push_back(argv[i + 1]);
+  }
+  if (types.empty())
+    for (auto name : layers::attention_type_names()) types.emplace_back(name);
+  graph::set_compute_threads(threads);
+
+  const std::string dir = std::string(NMT_SOURCE_DIR) + "/corpora/en-fr/";
+  auto start = Clock::now();
+  const data::ParallelCorpus corpus = data::ParallelCorpus::read(dir + "train.en.gz", dir + "train.fr.gz");
+  data::VocabularyOptions vocab_options;
+  vocab_options.subword.vocab_size = 8000;
+  const data::Vocabularies vocab = data::train_vocabularies(corpus, vocab_options);
+  auto encoded = std::make_shared<const data::EncodedCorpus>(data::encode_corpus(corpus, vocab));
+  std::printf("bench-train-rnn: %zu pairs, joint %d-piece vocabulary (%.1f s), %d threads, %zu target tokens per batch\n",
+              corpus.size(), vocab.target->size(), seconds_since(start), graph::compute_threads(), max_tokens);
+  const double ceiling = matmul_ceiling(2.0);
+  std::printf("oneDNN f32 matmul ceiling (2000x256 x 256x8000): %.1f GFLOP/s\n\n", ceiling);
+  std::printf("%-15s %8s %12s %10s %10s %8s\n", "attention", "steps", "tgt tok/s", "GFLOP/s", "ceiling", "loss");
+
+  for (const std::string& name : types) {
+    models::RnnConfig config;
+    config.source_vocabulary = config.target_vocabulary = vocab.target->size();
+    config.attention.type = layers::parse_attention_type(name);
+    config.decoder_hidden = 256;
+    config.encoder_hidden = name == "luong-dot" ? 128 : 256;  // dot needs decoder = 2 x encoder
+    if (name == "luong-dot") config.decoder_hidden = 256;
+    config.attention.max_source_length = 201;
+    models::RnnSeq2Seq model(config, 1);
+    train::Adam adam(model.parameters().vars(), {});
+    data::BatchingOptions batching;
+    batching.max_tokens = max_tokens;
+    data::TrainingBatcher batcher(encoded, batching);
+    graph::RandomGenerator dropout(5);
+    double tokens = 0, flops = 0, elapsed = 0, loss = 0;
+    for (int s = 0; s < steps + 3; ++s) {
+      const data::Batch batch = batcher.next();
+      const auto t0 = Clock::now();
+      model.parameters().zero_grads();
+      models::LossOptions options;
+      options.dropout = &dropout;
+      const models::LossResult r = model.loss(batch, options);
+      graph::backward(graph::scale(r.loss, 1.0f / static_cast<float>(r.target_tokens)));
+      const std::vector<graph::Var> vars = model.parameters().vars();
+      train::clip_grad_norm(vars, 5.0);
+      adam.step();
+      if (s < 3) continue;  // warm-up: primitive creation for new shapes
+      elapsed += seconds_since(t0);
+      tokens += static_cast<double>(r.target_tokens);
+      flops += step_flops(config, batch);
+      loss = r.loss.value().item() / static_cast<double>(r.target_tokens);
+    }
+    std::printf("%-15s %8d %12.0f %10.1f %9.0f%% %8.3f\n", name.c_str(), steps, tokens / elapsed, flops / elapsed / 1e9,
+                100 * flops / elapsed / 1e9 / ceiling, loss);
+    std::fflush(stdout);
+  }
+  return 0;
+}
