@@ -1,0 +1,303 @@
+#include "nmt/io/recipe.h"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include <yaml-cpp/yaml.h>
+
+namespace nmt::io {
+namespace {
+
+struct Value {
+  YAML::Node node;
+  std::string where;  // "file:line:column" or "--set key=value"
+};
+
+std::string where_in(const std::string& origin, const YAML::Mark& mark) {
+  if (mark.line < 0) return origin;
+  return origin + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1);
+}
+
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = up;
+    }
+  }
+  return row[b.size()];
+}
+
+// The valid key closest to `key` (full paths, and leaf names within the same section).
+std::string suggestion(const std::string& key) {
+  std::string best;
+  std::size_t best_distance = std::max<std::size_t>(3, key.size() / 3) + 1;
+  const auto leaf = [](const std::string& p) { return p.substr(p.find('.') + 1); };
+  for (const auto& f : recipe_schema()) {
+    std::size_t d = edit_distance(key, f.path);
+    if (key.find('.') != std::string::npos && leaf(key) != key)
+      d = std::min(d, edit_distance(leaf(key), leaf(f.path)) + (key.substr(0, key.find('.')) == f.path.substr(0, f.path.find('.')) ? 0 : 2));
+    if (d < best_distance) {
+      best_distance = d;
+      best = f.path;
+    }
+  }
+  return best.empty() ? "" : " (did you mean '" + best + "'?)";
+}
+
+const RecipeField* find_field(const std::string& path) {
+  for (const auto& f : recipe_schema())
+    if (f.path == path) return &f;
+  return nullptr;
+}
+
+bool is_section(const std::string& name) {
+  for (const auto& f : recipe_schema())
+    if (f.path.compare(0, name.size() + 1, name + ".") == 0) return true;
+  return false;
+}
+
+std::string describe(const YAML::Node& node) {
+  if (node.IsScalar()) return "'" + node.Scalar() + "'";
+  if (node.IsSequence()) return "a list";
+  if (node.IsMap()) return "a mapping";
+  return "nothing";
+}
+
+[[noreturn]] void fail(const std::string& where, const std::string& message) {
+  throw RecipeError(where + ": " + message);
+}
+
+// The values of a recipe document, flattened to "section.key" -> value, each key checked
+// against the schema.
+void collect(const YAML::Node& root, const std::string& origin, std::map<std::string, Value>& values) {
+  if (!root || root.IsNull()) return;
+  if (!root.IsMap()) fail(where_in(origin, root.Mark()), "a recipe is a mapping of sections (data, model, training, validation, output)");
+  for (const auto& section : root) {
+    const std::string name = section.first.as<std::string>();
+    const std::string at = where_in(origin, section.first.Mark());
+    if (!is_section(name)) fail(at, "unknown section '" + name + "'" + suggestion(name));
+    if (section.second.IsNull()) continue;
+    if (!section.second.IsMap()) fail(at, "section '" + name + "' must be a mapping of keys, got " + describe(section.second));
+    for (const auto& entry : section.second) {
+      const std::string path = name + "." + entry.first.as<std::string>();
+      const std::string key_at = where_in(origin, entry.first.Mark());
+      if (!find_field(path)) fail(key_at, "unknown key '" + path + "'" + suggestion(path));
+      if (values.count(path)) fail(key_at, "key '" + path + "' appears twice");
+      values[path] = {entry.second, where_in(origin, entry.second.Mark())};
+    }
+  }
+}
+
+// A checked value of one field, as the canonical YAML scalar text.
+std::string checked(const RecipeField& f, const Value& v) {
+  if (!v.node.IsScalar()) fail(v.where, f.path + ": expected a single value, got " + describe(v.node));
+  const std::string text = v.node.Scalar();
+  const auto in_range = [&](double x) {
+    if (!(x >= f.minimum && x <= f.maximum)) {
+      std::ostringstream range;
+      range << f.path << ": " << text << " is out of range [" << f.minimum << ", " << f.maximum << "]";
+      fail(v.where, range.str());
+    }
+  };
+  switch (f.kind) {
+    case ValueKind::string:
+    case ValueKind::path:
+      return text;
+    case ValueKind::integer: {
+      long long x;
+      try {
+        x = v.node.as<long long>();
+      } catch (const YAML::Exception&) {
+        fail(v.where, f.path + ": expected a whole number, got '" + text + "'");
+      }
+      in_range(static_cast<double>(x));
+      return std::to_string(x);
+    }
+    case ValueKind::real: {
+      double x;
+      try {
+        x = v.node.as<double>();
+      } catch (const YAML::Exception&) {
+        fail(v.where, f.path + ": expected a number, got '" + text + "'");
+      }
+      if (!std::isfinite(x)) fail(v.where, f.path + ": expected a finite number, got '" + text + "'");
+      in_range(x);
+      std::ostringstream s;
+      s.precision(17);
+      s << x;
+      return s.str();
+    }
+    case ValueKind::boolean:
+      try {
+        return v.node.as<bool>() ? "true" : "false";
+      } catch (const YAML::Exception&) {
+        fail(v.where, f.path + ": expected true or false, got '" + text + "'");
+      }
+    case ValueKind::choice: {
+      if (std::find(f.choices.begin(), f.choices.end(), text) != f.choices.end()) return text;
+      std::string list;
+      for (const auto& c : f.choices) list += (list.empty() ? "" : ", ") + c;
+      fail(v.where, f.path + ": '" + text + "' is not one of: " + list);
+    }
+    case ValueKind::duration: {
+      double seconds;
+      try {
+        seconds = parse_duration(text);
+      } catch (const RecipeError& e) {
+        fail(v.where, f.path + ": " + e.what());
+      }
+      in_range(seconds);
+      std::ostringstream s;
+      s << seconds;
+      return s.str();
+    }
+  }
+  return text;
+}
+
+std::string effective_yaml(const std::map<std::string, std::string>& values, const std::string& origin,
+                           const std::vector<std::string>& overrides) {
+  YAML::Emitter out;
+  out << YAML::Comment("effective recipe: " + origin + (overrides.empty() ? "" : " with --set overrides"));
+  out << YAML::BeginMap;
+  std::string open_section;
+  for (const auto& f : recipe_schema()) {
+    const std::string section = f.path.substr(0, f.path.find('.'));
+    if (section != open_section) {
+      if (!open_section.empty()) out << YAML::EndMap;
+      out << YAML::Key << section << YAML::Value << YAML::BeginMap;
+      open_section = section;
+    }
+    out << YAML::Key << f.path.substr(f.path.find('.') + 1) << YAML::Value;
+    const std::string& v = values.at(f.path);
+    if (f.kind == ValueKind::string || f.kind == ValueKind::path || f.kind == ValueKind::choice)
+      out << YAML::DoubleQuoted << v;
+    else
+      out << v;
+  }
+  out << YAML::EndMap << YAML::EndMap;
+  std::string text = out.c_str();
+  for (const auto& o : overrides) text += "\n# --set " + o;
+  return text + "\n";
+}
+
+}  // namespace
+
+double parse_duration(const std::string& text) {
+  std::size_t used = 0;
+  try {
+    const double plain = std::stod(text, &used);
+    if (used == text.size()) return plain;
+  } catch (const std::exception&) {
+  }
+  double total = 0;
+  std::size_t i = 0;
+  bool any = false;
+  while (i < text.size()) {
+    std::size_t j = i;
+    while (j < text.size() && (std::isdigit(static_cast<unsigned char>(text[j])) || text[j] == '.')) ++j;
+    if (j == i || j == text.size()) throw RecipeError("'" + text + "' is not a duration (e.g. 25m, 1h30m, 90s, 600)");
+    const double amount = std::stod(text.substr(i, j - i));
+    const char unit = text[j];
+    const double scale = unit == 'h' ? 3600 : unit == 'm' ? 60 : unit == 's' ? 1 : -1;
+    if (scale < 0) throw RecipeError("'" + text + "' is not a duration (units h, m, s)");
+    total += amount * scale;
+    i = j + 1;
+    any = true;
+  }
+  if (!any) throw RecipeError("empty duration");
+  return total;
+}
+
+Recipe parse_recipe(const std::string& yaml_text, const std::string& origin, const std::vector<std::string>& overrides) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(yaml_text);
+  } catch (const YAML::ParserException& e) {
+    fail(where_in(origin, e.mark), "not valid YAML: " + e.msg);
+  }
+  std::map<std::string, Value> values;
+  collect(root, origin, values);
+  for (const auto& o : overrides) {
+    const auto eq = o.find('=');
+    const std::string where = "--set " + o;
+    if (eq == std::string::npos) fail(where, "expected section.key=value");
+    const std::string path = o.substr(0, eq);
+    if (!find_field(path)) fail(where, "unknown key '" + path + "'" + suggestion(path));
+    YAML::Node node;
+    try {
+      node = YAML::Load(o.substr(eq + 1));
+    } catch (const YAML::ParserException& e) {
+      fail(where, "not a valid value: " + e.msg);
+    }
+    if (!node || node.IsNull()) node = YAML::Node(std::string());
+    values[path] = {node, where};
+  }
+  std::map<std::string, std::string> text;
+  for (const auto& f : recipe_schema()) {
+    const auto it = values.find(f.path);
+    if (it == values.end()) {
+      if (f.required) fail(origin, "missing required key '" + f.path + "' (" + f.help + ")");
+      text[f.path] = f.default_value;
+    } else {
+      text[f.path] = checked(f, it->second);
+      if (f.required && text[f.path].empty()) fail(it->second.where, f.path + " must not be empty");
+    }
+  }
+  const auto str = [&](const char* p) { return text.at(p); };
+  const auto integer = [&](const char* p) { return std::stoll(text.at(p)); };
+  const auto real = [&](const char* p) { return std::stod(text.at(p)); };
+  const auto boolean = [&](const char* p) { return text.at(p) == "true"; };
+
+  Recipe r;
+  r.origin = origin;
+  r.overrides = overrides;
+  r.effective_yaml = effective_yaml(text, origin, overrides);
+  r.values = text;
+  r.data = {str("data.train_source"), str("data.train_target"), str("data.dev_source"), str("data.dev_target"),
+            str("data.test_source"), str("data.test_target"), str("data.source_language"), str("data.target_language"),
+            integer("data.max_length"), str("data.sentencepiece_model"), integer("data.vocab_size"),
+            real("data.character_coverage"), str("data.sentencepiece_type"), boolean("data.joint_vocabulary")};
+  r.model = {str("model.type"), str("model.attention"), str("model.local_score"), integer("model.attention_window"),
+             integer("model.attention_hidden"), boolean("model.input_feeding"), integer("model.embedding_size"),
+             integer("model.encoder_hidden"), integer("model.encoder_layers"), integer("model.decoder_hidden"),
+             integer("model.decoder_layers"), real("model.dropout"), boolean("model.tie_output_embeddings")};
+  r.training = {real("training.learning_rate"), real("training.beta1"), real("training.beta2"), real("training.epsilon"),
+                real("training.weight_decay"), str("training.schedule"), integer("training.warmup_steps"),
+                integer("training.plateau_patience"), real("training.plateau_factor"), real("training.min_learning_rate"),
+                real("training.clip_norm"), integer("training.batch_tokens"), integer("training.accumulate"),
+                real("training.label_smoothing"), integer("training.max_epochs"), integer("training.max_steps"),
+                real("training.max_time"), integer("training.seed"), integer("training.threads"),
+                integer("training.log_every")};
+  r.validation = {integer("validation.every_steps"), boolean("validation.bleu"), integer("validation.max_sentences"),
+                  integer("validation.max_output_ratio"), str("validation.early_stopping_metric"),
+                  integer("validation.patience")};
+  r.output = {str("output.directory"), integer("output.keep_checkpoints"), boolean("output.keep_best"),
+              boolean("output.translate_test")};
+  // Keys that only make sense together.
+  if (r.data.dev_source.empty() != r.data.dev_target.empty())
+    fail(origin, "data.dev_source and data.dev_target must be given together");
+  if (r.data.test_source.empty() != r.data.test_target.empty())
+    fail(origin, "data.test_source and data.test_target must be given together");
+  if (r.training.max_epochs == 0 && r.training.max_steps == 0 && r.training.max_seconds == 0 && r.validation.patience == 0)
+    fail(origin, "no stopping rule: set training.max_epochs, training.max_steps, training.max_time or validation.patience");
+  return r;
+}
+
+Recipe load_recipe(const std::string& path, const std::vector<std::string>& overrides) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw RecipeError(path + ": cannot open the recipe");
+  std::stringstream text;
+  text << in.rdbuf();
+  return parse_recipe(text.str(), path, overrides);
+}
+
+}  // namespace nmt::io

@@ -1,0 +1,106 @@
+// Training recipes: YAML files, validated strictly against the schema in recipe_schema.cpp.
+//
+// An unknown key, a value of the wrong type or out of range, or a missing required key is a
+// RecipeError naming the file, line and column (or the --set override), and for an unknown key
+// the closest valid one. Every key, its type and default are listed in docs/recipes.md.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace nmt::io {
+
+class RecipeError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+enum class ValueKind { string, path, integer, real, boolean, choice, duration };
+
+// One key of the schema.
+struct RecipeField {
+  std::string path;                  // "training.learning_rate"
+  ValueKind kind;
+  std::string default_value;         // as written in YAML; empty and required: no default
+  bool required = false;
+  double minimum = -1e300, maximum = 1e300;
+  std::vector<std::string> choices;  // for ValueKind::choice
+  std::string help;
+};
+const std::vector<RecipeField>& recipe_schema();
+
+struct DataRecipe {
+  std::string train_source, train_target, dev_source, dev_target, test_source, test_target;
+  std::string source_language, target_language;
+  std::int64_t max_length;
+  std::string sentencepiece_model;  // a trained model to use; empty: train one
+  std::int64_t vocab_size;
+  double character_coverage;
+  std::string sentencepiece_type;   // unigram | bpe
+  bool joint_vocabulary;
+};
+
+struct ModelRecipe {
+  std::string type;  // rnn | transformer
+  std::string attention, local_score;
+  std::int64_t attention_window, attention_hidden;
+  bool input_feeding;
+  std::int64_t embedding_size, encoder_hidden, encoder_layers, decoder_hidden, decoder_layers;
+  double dropout;
+  bool tie_output_embeddings;
+};
+
+struct TrainingRecipe {
+  double learning_rate, beta1, beta2, epsilon, weight_decay;
+  std::string schedule;  // constant | inverse-sqrt | plateau
+  std::int64_t warmup_steps, plateau_patience;
+  double plateau_factor, min_learning_rate;
+  double clip_norm;
+  std::int64_t batch_tokens, accumulate;
+  double label_smoothing;
+  std::int64_t max_epochs, max_steps;
+  double max_seconds;  // 0: no limit
+  std::int64_t seed, threads, log_every;
+};
+
+struct ValidationRecipe {
+  std::int64_t every_steps;
+  bool bleu;
+  std::int64_t max_sentences;  // 0: the whole dev set
+  std::int64_t max_output_ratio_percent;
+  std::string early_stopping_metric;  // bleu | perplexity
+  std::int64_t patience;              // 0: no early stopping
+};
+
+struct OutputRecipe {
+  std::string directory;
+  std::int64_t keep_checkpoints;
+  bool keep_best;
+  bool translate_test;
+};
+
+struct Recipe {
+  std::string origin;          // the recipe file (for messages)
+  std::string effective_yaml;  // every key with its value after overrides and defaults
+  std::vector<std::string> overrides;
+  std::map<std::string, std::string> values;  // every key -> its canonical value text
+  DataRecipe data;
+  ModelRecipe model;
+  TrainingRecipe training;
+  ValidationRecipe validation;
+  OutputRecipe output;
+};
+
+// overrides: "section.key=value" (a YAML scalar). Relative paths in a recipe are relative to the
+// directory nmt-train runs in (the repository's recipes name corpora/... for that reason).
+Recipe parse_recipe(const std::string& yaml_text, const std::string& origin,
+                    const std::vector<std::string>& overrides = {});
+Recipe load_recipe(const std::string& path, const std::vector<std::string>& overrides = {});
+
+// "25m", "1h30m", "90s", "2h" or a number of seconds -> seconds.
+double parse_duration(const std::string& text);
+
+}  // namespace nmt::io

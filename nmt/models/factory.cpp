@@ -1,0 +1,36 @@
+#include "nmt/models/factory.h"
+
+#include "nmt/models/rnn_seq2seq.h"
+
+namespace nmt::models {
+
+std::int64_t max_source_length(const io::Recipe& recipe) { return recipe.data.max_length + 1; }
+
+std::unique_ptr<Seq2SeqModel> make_model(const io::Recipe& recipe, std::int64_t source_vocabulary,
+                                         std::int64_t target_vocabulary, std::uint64_t seed) {
+  const io::ModelRecipe& m = recipe.model;
+  if (m.type != "rnn") throw std::invalid_argument(recipe.origin + ": model.type '" + m.type + "' is not available");
+  RnnConfig c;
+  c.source_vocabulary = source_vocabulary;
+  c.target_vocabulary = target_vocabulary;
+  c.embedding_size = m.embedding_size;
+  c.encoder_hidden = m.encoder_hidden;
+  c.encoder_layers = static_cast<int>(m.encoder_layers);
+  c.decoder_hidden = m.decoder_hidden;
+  c.decoder_layers = static_cast<int>(m.decoder_layers);
+  c.dropout = static_cast<float>(m.dropout);
+  c.input_feeding = m.input_feeding;
+  c.tie_output_embeddings = m.tie_output_embeddings;
+  c.attention.type = layers::parse_attention_type(m.attention);
+  c.attention.local_score = layers::parse_score_function(m.local_score);
+  c.attention.window = m.attention_window;
+  c.attention.hidden_size = m.attention_hidden;
+  c.attention.max_source_length = max_source_length(recipe);
+  try {
+    return std::make_unique<RnnSeq2Seq>(c, seed);
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument(recipe.origin + ": " + e.what());
+  }
+}
+
+}  // namespace nmt::models

@@ -1,0 +1,18 @@
+// A model built from a recipe's model section.
+#pragma once
+
+#include <memory>
+
+#include "nmt/io/recipe.h"
+#include "nmt/models/model.h"
+
+namespace nmt::models {
+
+// max_source_length: the longest source the model must accept (data.max_length + EOS); the
+// location-based attention has one score per position up to it.
+std::unique_ptr<Seq2SeqModel> make_model(const io::Recipe& recipe, std::int64_t source_vocabulary,
+                                         std::int64_t target_vocabulary, std::uint64_t seed);
+// The longest source (in subwords, EOS included) a model of this recipe accepts.
+std::int64_t max_source_length(const io::Recipe& recipe);
+
+}  // namespace nmt::models

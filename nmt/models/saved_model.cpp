@@ -1,0 +1,52 @@
+#include "nmt/models/saved_model.h"
+
+#include "nmt/graph/tensor_io.h"
+#include "nmt/models/factory.h"
+
+namespace nmt::models {
+
+io::Sections model_sections(const io::Recipe& recipe, const data::Vocabularies& vocabularies, Seq2SeqModel& model) {
+  io::Sections s;
+  s.emplace_back("recipe", recipe.effective_yaml);
+  s.emplace_back("sentencepiece.source", vocabularies.source->bytes());
+  if (!vocabularies.joint()) s.emplace_back("sentencepiece.target", vocabularies.target->bytes());
+  s.emplace_back("parameters", model.parameters().serialize());
+  return s;
+}
+
+SavedModel model_from_sections(const io::Sections& sections, const std::string& path) {
+  SavedModel saved;
+  try {
+    saved.recipe = io::parse_recipe(io::section(sections, "recipe", path), path + " (recipe)");
+  } catch (const io::RecipeError& e) {
+    throw io::FileFormatError(path + ": its recipe is not valid for this nmt: " + e.what());
+  }
+  try {
+    auto source = std::make_shared<const data::SentencePieceModel>(
+        data::SentencePieceModel::from_bytes(io::section(sections, "sentencepiece.source", path)));
+    saved.vocabularies.source = source;
+    saved.vocabularies.target =
+        io::has_section(sections, "sentencepiece.target")
+            ? std::make_shared<const data::SentencePieceModel>(
+                  data::SentencePieceModel::from_bytes(io::section(sections, "sentencepiece.target", path)))
+            : source;
+  } catch (const std::runtime_error& e) {
+    throw io::FileFormatError(path + ": its SentencePiece model cannot be loaded: " + e.what());
+  }
+  saved.model = make_model(saved.recipe, saved.vocabularies.source->size(), saved.vocabularies.target->size(), 0);
+  try {
+    saved.model->parameters().deserialize(io::section(sections, "parameters", path), path);
+  } catch (const graph::FormatError& e) {
+    throw io::FileFormatError(e.what());
+  }
+  return saved;
+}
+
+void save_model(const std::string& path, const io::Recipe& recipe, const data::Vocabularies& vocabularies,
+                Seq2SeqModel& model) {
+  io::write_section_file(path, "model", model_sections(recipe, vocabularies, model));
+}
+
+SavedModel load_model(const std::string& path) { return model_from_sections(io::read_section_file(path, "model"), path); }
+
+}  // namespace nmt::models

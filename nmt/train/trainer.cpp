@@ -1,0 +1,533 @@
+#include "nmt/train/trainer.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <limits>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "nmt/data/batching.h"
+#include "nmt/data/encoded_corpus.h"
+#include "nmt/data/parallel_corpus.h"
+#include "nmt/data/text_file.h"
+#include "nmt/data/vocabularies.h"
+#include "nmt/decode/translator.h"
+#include "nmt/eval/bleu.h"
+#include "nmt/eval/chrf.h"
+#include "nmt/graph/engine.h"
+#include "nmt/graph/tensor_io.h"
+#include "nmt/io/section_file.h"
+#include "nmt/models/factory.h"
+#include "nmt/models/saved_model.h"
+#include "nmt/train/lr_schedule.h"
+#include "nmt/train/metrics_log.h"
+#include "nmt/train/optimizer.h"
+
+namespace nmt::train {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+using nlohmann::json;
+
+namespace {
+
+std::atomic<int> g_stop_signal{0};
+extern "C" void on_stop_signal(int signal_number) { g_stop_signal.store(signal_number); }
+
+// Keys a resumed run may change: its limits and its reporting, not what it computes.
+bool may_change_on_resume(const std::string& key) {
+  return key == "training.max_epochs" || key == "training.max_steps" || key == "training.max_time" ||
+         key == "validation.patience" || key == "training.log_every" || key == "output.translate_test" ||
+         key == "output.keep_checkpoints";
+}
+
+std::map<std::string, std::string> flat_values(const std::string& effective_yaml, const std::string& origin) {
+  return io::parse_recipe(effective_yaml, origin).values;
+}
+
+std::string format_duration(double seconds) {
+  if (!std::isfinite(seconds) || seconds < 0) return "?";
+  const auto s = static_cast<long>(seconds);
+  return s >= 3600 ? fmt::format("{}:{:02}:{:02}", s / 3600, (s / 60) % 60, s % 60) : fmt::format("{}:{:02}", s / 60, s % 60);
+}
+
+struct TrainerState {
+  std::int64_t step = 0;
+  data::BatchPosition position;
+  std::uint64_t dropout_position = 0;
+  double seconds = 0;
+  std::int64_t target_tokens = 0;
+  bool has_best = false;
+  double best_metric = 0;
+  std::int64_t best_step = 0;
+  std::int64_t stalled_validations = 0;
+  double plateau_scale = 1.0;
+  std::int64_t plateau_stalled = 0;
+  std::int64_t skipped_updates = 0;
+
+  json to_json() const {
+    return {{"step", step}, {"epoch", position.epoch}, {"batch", position.batch}, {"dropout_position", dropout_position},
+            {"seconds", seconds}, {"target_tokens", target_tokens}, {"has_best", has_best}, {"best_metric", best_metric},
+            {"best_step", best_step}, {"stalled_validations", stalled_validations}, {"plateau_scale", plateau_scale},
+            {"plateau_stalled", plateau_stalled}, {"skipped_updates", skipped_updates}};
+  }
+  static TrainerState from_json(const json& j) {
+    TrainerState s;
+    s.step = j.at("step");
+    s.position.epoch = j.at("epoch");
+    s.position.batch = j.at("batch");
+    s.dropout_position = j.at("dropout_position");
+    s.seconds = j.at("seconds");
+    s.target_tokens = j.at("target_tokens");
+    s.has_best = j.at("has_best");
+    s.best_metric = j.at("best_metric");
+    s.best_step = j.at("best_step");
+    s.stalled_validations = j.at("stalled_validations");
+    s.plateau_scale = j.at("plateau_scale");
+    s.plateau_stalled = j.at("plateau_stalled");
+    s.skipped_updates = j.at("skipped_updates");
+    return s;
+  }
+};
+
+}  // namespace
+
+void install_stop_signal_handlers() {
+  struct sigaction action {};
+  action.sa_handler = on_stop_signal;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+}
+int received_stop_signal() { return g_stop_signal.load(); }
+void request_stop(int signal_number) { g_stop_signal.store(signal_number); }
+
+struct Trainer::Impl {
+  io::Recipe recipe;
+  std::ostream& log_stream;
+  bool progress_bar;
+  fs::path dir;
+  std::ofstream log_file;
+  std::unique_ptr<MetricsLog> metrics;
+
+  data::Vocabularies vocabularies;
+  std::shared_ptr<const data::EncodedCorpus> train_corpus;
+  std::unique_ptr<data::TrainingBatcher> batcher;
+  std::shared_ptr<const data::EncodedCorpus> dev_corpus;
+  std::vector<std::string> dev_sources, dev_references;
+
+  std::unique_ptr<models::Seq2SeqModel> model;
+  std::unique_ptr<Adam> adam;
+  std::unique_ptr<LearningRateSchedule> schedule;
+  graph::RandomGenerator dropout{0};
+  TrainerState state;
+  std::int64_t checkpoint_step = -1;  // step of the newest checkpoint on disk
+
+  Impl(io::Recipe r, std::ostream& log, bool bar) : recipe(std::move(r)), log_stream(log), progress_bar(bar) {}
+
+  void say(const std::string& line) {
+    if (progress_bar) log_stream << "\r\033[K";
+    log_stream << line << std::endl;
+    if (log_file) log_file << line << std::endl;
+  }
+
+  fs::path checkpoint_dir() const { return dir / "checkpoints"; }
+
+  // The newest checkpoint in the run directory, or empty.
+  fs::path newest_checkpoint() const {
+    fs::path newest;
+    if (!fs::exists(checkpoint_dir())) return newest;
+    for (const auto& e : fs::directory_iterator(checkpoint_dir()))
+      if (e.path().extension() == ".ckpt" && (newest.empty() || e.path().filename() > newest.filename())) newest = e.path();
+    return newest;
+  }
+
+  void open_run_directory() {
+    dir = recipe.output.directory;
+    const fs::path stored = dir / "recipe.yaml";
+    if (fs::exists(stored)) {
+      const auto before = flat_values(io::read_file(stored.string()), stored.string());
+      const auto now = recipe.values;
+      for (const auto& [key, value] : now) {
+        if (may_change_on_resume(key)) continue;
+        const auto it = before.find(key);
+        const std::string old = it == before.end() ? "(unset)" : it->second;
+        if (old != value)
+          throw io::RecipeError(dir.string() + " holds a run of a different recipe: " + key + " is '" + old +
+                                "' there and '" + value + "' here; resume it with 'nmt-train " + dir.string() +
+                                "' or set another output.directory");
+      }
+    }
+    fs::create_directories(checkpoint_dir());
+    io::write_file_atomically(stored.string(), recipe.effective_yaml);
+    log_file.open(dir / "train.log", std::ios::app);
+    metrics = std::make_unique<MetricsLog>((dir / "metrics.jsonl").string());
+  }
+
+  void prepare_data(const io::Sections* checkpoint) {
+    const auto& d = recipe.data;
+    const auto start = Clock::now();
+    const data::ParallelCorpus corpus = data::ParallelCorpus::read(d.train_source, d.train_target);
+    if (checkpoint) {
+      const auto model = models::model_from_sections(*checkpoint, "checkpoint");
+      vocabularies = model.vocabularies;
+    } else if (!d.sentencepiece_model.empty()) {
+      auto spm = std::make_shared<const data::SentencePieceModel>(data::SentencePieceModel::load(d.sentencepiece_model));
+      vocabularies = {spm, spm};
+    } else {
+      data::VocabularyOptions options;
+      options.joint = d.joint_vocabulary;
+      options.subword.vocab_size = static_cast<int>(d.vocab_size);
+      options.subword.character_coverage = d.character_coverage;
+      options.subword.model_type =
+          d.sentencepiece_type == "bpe" ? data::SubwordModelType::bpe : data::SubwordModelType::unigram;
+      options.subword.seed = static_cast<std::uint32_t>(recipe.training.seed);
+      vocabularies = data::train_vocabularies(corpus, options);
+    }
+    train_corpus = std::make_shared<const data::EncodedCorpus>(data::encode_corpus(corpus, vocabularies));
+    data::BatchingOptions batching;
+    batching.max_tokens = static_cast<std::size_t>(recipe.training.batch_tokens);
+    batching.max_length = static_cast<std::size_t>(d.max_length);
+    batching.seed = static_cast<std::uint64_t>(recipe.training.seed);
+    batcher = std::make_unique<data::TrainingBatcher>(train_corpus, batching);
+    const auto& f = batcher->filter_stats();
+    say(fmt::format("data: {} training pairs, {} kept, {} longer than {} subwords, {} with an empty side, {} empty lines "
+                    "skipped; vocabulary {} source / {} target ({}); {:.1f} s",
+                    corpus.size(), f.kept, f.too_long, d.max_length, f.empty_side, corpus.skipped_empty_pairs(),
+                    vocabularies.source->size(), vocabularies.target->size(),
+                    vocabularies.joint() ? "joint" : "separate",
+                    std::chrono::duration<double>(Clock::now() - start).count()));
+    if (!d.dev_source.empty()) {
+      const data::ParallelCorpus dev = data::ParallelCorpus::read(d.dev_source, d.dev_target);
+      dev_corpus = std::make_shared<const data::EncodedCorpus>(data::encode_corpus(dev, vocabularies));
+      dev_sources = data::read_text_lines(d.dev_source);
+      dev_references = data::read_text_lines(d.dev_target);
+      if (recipe.validation.max_sentences > 0 &&
+          static_cast<std::size_t>(recipe.validation.max_sentences) < dev_sources.size()) {
+        dev_sources.resize(recipe.validation.max_sentences);
+        dev_references.resize(recipe.validation.max_sentences);
+      }
+    }
+  }
+
+  io::Sections checkpoint_sections() {
+    io::Sections s = models::model_sections(recipe, vocabularies, *model);
+    s.emplace_back("optimizer", graph::encode_tensors(adam->state()));
+    state.dropout_position = dropout.position();
+    state.plateau_scale = schedule->plateau_scale();
+    state.plateau_stalled = schedule->validations_without_improvement();
+    state.position = batcher->position();
+    s.emplace_back("trainer", state.to_json().dump());
+    return s;
+  }
+
+  void write_checkpoint() {
+    if (checkpoint_step == state.step) return;
+    const fs::path path = checkpoint_dir() / fmt::format("step-{:010}.ckpt", state.step);
+    io::write_section_file(path.string(), "checkpoint", checkpoint_sections());
+    checkpoint_step = state.step;
+    // Keep the newest keep_checkpoints files.
+    std::vector<fs::path> all;
+    for (const auto& e : fs::directory_iterator(checkpoint_dir()))
+      if (e.path().extension() == ".ckpt") all.push_back(e.path());
+    std::sort(all.begin(), all.end());
+    const auto keep = static_cast<std::size_t>(recipe.output.keep_checkpoints);
+    for (std::size_t i = 0; i + keep < all.size(); ++i) fs::remove(all[i]);
+  }
+
+  void save_model_file() {
+    models::save_model((dir / "model.nmt").string(), recipe, vocabularies, *model);
+  }
+
+  void build(const io::Sections* checkpoint) {
+    graph::set_compute_threads(static_cast<int>(recipe.training.threads));
+    prepare_data(checkpoint);
+    model = models::make_model(recipe, vocabularies.source->size(), vocabularies.target->size(),
+                               static_cast<std::uint64_t>(recipe.training.seed));
+    AdamOptions o;
+    o.learning_rate = static_cast<float>(recipe.training.learning_rate);
+    o.beta1 = static_cast<float>(recipe.training.beta1);
+    o.beta2 = static_cast<float>(recipe.training.beta2);
+    o.epsilon = static_cast<float>(recipe.training.epsilon);
+    o.weight_decay = static_cast<float>(recipe.training.weight_decay);
+    adam = std::make_unique<Adam>(model->parameters().vars(), o);
+    schedule = std::make_unique<LearningRateSchedule>(LrScheduleOptions{
+        recipe.training.schedule, recipe.training.learning_rate, recipe.training.warmup_steps,
+        recipe.training.plateau_factor, recipe.training.plateau_patience, recipe.training.min_learning_rate});
+    dropout = graph::RandomGenerator(static_cast<std::uint64_t>(recipe.training.seed) * 0x9E3779B97F4A7C15ull + 1);
+    if (checkpoint) {
+      model->parameters().deserialize(io::section(*checkpoint, "parameters", "checkpoint"), "checkpoint");
+      adam->load_state(graph::decode_tensors(io::section(*checkpoint, "optimizer", "checkpoint"), "checkpoint"),
+                       "checkpoint");
+      state = TrainerState::from_json(json::parse(io::section(*checkpoint, "trainer", "checkpoint")));
+      batcher->seek(state.position);
+      dropout.set_position(state.dropout_position);
+      schedule->restore(state.plateau_scale, state.plateau_stalled);
+      checkpoint_step = state.step;
+    }
+    say(fmt::format("model: {} '{}' attention, {} parameters; {} threads", recipe.model.type, recipe.model.attention,
+                    model->parameters().element_count(), graph::compute_threads()));
+  }
+
+  // Dev perplexity (teacher forced, no dropout, no smoothing) and greedy dev BLEU.
+  json validate() {
+    json record{{"event", "validation"}, {"step", state.step}, {"time", state.seconds}, {"epoch", state.position.epoch}};
+    double loss = 0, tokens = 0;
+    {
+      graph::NoGradGuard no_grad;
+      data::BatchingOptions b;
+      b.max_tokens = static_cast<std::size_t>(recipe.training.batch_tokens);
+      b.max_length = 100000;
+      data::TrainingBatcher dev_batches(dev_corpus, b);
+      const data::EpochPlan plan = dev_batches.plan_epoch(0);
+      for (std::size_t i = 0; i < plan.batch_count(); ++i) {
+        const data::Batch batch = data::make_training_batch(*dev_corpus, plan.batch(i));
+        const models::LossResult r = model->loss(batch, {});
+        loss += r.loss.value().item();
+        tokens += static_cast<double>(r.target_tokens);
+      }
+    }
+    const double perplexity = std::exp(loss / std::max(tokens, 1.0));
+    record["dev_perplexity"] = perplexity;
+    double metric = -perplexity;
+    if (recipe.validation.bleu) {
+      const auto hyps = translate(dev_sources);
+      const eval::BleuScore bleu = eval::corpus_bleu(hyps, {dev_references});
+      record["dev_bleu"] = bleu.score;
+      if (recipe.validation.early_stopping_metric == "bleu") metric = bleu.score;
+    }
+    const bool improved = !state.has_best || metric > state.best_metric;
+    if (improved) {
+      state.has_best = true;
+      state.best_metric = metric;
+      state.best_step = state.step;
+      state.stalled_validations = 0;
+      if (recipe.output.keep_best) save_model_file();
+    } else {
+      ++state.stalled_validations;
+    }
+    if (schedule->record_validation(improved)) say(fmt::format("learning rate lowered to {:.3g}", schedule->at(state.step + 1)));
+    record["best"] = improved;
+    return record;
+  }
+
+  std::vector<std::string> translate(const std::vector<std::string>& lines) {
+    decode::TranslateOptions o;
+    o.batch_tokens = static_cast<std::size_t>(recipe.training.batch_tokens);
+    o.max_source_length = models::max_source_length(recipe);
+    o.max_output_ratio = static_cast<double>(recipe.validation.max_output_ratio) / 100.0;
+    return decode::translate(*model, vocabularies, lines, o).lines;
+  }
+
+  // Which limit stops the run now, or empty.
+  std::string limit_reached() const {
+    const auto& t = recipe.training;
+    if (t.max_steps > 0 && state.step >= t.max_steps) return "max_steps";
+    if (t.max_epochs > 0 && static_cast<std::int64_t>(state.position.epoch) >= t.max_epochs) return "max_epochs";
+    if (t.max_seconds > 0 && state.seconds >= t.max_seconds) return "max_time";
+    return "";
+  }
+
+  double eta(double steps_per_second) const {
+    const auto& t = recipe.training;
+    double best = std::numeric_limits<double>::infinity();
+    if (t.max_seconds > 0) best = std::min(best, t.max_seconds - state.seconds);
+    if (steps_per_second > 0 && t.max_steps > 0) best = std::min(best, (t.max_steps - state.step) / steps_per_second);
+    if (steps_per_second > 0 && t.max_epochs > 0) {
+      const double left = (t.max_epochs - static_cast<double>(state.position.epoch)) * batcher->batches_per_epoch() -
+                          static_cast<double>(state.position.batch);
+      best = std::min(best, left / recipe.training.accumulate / steps_per_second);
+    }
+    return best;
+  }
+
+  TrainingSummary run() {
+    TrainingSummary summary;
+    const auto& t = recipe.training;
+    const std::vector<graph::Var> params = model->parameters().vars();
+    const bool has_dev = dev_corpus != nullptr;
+    if (!fs::exists(dir / "model.nmt")) save_model_file();
+    if (checkpoint_step < 0) write_checkpoint();  // step 0: the run can always be resumed
+    say(fmt::format("training from step {} (epoch {}, {}); limits: steps {}, epochs {}, time {}", state.step,
+                    state.position.epoch, format_duration(state.seconds), t.max_steps ? std::to_string(t.max_steps) : "-",
+                    t.max_epochs ? std::to_string(t.max_epochs) : "-",
+                    t.max_seconds > 0 ? format_duration(t.max_seconds) : std::string("-")));
+    double window_loss = 0, window_tokens = 0, window_seconds = 0, window_norm = 0;
+    std::int64_t window_steps = 0, consecutive_bad = 0;
+    auto last_bar = Clock::now() - std::chrono::seconds(1);
+    std::string reason;
+    while (true) {
+      if (!(reason = limit_reached()).empty()) break;
+      if (received_stop_signal()) {
+        reason = "signal";
+        break;
+      }
+      const auto start = Clock::now();
+      std::vector<data::Batch> batches;
+      std::int64_t tokens = 0;
+      for (std::int64_t k = 0; k < t.accumulate; ++k) {
+        batches.push_back(batcher->next());
+        tokens += static_cast<std::int64_t>(batches.back().target_tokens());
+      }
+      model->parameters().zero_grads();
+      double loss = 0;
+      bool finite = true;
+      for (const auto& batch : batches) {
+        models::LossOptions options;
+        options.label_smoothing = static_cast<float>(t.label_smoothing);
+        options.dropout = &dropout;
+        const models::LossResult r = model->loss(batch, options);
+        const float value = r.loss.value().item();
+        if (!std::isfinite(value)) {
+          finite = false;
+          break;
+        }
+        loss += value;
+        graph::backward(graph::scale(r.loss, 1.0f / static_cast<float>(std::max<std::int64_t>(tokens, 1))));
+      }
+      const double norm = finite ? (t.clip_norm > 0 ? clip_grad_norm(params, t.clip_norm) : global_grad_norm(params)) : 0;
+      if (!finite || !std::isfinite(norm)) {
+        ++state.skipped_updates;
+        ++consecutive_bad;
+        model->parameters().zero_grads();
+        const std::string what = finite ? "non-finite gradient norm" : "non-finite loss";
+        say(fmt::format("step {}: {}; update skipped ({} in a row)", state.step + 1, what, consecutive_bad));
+        metrics->write({{"event", "skip"}, {"step", state.step + 1}, {"time", state.seconds},
+                        {"epoch", state.position.epoch}, {"reason", what}});
+        state.seconds += std::chrono::duration<double>(Clock::now() - start).count();
+        if (consecutive_bad >= 5) {
+          reason = "diverged";
+          break;
+        }
+        continue;
+      }
+      consecutive_bad = 0;
+      const double lr = schedule->at(state.step + 1);
+      adam->set_learning_rate(static_cast<float>(lr));
+      adam->step();
+      ++state.step;
+      state.target_tokens += tokens;
+      state.position = batcher->position();
+      const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+      state.seconds += seconds;
+      window_loss += loss;
+      window_tokens += static_cast<double>(tokens);
+      window_seconds += seconds;
+      window_norm += norm;
+      ++window_steps;
+
+      if (progress_bar && Clock::now() - last_bar > std::chrono::milliseconds(250)) {
+        last_bar = Clock::now();
+        log_stream << fmt::format("\r\033[Kstep {} | epoch {} | {:.0f} tok/s | loss {:.3f} | lr {:.2e} | ETA {}", state.step,
+                                  state.position.epoch, window_tokens / window_seconds, window_loss / window_tokens, lr,
+                                  format_duration(eta(window_steps / window_seconds)))
+                   << std::flush;
+      }
+      if (state.step % t.log_every == 0) {
+        const json record{{"event", "train"}, {"step", state.step}, {"time", state.seconds},
+                          {"epoch", state.position.epoch}, {"train_loss", window_loss / window_tokens},
+                          {"learning_rate", lr}, {"tokens_per_second", window_tokens / window_seconds},
+                          {"grad_norm", window_norm / static_cast<double>(window_steps)}};
+        metrics->write(record);
+        if (!progress_bar)
+          say(fmt::format("step {} epoch {} loss {:.4f} lr {:.3g} {:.0f} tok/s elapsed {} ETA {}", state.step,
+                          state.position.epoch, window_loss / window_tokens, lr, window_tokens / window_seconds,
+                          format_duration(state.seconds), format_duration(eta(window_steps / window_seconds))));
+        window_loss = window_tokens = window_seconds = window_norm = 0;
+        window_steps = 0;
+      }
+      if (state.step % recipe.validation.every_steps == 0) {
+        if (has_dev) {
+          const auto v_start = Clock::now();
+          const json record = validate();
+          state.seconds += std::chrono::duration<double>(Clock::now() - v_start).count();
+          metrics->write(record);
+          say(fmt::format("validation at step {}: dev perplexity {:.2f}{}{}", state.step,
+                          record["dev_perplexity"].get<double>(),
+                          record.contains("dev_bleu") ? fmt::format(", dev BLEU {:.2f}", record["dev_bleu"].get<double>()) : "",
+                          record["best"].get<bool>() ? " (best)" : ""));
+          if (recipe.validation.patience > 0 && state.stalled_validations >= recipe.validation.patience) {
+            write_checkpoint();
+            reason = "early_stopping";
+            break;
+          }
+        } else {
+          save_model_file();
+        }
+        write_checkpoint();
+      }
+    }
+    if (progress_bar) log_stream << "\r\033[K";
+    if (reason != "diverged") write_checkpoint();
+    if (!has_dev && reason != "diverged") save_model_file();
+    metrics->write({{"event", "stop"}, {"step", state.step}, {"time", state.seconds}, {"epoch", state.position.epoch},
+                    {"reason", reason}});
+    const int signal_number = received_stop_signal();
+    say(fmt::format("stopped at step {} ({}) after {} of training", state.step,
+                    reason == "signal" ? fmt::format("signal {}", signal_number) : reason, format_duration(state.seconds)));
+    summary.steps = state.step;
+    summary.seconds = state.seconds;
+    summary.stop_reason = reason;
+    summary.best_metric = state.best_metric;
+    summary.model_path = (dir / "model.nmt").string();
+    if (reason != "signal" && reason != "diverged" && recipe.output.translate_test && !recipe.data.test_source.empty())
+      test(summary);
+    return summary;
+  }
+
+  // Translates the test split with the saved (best) model and scores it.
+  void test(TrainingSummary& summary) {
+    models::SavedModel best = models::load_model((dir / "model.nmt").string());
+    model = std::move(best.model);
+    const auto sources = data::read_text_lines(recipe.data.test_source);
+    const auto references = data::read_text_lines(recipe.data.test_target);
+    const auto start = Clock::now();
+    const auto hyps = translate(sources);
+    const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    const fs::path out = dir / "test.hyp";
+    std::string text;
+    for (const auto& h : hyps) text += h + "\n";
+    io::write_file_atomically(out.string(), text);
+    const eval::BleuScore bleu = eval::corpus_bleu(hyps, {references});
+    const eval::ChrfScore chrf = eval::corpus_chrf(hyps, {references});
+    const json record{{"event", "test"}, {"step", state.step}, {"time", state.seconds}, {"epoch", state.position.epoch},
+                      {"test_bleu", bleu.score}, {"test_chrf", chrf.score}, {"bleu_verbose", bleu.verbose()},
+                      {"translations", out.string()}, {"sentences", hyps.size()},
+                      {"sentences_per_second", static_cast<double>(hyps.size()) / seconds}, {"decoding", "greedy"}};
+    metrics->write(record);
+    io::write_file_atomically((dir / "test.scores.json").string(), record.dump(2) + "\n");
+    summary.has_test_scores = true;
+    summary.test_bleu = bleu.score;
+    summary.test_chrf = chrf.score;
+    summary.translations_path = out.string();
+    say(fmt::format("test: BLEU {:.2f}, chrF {:.2f} ({} sentences, greedy, {:.1f} sentences/s) -> {}", bleu.score,
+                    chrf.score, hyps.size(), static_cast<double>(hyps.size()) / seconds, out.string()));
+  }
+};
+
+Trainer::Trainer(io::Recipe recipe, std::ostream& log, bool progress_bar)
+    : impl_(std::make_unique<Impl>(std::move(recipe), log, progress_bar)) {
+  impl_->open_run_directory();
+  const fs::path newest = impl_->newest_checkpoint();
+  if (newest.empty()) {
+    impl_->build(nullptr);
+  } else {
+    const io::Sections checkpoint = io::read_section_file(newest.string(), "checkpoint");
+    impl_->say("resuming from " + newest.string());
+    impl_->build(&checkpoint);
+  }
+}
+
+Trainer::~Trainer() = default;
+
+TrainingSummary Trainer::run() { return impl_->run(); }
+
+}  // namespace nmt::train
