@@ -9,6 +9,7 @@ packages=(
   libsentencepiece-dev sentencepiece
   libboost-program-options-dev libyaml-cpp-dev libgtest-dev
   nlohmann-json3-dev libfmt-dev zlib1g-dev
+  libicu-dev                     # Unicode categories and case mapping for BLEU's intl tokenizer
 )
 
 missing=()

@@ -1,0 +1,353 @@
+// The nmt-bleu program, run as a user would: output formats, options, standard input and
+// its handling of bad input (messages and exit codes).
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "nmt/eval/bleu.h"
+#include "nmt/eval/line_reader.h"
+#include "nmt/eval/report.h"
+#include "nmt/eval/signature.h"
+
+namespace nmt::eval {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using nlohmann::ordered_json;
+
+const fs::path kProgram = fs::path(NMT_BINARY_DIR) / "bin" / "nmt-bleu";
+const fs::path kVectors = fs::path(NMT_SOURCE_DIR) / "tests" / "data" / "bleu";
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Single-quoted for the shell (the paths used here contain no quote).
+std::string quoted(const fs::path& path) {
+  std::string text = "'";
+  text.append(path.string());
+  text.push_back('\'');
+  return text;
+}
+
+// The formatted line of an expected.json result, with nmt's version in the signature.
+std::string expected_line(const json& result) {
+  std::string line = result.at("formatted").get<std::string>();
+  const std::string sacrebleu = "version:" + std::string(kSacrebleuVersion);
+  line.replace(line.find(sacrebleu), sacrebleu.size(), "version:" + std::string(signature_version()));
+  return line;
+}
+
+struct ProgramRun {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+class NmtBleuCli : public testing::Test {
+ protected:
+  void SetUp() override {
+    const auto* test = testing::UnitTest::GetInstance()->current_test_info();
+    dir_ = fs::temp_directory_path() / ("nmt_bleu_cli_" + std::to_string(::getpid()) + "_" + test->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  fs::path write(const std::string& name, const std::string& content) const {
+    const fs::path path = dir_ / name;
+    std::ofstream(path, std::ios::binary) << content;
+    return path;
+  }
+
+  // Runs nmt-bleu with `args` (already quoted), standard input from `input` if given.
+  ProgramRun run(const std::string& args, const std::optional<fs::path>& input = std::nullopt) const {
+    const fs::path out = dir_ / "stdout", err = dir_ / "stderr";
+    const std::string command = quoted(kProgram) + " " + args + " < " +
+                                (input ? quoted(*input) : "/dev/null") + " > " + quoted(out) + " 2> " +
+                                quoted(err);
+    const int status = std::system(command.c_str());
+    ProgramRun result;
+    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    result.out = read_file(out);
+    result.err = read_file(err);
+    return result;
+  }
+
+  static std::string data(const std::string& case_name, const std::string& file) {
+    return quoted(kVectors / case_name / file);
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(NmtBleuCli, DefaultJsonHasSacrebleusShape) {
+  const ProgramRun r = run(data("heavy", "ref0.txt") + " -i " + data("heavy", "hyp.txt"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  const ordered_json output = ordered_json::parse(r.out);
+  std::vector<std::string> keys;
+  for (const auto& item : output.items()) keys.push_back(item.key());
+  EXPECT_EQ(keys, (std::vector<std::string>{"name", "score", "signature", "verbose_score", "nrefs", "case",
+                                            "eff", "tok", "smooth", "version"}));
+  EXPECT_EQ(output["name"], "BLEU");
+  EXPECT_EQ(output["score"].get<double>(), 23.5);  // 23.486441 with sacreBLEU's default width 1
+  const std::string version(signature_version());
+  EXPECT_EQ(output["signature"], "nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp|version:" + version);
+  EXPECT_EQ(output["verbose_score"],
+            "81.9/35.9/19.6/11.7 (BP = 0.819 ratio = 0.833 hyp_len = 14600 ref_len = 17521)");
+  EXPECT_EQ(output["nrefs"], "1");
+  EXPECT_EQ(output["tok"], "13a");
+  EXPECT_EQ(output["version"], version);
+  EXPECT_NE(r.out.find("\n \"name\": \"BLEU\",\n"), std::string::npos) << "not json.dumps(indent=1):\n"
+                                                                       << r.out;
+}
+
+// Every metric label of the cases with the most labels and with two references, through the
+// command line: the text line must be sacreBLEU's formatted line (apart from the version).
+TEST_F(NmtBleuCli, EveryLabelAsTextMatchesSacrebleu) {
+  for (const std::string case_name : {"heavy", "two-refs"}) {
+    const json expected = json::parse(read_file(kVectors / case_name / "expected.json"));
+    std::string inputs;
+    for (int r = 0; r < expected.at("references").get<int>(); ++r)
+      inputs += data(case_name, "ref" + std::to_string(r) + ".txt") + " ";
+    inputs += "-i " + data(case_name, "hyp.txt");
+    for (const json& result : expected.at("results")) {
+      const std::string label = result.at("metric").get<std::string>();
+      SCOPED_TRACE(case_name + ", " + label);
+      std::istringstream words(label);
+      std::string metric, flags;
+      words >> metric;
+      const bool bleu = metric == "bleu";
+      flags = bleu ? "-m bleu" : metric == "chrf" ? "-m chrf" : metric == "chrf++" ? "-m chrf -cw 2" : "";
+      ASSERT_FALSE(flags.empty()) << "unknown metric";
+      for (std::string option; words >> option;) {
+        if (option == "lowercase") {
+          flags += bleu ? " -lc" : " --chrf-lowercase";
+        } else if (option.rfind("tokenize=", 0) == 0) {
+          flags += " -tok " + option.substr(9);
+        } else if (option.rfind("smooth=", 0) == 0) {
+          flags += " -s " + option.substr(7);
+        } else {
+          ADD_FAILURE() << "unknown option " << option;
+        }
+      }
+      const ProgramRun r = run(inputs + " " + flags + " -f text -w 2");
+      EXPECT_EQ(r.exit_code, 0) << r.err;
+      EXPECT_EQ(r.out, expected_line(result) + "\n");
+    }
+  }
+}
+
+TEST_F(NmtBleuCli, ScoreOnlyAndWidth) {
+  const std::string files = data("heavy", "ref0.txt") + " -i " + data("heavy", "hyp.txt");
+  EXPECT_EQ(run(files + " -b").out, "23.5\n");
+  EXPECT_EQ(run(files + " -b -w 3").out, "23.486\n");
+  EXPECT_EQ(run(files + " --score-only --width 0").out, "23\n");
+  EXPECT_EQ(run(files + " -b -f text -m bleu chrf").out, "23.5\n54.6\n");
+  // sacreBLEU prints the bare scores inside its JSON list brackets.
+  EXPECT_EQ(run(files + " -b -m bleu chrf").out, "[\n23.5,\n54.6\n]\n");
+}
+
+TEST_F(NmtBleuCli, SeveralMetricsInSacrebleusOrder) {
+  const ProgramRun r =
+      run(data("heavy", "ref0.txt") + " -i " + data("heavy", "hyp.txt") + " -m chrf bleu -cw 2");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json output = json::parse(r.out);
+  ASSERT_TRUE(output.is_array());
+  ASSERT_EQ(output.size(), 2u);
+  EXPECT_EQ(output[0]["name"], "BLEU");
+  EXPECT_EQ(output[1]["name"], "chrF2++");
+  EXPECT_EQ(output[1]["score"].get<double>(), 53.3);
+  EXPECT_EQ(output[1]["nw"], "2");
+}
+
+TEST_F(NmtBleuCli, TextLinesAlignOnEquals) {
+  const ProgramRun r =
+      run(data("heavy", "ref0.txt") + " -i " + data("heavy", "hyp.txt") + " -m bleu chrf -f text");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::size_t newline = r.out.find('\n');
+  const std::string first = r.out.substr(0, newline), second = r.out.substr(newline + 1);
+  EXPECT_EQ(first.find(" = "), second.find(" = "));
+  EXPECT_NE(first.find("BLEU|"), std::string::npos);
+  EXPECT_EQ(second.rfind("chrF2|", 0), 0u);  // the longer name is not padded
+}
+
+TEST_F(NmtBleuCli, ReadsHypothesesFromStandardInput) {
+  const std::string refs = data("light", "ref0.txt");
+  const ProgramRun from_file = run(refs + " -i " + data("light", "hyp.txt") + " -m bleu chrf");
+  const ProgramRun from_stdin = run(refs + " -m bleu chrf", kVectors / "light" / "hyp.txt");
+  ASSERT_EQ(from_stdin.exit_code, 0) << from_stdin.err;
+  EXPECT_EQ(from_stdin.out, from_file.out);
+  EXPECT_NE(from_stdin.out.find("68.8"), std::string::npos);
+}
+
+TEST_F(NmtBleuCli, CrlfLineEndsScoreLikeNewlines) {
+  std::string hyp = read_file(kVectors / "light" / "hyp.txt"),
+              ref = read_file(kVectors / "light" / "ref0.txt");
+  const auto to_crlf = [](std::string text) {
+    std::string crlf;
+    for (const char c : text) crlf += c == '\n' ? std::string("\r\n") : std::string(1, c);
+    return crlf;
+  };
+  const fs::path hyp_crlf = write("hyp_crlf.txt", to_crlf(hyp)),
+                 ref_crlf = write("ref_crlf.txt", to_crlf(ref));
+  const std::string expected =
+      run(data("light", "ref0.txt") + " -i " + data("light", "hyp.txt") + " -m bleu chrf -b").out;
+  EXPECT_EQ(run(quoted(ref_crlf) + " -i " + quoted(hyp_crlf) + " -m bleu chrf -b").out, expected);
+  EXPECT_EQ(run(quoted(ref_crlf) + " -m bleu chrf -b", hyp_crlf).out, expected);
+  EXPECT_EQ(expected, "[\n68.8,\n83.4\n]\n");
+}
+
+TEST_F(NmtBleuCli, ByteOrderMarkIsScoredLikeSacrebleuWithAWarning) {
+  const std::string hyp = read_file(kVectors / "light" / "hyp.txt");
+  const fs::path with_bom = write("bom.txt", "\xEF\xBB\xBF" + hyp);
+  const ProgramRun r = run(data("light", "ref0.txt") + " -i " + quoted(with_bom) + " -b -w 6");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("byte order mark"), std::string::npos) << r.err;
+  // Python's "utf-8" codec keeps U+FEFF in the first line: score exactly that text.
+  std::vector<std::string> lines = read_segments_file((kVectors / "light" / "hyp.txt").string()).lines;
+  lines.front().insert(0, "\xEF\xBB\xBF");
+  const std::vector<std::string> refs = read_segments_file((kVectors / "light" / "ref0.txt").string()).lines;
+  EXPECT_EQ(r.out, format_score(corpus_bleu(lines, {refs}).score, 6) + "\n");
+  EXPECT_EQ(run(data("light", "ref0.txt") + " -i " + quoted(with_bom) + " -b -q").err, "");
+}
+
+TEST_F(NmtBleuCli, MismatchedLineCountsNameFilesAndCounts) {
+  std::string hyp = read_file(kVectors / "light" / "hyp.txt");
+  hyp.erase(hyp.rfind('\n', hyp.size() - 2) + 1);  // drop the last line
+  const fs::path short_hyp = write("short_hyp.txt", hyp);
+  const ProgramRun r = run(data("light", "ref0.txt") + " -i " + quoted(short_hyp));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.out, "");
+  EXPECT_NE(r.err.find(short_hyp.string()), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find((kVectors / "light" / "ref0.txt").string()), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("999"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("1000"), std::string::npos) << r.err;
+}
+
+TEST_F(NmtBleuCli, InvalidUtf8NamesFileAndLine) {
+  const fs::path bad = write("bad.txt", "one\ntwo\nth\xC3\x28ree\n");
+  const fs::path good = write("good.txt", "one\ntwo\nthree\n");
+  for (const std::string& args : {quoted(good) + " -i " + quoted(bad), quoted(bad) + " -i " + quoted(good)}) {
+    const ProgramRun r = run(args);
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_NE(r.err.find(bad.string() + ":3:"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("invalid UTF-8"), std::string::npos) << r.err;
+  }
+  const ProgramRun from_stdin = run(quoted(good), bad);
+  EXPECT_EQ(from_stdin.exit_code, 1);
+  EXPECT_NE(from_stdin.err.find("<stdin>:3:"), std::string::npos) << from_stdin.err;
+}
+
+TEST_F(NmtBleuCli, MissingFilesAreNamed) {
+  const fs::path missing = dir_ / "missing.txt";
+  const fs::path good = write("good.txt", "one\n");
+  for (const std::string& args :
+       {quoted(good) + " -i " + quoted(missing), quoted(missing) + " -i " + quoted(good)}) {
+    const ProgramRun r = run(args);
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_NE(r.err.find("cannot open '" + missing.string() + "'"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("No such file or directory"), std::string::npos) << r.err;
+  }
+}
+
+TEST_F(NmtBleuCli, EmptyHypothesesScoreZero) {
+  const ProgramRun blank_lines =
+      run(data("all-empty", "ref0.txt") + " -i " + data("all-empty", "hyp.txt") + " -m bleu chrf");
+  ASSERT_EQ(blank_lines.exit_code, 0) << blank_lines.err;
+  const json scores = json::parse(blank_lines.out);
+  EXPECT_EQ(scores[0]["score"].get<double>(), 0.0);
+  EXPECT_EQ(scores[1]["score"].get<double>(), 0.0);
+
+  const fs::path empty_hyp = write("empty_hyp.txt", ""), empty_ref = write("empty_ref.txt", "");
+  const ProgramRun nothing = run(quoted(empty_ref) + " -i " + quoted(empty_hyp) + " -m bleu chrf -b -f text");
+  EXPECT_EQ(nothing.exit_code, 0) << nothing.err;
+  EXPECT_EQ(nothing.out, "0.0\n0.0\n");
+  EXPECT_NE(nothing.err.find("no lines"), std::string::npos) << nothing.err;
+
+  const ProgramRun against_text = run(data("all-empty", "ref0.txt") + " -i " + quoted(empty_hyp));
+  EXPECT_EQ(against_text.exit_code, 1);
+  EXPECT_NE(against_text.err.find("has 0 lines"), std::string::npos) << against_text.err;
+}
+
+TEST_F(NmtBleuCli, SegmentWithoutReferenceIsRefused) {
+  const fs::path ref = write("ref.txt", "a b\n\nc d\n"), hyp = write("hyp.txt", "a b\nx\nc d\n");
+  const ProgramRun r = run(quoted(ref) + " -i " + quoted(hyp));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("line 2 is empty in every reference"), std::string::npos) << r.err;
+  const fs::path other = write("other.txt", "a b\ny\nc d\n");
+  EXPECT_EQ(run(quoted(ref) + " " + quoted(other) + " -i " + quoted(hyp)).exit_code, 0);
+}
+
+TEST_F(NmtBleuCli, SentenceLevelMatchesSacrebleu) {
+  const json pairs = json::parse(read_file(kVectors / "sentence" / "expected.json"));
+  std::string hyps, refs;
+  const std::size_t count = 25;
+  for (std::size_t i = 0; i < count; ++i) {
+    hyps += pairs[i]["hyp"].get<std::string>() + "\n";
+    refs += pairs[i]["ref"].get<std::string>() + "\n";
+  }
+  const fs::path hyp = write("hyp.txt", hyps), ref = write("ref.txt", refs);
+  const ProgramRun scores = run(quoted(ref) + " -i " + quoted(hyp) + " -sl -b -w 6");
+  ASSERT_EQ(scores.exit_code, 0) << scores.err;
+  std::istringstream lines(scores.out);
+  std::size_t i = 0;
+  for (std::string line; std::getline(lines, line); ++i) {
+    ASSERT_LT(i, count);
+    EXPECT_NEAR(std::stod(line), pairs[i]["bleu"].get<double>(), 1e-4) << "line " << i + 1;
+  }
+  EXPECT_EQ(i, count);
+  const ProgramRun full = run(quoted(ref) + " -i " + quoted(hyp) + " --sentence-level");
+  EXPECT_EQ(full.out.rfind("BLEU|nrefs:1|case:mixed|eff:yes|tok:13a|smooth:exp|version:", 0), 0u) << full.out;
+  const ProgramRun chrf = run(quoted(ref) + " -i " + quoted(hyp) + " -sl -m chrf -b");
+  EXPECT_EQ(std::count(chrf.out.begin(), chrf.out.end(), '\n'), static_cast<long>(count));
+}
+
+TEST_F(NmtBleuCli, UsageErrorsExitWithTwo) {
+  const std::string files = data("light", "ref0.txt") + " -i " + data("light", "hyp.txt");
+  for (const std::string& args :
+       {files + " -m ter", files + " -m rouge", files + " --tokenize zh", files + " -s laplace",
+        files + " -f latex", files + " -sl -m bleu chrf", files + " -w -1", files + " --no-such-option",
+        "-i " + data("light", "hyp.txt"),
+        data("light", "ref0.txt") + " -i " + data("light", "hyp.txt") + " " + data("heavy", "hyp.txt")}) {
+    SCOPED_TRACE(args);
+    const ProgramRun r = run(args);
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_EQ(r.out, "");
+    EXPECT_EQ(r.err.rfind("nmt-bleu: ", 0), 0u) << r.err;
+  }
+}
+
+TEST_F(NmtBleuCli, TabsOnStandardInputAreRefused) {
+  const fs::path hyp = write("hyp.txt", "a b\nsystem one\tsystem two\n"),
+                 ref = write("ref.txt", "a b\nc d\n");
+  const ProgramRun r = run(quoted(ref), hyp);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("<stdin>:2: tab"), std::string::npos) << r.err;
+}
+
+TEST_F(NmtBleuCli, HelpAndVersion) {
+  const ProgramRun help = run("--help");
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.out.find("--smooth-method"), std::string::npos);
+  const ProgramRun version = run("-V");
+  EXPECT_EQ(version.exit_code, 0);
+  EXPECT_EQ(version.out, "nmt-bleu " + std::string(signature_version()) + "\n");
+}
+
+}  // namespace
+}  // namespace nmt::eval

@@ -1,0 +1,371 @@
+// nmt-bleu: BLEU and chrF of one system's output against references, with sacreBLEU's
+// command line and output formats so that habits and scripts carry over:
+//
+//   nmt-bleu ref.txt [ref2.txt ...] -i hyp.txt -m bleu chrf [--tokenize intl] [-b] [-w 2]
+//
+// Differences from sacreBLEU 2.6.0: one system only (no -i a b c, no tab-separated
+// systems on standard input, no paired tests or confidence intervals), no built-in test
+// sets (-t), no TER, no --short signatures; usage errors exit with 2, bad input with 1.
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <boost/program_options.hpp>
+#include <cstdlib>
+#include <exception>
+#include <iostream>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "nmt/eval/bleu.h"
+#include "nmt/eval/chrf.h"
+#include "nmt/eval/line_reader.h"
+#include "nmt/eval/report.h"
+#include "nmt/eval/signature.h"
+#include "nmt/eval/tokenizer.h"
+
+namespace po = boost::program_options;
+namespace eval = nmt::eval;
+
+namespace {
+
+constexpr int kExitBadInput = 1;
+constexpr int kExitUsage = 2;  // argparse's code for a bad command line
+constexpr std::string_view kStdinName = "<stdin>";
+
+// A bad command line; main() prints it and exits with kExitUsage.
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct Arguments {
+  std::vector<std::string> references;
+  std::optional<std::string> input;  // standard input if unset
+  std::vector<std::string> metrics;  // "bleu", "chrf": sorted, without duplicates
+  bool sentence_level = false;
+  eval::BleuOptions bleu;
+  eval::ChrfOptions chrf;
+  bool score_only = false;
+  int width = 1;
+  bool json = true;
+  bool quiet = false;
+};
+
+// sacreBLEU's multi-letter short options (argparse allows them, Boost does not) are
+// rewritten to their long names before parsing.
+std::vector<std::string> expand_short_aliases(int argc, char** argv) {
+  static constexpr std::pair<std::string_view, std::string_view> kAliases[] = {
+      {"-tok", "--tokenize"},      {"-lc", "--lowercase"},       {"-sv", "--smooth-value"},
+      {"-sl", "--sentence-level"}, {"-cc", "--chrf-char-order"}, {"-cw", "--chrf-word-order"},
+  };
+  std::vector<std::string> args(argv + 1, argv + argc);
+  for (std::string& arg : args) {
+    for (const auto& [alias, name] : kAliases) {
+      if (arg == alias) arg = name;
+    }
+  }
+  return args;
+}
+
+po::options_description option_descriptions() {
+  po::options_description options("Options");
+  // clang-format off
+  options.add_options()
+    ("help,h", "show this help and exit")
+    ("version,V", "show the version and exit")
+    ("input,i", po::value<std::vector<std::string>>()->multitoken(),
+     "the system output to score (default: standard input)")
+    ("metrics,m", po::value<std::vector<std::string>>()->multitoken(),
+     "metrics to compute: bleu, chrf (default: bleu)")
+    ("sentence-level", "score each line alone (BLEU with effective order); one metric (-sl)")
+    ("tokenize", po::value<std::string>()->default_value("13a"),
+     "BLEU tokenizer: 13a, intl, char, none (-tok)")
+    ("lowercase", "BLEU: compare lowercased text (-lc)")
+    ("smooth-method,s", po::value<std::string>()->default_value("exp"),
+     "BLEU smoothing: exp, floor, add-k, none")
+    ("smooth-value", po::value<double>(), "BLEU smoothing value: floor 0.1, add-k 1 by default (-sv)")
+    ("force", "accepted for compatibility: nmt-bleu never warns about tokenized input")
+    ("chrf-char-order", po::value<int>()->default_value(6), "chrF character n-gram order (-cc)")
+    ("chrf-word-order", po::value<int>()->default_value(0), "chrF word n-gram order; 2 gives chrF++ (-cw)")
+    ("chrf-beta", po::value<int>()->default_value(2), "chrF: weight of recall against precision")
+    ("chrf-whitespace", "chrF: keep whitespace in character n-grams")
+    ("chrf-lowercase", "chrF: compare lowercased text")
+    ("chrf-eps-smoothing", "chrF: eps smoothing as chrF++.py, Moses, NLTK (default: effective order)")
+    ("score-only,b", "print only the score")
+    ("width,w", po::value<int>()->default_value(1), "decimals of printed scores")
+    ("format,f", po::value<std::string>()->default_value("json"), "output format: json, text")
+    ("quiet,q", "do not print warnings");
+  // clang-format on
+  return options;
+}
+
+void print_help(const po::options_description& options) {
+  fmt::print(
+      "Usage: nmt-bleu REF [REF...] [-i HYP] [-m bleu chrf] [options]\n\n"
+      "BLEU and chrF identical to sacreBLEU {}'s, with its command line. References come\n"
+      "before -i; without -i the hypotheses are read from standard input. Signatures say\n"
+      "version:{} (sacreBLEU's version + the nmt release).\n\n",
+      eval::kSacrebleuVersion, eval::signature_version());
+  std::cout << options;
+}
+
+template <class T>
+T parse_choice(std::string_view what, const std::string& value, std::optional<T> parsed,
+               std::string_view choices) {
+  if (!parsed) throw UsageError(fmt::format("invalid {} '{}' (choose from {})", what, value, choices));
+  return *parsed;
+}
+
+Arguments arguments_from(const po::variables_map& vm) {
+  const auto flag = [&](const char* name) { return vm.count(name) > 0; };
+  Arguments args;
+  if (flag("refs")) args.references = vm["refs"].as<std::vector<std::string>>();
+  if (flag("input")) {
+    const auto& inputs = vm["input"].as<std::vector<std::string>>();
+    if (inputs.size() != 1) {
+      throw UsageError(
+          fmt::format("-i takes one hypothesis file, got {}; references go before -i", inputs.size()));
+    }
+    args.input = inputs.front();
+  }
+  args.metrics =
+      flag("metrics") ? vm["metrics"].as<std::vector<std::string>>() : std::vector<std::string>{"bleu"};
+  args.sentence_level = flag("sentence-level");
+
+  const std::string tokenizer = vm["tokenize"].as<std::string>();
+  args.bleu.tokenizer =
+      parse_choice("tokenizer", tokenizer, eval::parse_tokenizer(tokenizer), "13a, intl, char, none");
+  args.bleu.lowercase = flag("lowercase");
+  const std::string smoothing = vm["smooth-method"].as<std::string>();
+  args.bleu.smoothing = parse_choice("smoothing method", smoothing, eval::parse_smoothing(smoothing),
+                                     "exp, floor, add-k, none");
+  if (flag("smooth-value")) args.bleu.smooth_value = vm["smooth-value"].as<double>();
+  args.bleu.effective_order = args.sentence_level;  // sacreBLEU turns it on there, only there
+
+  args.chrf.char_order = vm["chrf-char-order"].as<int>();
+  args.chrf.word_order = vm["chrf-word-order"].as<int>();
+  args.chrf.beta = vm["chrf-beta"].as<int>();
+  args.chrf.whitespace = flag("chrf-whitespace");
+  args.chrf.lowercase = flag("chrf-lowercase");
+  args.chrf.eps_smoothing = flag("chrf-eps-smoothing");
+
+  args.score_only = flag("score-only");
+  args.width = vm["width"].as<int>();
+  const std::string format = vm["format"].as<std::string>();
+  if (format == "latex") throw UsageError("--format latex is for sacreBLEU's multi-system mode, not here");
+  if (format != "json" && format != "text") {
+    throw UsageError(fmt::format("invalid format '{}' (choose from json, text)", format));
+  }
+  args.json = format == "json";
+  args.quiet = flag("quiet");
+  return args;
+}
+
+void check(Arguments& args) {
+  if (args.references.empty()) {
+    throw UsageError("no reference files: give them before -i (built-in test sets are not supported)");
+  }
+  for (const std::string& metric : args.metrics) {
+    if (metric == "ter") throw UsageError("TER is not implemented in nmt-bleu; use -m bleu and/or chrf");
+    if (metric != "bleu" && metric != "chrf") {
+      throw UsageError(fmt::format("invalid metric '{}' (choose from bleu, chrf)", metric));
+    }
+  }
+  // sacreBLEU keeps metrics in a dict keyed by name and prints them sorted by name.
+  std::sort(args.metrics.begin(), args.metrics.end());
+  args.metrics.erase(std::unique(args.metrics.begin(), args.metrics.end()), args.metrics.end());
+  if (args.sentence_level && args.metrics.size() > 1) {
+    throw UsageError("only one metric can be used in sentence-level mode");
+  }
+  if (args.width < 0) throw UsageError(fmt::format("--width must be >= 0, not {}", args.width));
+  const eval::ChrfOptions& chrf = args.chrf;
+  if (chrf.char_order < 0 || chrf.word_order < 0 || chrf.char_order + chrf.word_order == 0) {
+    throw UsageError("--chrf-char-order and --chrf-word-order must be >= 0 and not both 0");
+  }
+  if (chrf.beta < 0) throw UsageError("--chrf-beta must be >= 0");
+}
+
+// nullopt when --help or --version was answered.
+std::optional<Arguments> parse_arguments(int argc, char** argv) {
+  const po::options_description options = option_descriptions();
+  po::options_description all = options;
+  all.add_options()("refs", po::value<std::vector<std::string>>(), "reference files");
+  po::positional_options_description positional;
+  positional.add("refs", -1);
+  po::variables_map vm;
+  try {
+    po::command_line_parser parser(expand_short_aliases(argc, argv));
+    po::store(parser.options(all).positional(positional).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw UsageError(e.what());
+  }
+  if (vm.count("help")) {
+    print_help(options);
+    return std::nullopt;
+  }
+  if (vm.count("version")) {
+    fmt::print("nmt-bleu {}\n", eval::signature_version());
+    return std::nullopt;
+  }
+  Arguments args = arguments_from(vm);
+  check(args);
+  return args;
+}
+
+void warn(const Arguments& args, std::string_view message) {
+  if (!args.quiet) std::cerr << "nmt-bleu: warning: " << message << '\n';
+}
+
+void warn_about_bom(const Arguments& args, const eval::Segments& segments, std::string_view name) {
+  if (!segments.starts_with_bom) return;
+  warn(args, fmt::format("{} starts with a UTF-8 byte order mark; like sacreBLEU, nmt-bleu scores it as part "
+                         "of the first word",
+                         name));
+}
+
+struct Corpus {
+  std::string hypothesis_name;
+  std::vector<std::string> hypotheses;
+  std::vector<std::vector<std::string>> references;  // [reference file][line]
+};
+
+eval::Segments read_hypotheses(const Arguments& args) {
+  if (args.input) return eval::read_segments_file(*args.input);
+  eval::Segments segments = eval::read_segments(std::cin, kStdinName, eval::LineEnds::kUniversal);
+  // sacreBLEU reads tab-separated columns on standard input as several systems.
+  for (std::size_t i = 0; i < segments.lines.size(); ++i) {
+    if (segments.lines[i].find('\t') != std::string::npos) {
+      throw std::runtime_error(fmt::format(
+          "{}:{}: tab in the hypothesis; sacreBLEU would read several systems here, nmt-bleu scores one",
+          kStdinName, i + 1));
+    }
+  }
+  return segments;
+}
+
+// Reads the input and checks that sacreBLEU would score it, naming files and lines in errors.
+Corpus read_corpus(const Arguments& args) {
+  Corpus corpus;
+  for (const std::string& path : args.references) {
+    eval::Segments segments = eval::read_segments_file(path);
+    warn_about_bom(args, segments, path);
+    corpus.references.push_back(std::move(segments.lines));
+  }
+  corpus.hypothesis_name = args.input.value_or(std::string(kStdinName));
+  eval::Segments hypotheses = read_hypotheses(args);
+  warn_about_bom(args, hypotheses, corpus.hypothesis_name);
+  corpus.hypotheses = std::move(hypotheses.lines);
+
+  const std::size_t lines = corpus.hypotheses.size();
+  for (std::size_t r = 0; r < corpus.references.size(); ++r) {
+    if (corpus.references[r].size() != lines) {
+      throw std::runtime_error(
+          fmt::format("line counts differ: hypothesis {} has {} lines, reference {} has {}",
+                      corpus.hypothesis_name, lines, args.references[r], corpus.references[r].size()));
+    }
+  }
+  for (std::size_t i = 0; i < lines; ++i) {
+    const bool has_reference = std::any_of(corpus.references.begin(), corpus.references.end(),
+                                           [&](const auto& stream) { return !stream[i].empty(); });
+    if (!has_reference) {
+      throw std::runtime_error(fmt::format(
+          "line {} is empty in every reference ({}); sacreBLEU refuses a segment without reference", i + 1,
+          fmt::join(args.references, ", ")));
+    }
+  }
+  if (lines == 0) warn(args, fmt::format("{} has no lines; every score is 0", corpus.hypothesis_name));
+  return corpus;
+}
+
+std::string format_result(const Arguments& args, const eval::MetricReport& report, bool json) {
+  if (args.score_only) return eval::format_score(report.score, args.width);
+  return json ? eval::format_json(report, args.width) : eval::format_text(report, args.width);
+}
+
+// sacreBLEU's print_single_results(): several JSON objects go in a list; several text lines
+// are aligned on their '='.
+void print_results(const Arguments& args, const std::vector<std::string>& results) {
+  if (args.json) {
+    if (results.size() == 1) {
+      fmt::print("{}\n", results.front());
+    } else {
+      fmt::print("[\n{}\n]\n", fmt::join(results, ",\n"));
+    }
+    return;
+  }
+  std::vector<std::pair<std::size_t, std::string_view>> aligned;  // (length before " = ", line)
+  for (const std::string& line : results) {
+    const std::size_t equals = line.find('=');
+    if (equals == std::string::npos || results.size() == 1) {
+      fmt::print("{}\n", line);
+    } else {
+      aligned.emplace_back(equals - 1, line);
+    }
+  }
+  std::size_t width = 0;
+  for (const auto& [name_length, line] : aligned) width = std::max(width, name_length);
+  for (const auto& [name_length, line] : aligned) {
+    fmt::print("{:>{}}{}\n", line.substr(0, name_length), width, line.substr(name_length));
+  }
+}
+
+// sacreBLEU's sentence-level mode: one text line per segment, whatever the format.
+void score_sentences(const Arguments& args, const Corpus& corpus) {
+  const auto nrefs = static_cast<int>(corpus.references.size());
+  const bool bleu = args.metrics.front() == "bleu";
+  eval::BleuCounter bleu_counter(args.bleu);
+  eval::ChrfCounter chrf_counter(args.chrf);
+  std::vector<std::string_view> references;
+  for (std::size_t i = 0; i < corpus.hypotheses.size(); ++i) {
+    references.clear();
+    for (const auto& stream : corpus.references) references.push_back(stream[i]);
+    const std::string& hypothesis = corpus.hypotheses[i];
+    const eval::MetricReport report =
+        bleu ? eval::bleu_report(eval::compute_bleu(bleu_counter.count(hypothesis, references), args.bleu),
+                                 args.bleu, nrefs)
+             : eval::chrf_report(eval::compute_chrf(chrf_counter.count(hypothesis, references), args.chrf),
+                                 args.chrf, nrefs);
+    fmt::print("{}\n", format_result(args, report, false));
+  }
+}
+
+void score_corpus(const Arguments& args, const Corpus& corpus) {
+  const auto nrefs = static_cast<int>(corpus.references.size());
+  std::vector<std::string> results;
+  for (const std::string& metric : args.metrics) {
+    const eval::MetricReport report =
+        metric == "bleu"
+            ? eval::bleu_report(eval::corpus_bleu(corpus.hypotheses, corpus.references, args.bleu), args.bleu,
+                                nrefs)
+            : eval::chrf_report(eval::corpus_chrf(corpus.hypotheses, corpus.references, args.chrf), args.chrf,
+                                nrefs);
+    results.push_back(format_result(args, report, args.json));
+  }
+  print_results(args, results);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    const std::optional<Arguments> args = parse_arguments(argc, argv);
+    if (!args) return EXIT_SUCCESS;
+    const Corpus corpus = read_corpus(*args);
+    if (args->sentence_level) {
+      score_sentences(*args, corpus);
+    } else {
+      score_corpus(*args, corpus);
+    }
+    return EXIT_SUCCESS;
+  } catch (const UsageError& e) {
+    std::cerr << "nmt-bleu: " << e.what() << "\nTry 'nmt-bleu --help'.\n";
+    return kExitUsage;
+  } catch (const std::exception& e) {
+    std::cerr << "nmt-bleu: " << e.what() << '\n';
+    return kExitBadInput;
+  }
+}
