@@ -23,6 +23,7 @@
 #include "nmt/eval/bleu.h"
 #include "nmt/eval/chrf.h"
 #include "nmt/graph/engine.h"
+#include "nmt/graph/ops.h"
 #include "nmt/graph/tensor_io.h"
 #include "nmt/io/section_file.h"
 #include "nmt/models/factory.h"
@@ -283,9 +284,14 @@ struct Trainer::Impl {
     double loss = 0, tokens = 0;
     {
       graph::NoGradGuard no_grad;
+      // Every dev pair counts: the length limit is the longest dev sentence, and a batch holds
+      // at least one of them.
+      std::size_t longest = 1;
+      for (std::size_t i = 0; i < dev_corpus->size(); ++i)
+        longest = std::max({longest, dev_corpus->source.length(i), dev_corpus->target.length(i)});
       data::BatchingOptions b;
-      b.max_tokens = static_cast<std::size_t>(recipe.training.batch_tokens);
-      b.max_length = 100000;
+      b.max_length = longest;
+      b.max_tokens = std::max<std::size_t>(static_cast<std::size_t>(recipe.training.batch_tokens), longest + 1);
       data::TrainingBatcher dev_batches(dev_corpus, b);
       const data::EpochPlan plan = dev_batches.plan_epoch(0);
       for (std::size_t i = 0; i < plan.batch_count(); ++i) {
@@ -323,7 +329,7 @@ struct Trainer::Impl {
     decode::TranslateOptions o;
     o.batch_tokens = static_cast<std::size_t>(recipe.training.batch_tokens);
     o.max_source_length = models::max_source_length(recipe);
-    o.max_output_ratio = static_cast<double>(recipe.validation.max_output_ratio) / 100.0;
+    o.max_output_ratio = static_cast<double>(recipe.validation.max_output_ratio_percent) / 100.0;
     return decode::translate(*model, vocabularies, lines, o).lines;
   }
 
