@@ -1,6 +1,7 @@
 #include "nmt/io/recipe.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <fstream>
 #include <sstream>
@@ -35,21 +36,46 @@ std::size_t edit_distance(const std::string& a, const std::string& b) {
   return row[b.size()];
 }
 
-// The valid key closest to `key` (full paths, and leaf names within the same section).
+// The first letters of a key's words: "learning_rate" -> "lr".
+std::string initials(const std::string& leaf) {
+  std::string out;
+  for (std::size_t i = 0; i < leaf.size(); ++i)
+    if (i == 0 || leaf[i - 1] == '_') out += leaf[i];
+  return out;
+}
+
+// The valid key closest to `key`: by edit distance over full paths and over leaf names
+// within the same section, or by initials ("lr" for "learning_rate"). A one-word key is
+// compared with the section names.
 std::string suggestion(const std::string& key) {
+  const auto dot = key.find('.');
+  std::vector<std::string> candidates;
+  if (dot == std::string::npos) {
+    for (const auto& f : recipe_schema()) {
+      const std::string section = f.path.substr(0, f.path.find('.'));
+      if (std::find(candidates.begin(), candidates.end(), section) == candidates.end()) candidates.push_back(section);
+    }
+  } else {
+    for (const auto& f : recipe_schema()) candidates.push_back(f.path);
+  }
   std::string best;
-  std::size_t best_distance = std::max<std::size_t>(3, key.size() / 3) + 1;
-  const auto leaf = [](const std::string& p) { return p.substr(p.find('.') + 1); };
-  for (const auto& f : recipe_schema()) {
-    std::size_t d = edit_distance(key, f.path);
-    if (key.find('.') != std::string::npos && leaf(key) != key)
-      d = std::min(d, edit_distance(leaf(key), leaf(f.path)) + (key.substr(0, key.find('.')) == f.path.substr(0, f.path.find('.')) ? 0 : 2));
+  std::size_t best_distance = std::max<std::size_t>(2, key.size() / 3) + 1;
+  for (const auto& c : candidates) {
+    std::size_t d = edit_distance(key, c);
+    if (dot != std::string::npos) {
+      const std::string section = key.substr(0, dot), leaf = key.substr(dot + 1);
+      const std::string c_section = c.substr(0, c.find('.')), c_leaf = c.substr(c.find('.') + 1);
+      const std::size_t penalty = section == c_section ? 0 : 2;
+      d = std::min(d, edit_distance(leaf, c_leaf) + penalty);
+      if (leaf.size() >= 2 && initials(c_leaf) == leaf) d = std::min<std::size_t>(d, penalty);
+    }
     if (d < best_distance) {
       best_distance = d;
-      best = f.path;
+      best = c;
     }
   }
-  return best.empty() ? "" : " (did you mean '" + best + "'?)";
+  if (best.empty()) return "";
+  return " (did you mean '" + best + "'?)";
 }
 
 const RecipeField* find_field(const std::string& path) {
@@ -130,10 +156,9 @@ std::string checked(const RecipeField& f, const Value& v) {
       }
       if (!std::isfinite(x)) fail(v.where, f.path + ": expected a finite number, got '" + text + "'");
       in_range(x);
-      std::ostringstream s;
-      s.precision(17);
-      s << x;
-      return s.str();
+      char buffer[64];  // the shortest text that reads back as the same double
+      const auto end = std::to_chars(buffer, buffer + sizeof buffer, x).ptr;
+      return std::string(buffer, end);
     }
     case ValueKind::boolean:
       try {
@@ -155,9 +180,9 @@ std::string checked(const RecipeField& f, const Value& v) {
         fail(v.where, f.path + ": " + e.what());
       }
       in_range(seconds);
-      std::ostringstream s;
-      s << seconds;
-      return s.str();
+      char buffer[64];
+      const auto end = std::to_chars(buffer, buffer + sizeof buffer, seconds).ptr;
+      return std::string(buffer, end);
     }
   }
   return text;
@@ -246,7 +271,9 @@ Recipe parse_recipe(const std::string& yaml_text, const std::string& origin, con
     const auto it = values.find(f.path);
     if (it == values.end()) {
       if (f.required) fail(origin, "missing required key '" + f.path + "' (" + f.help + ")");
-      text[f.path] = f.default_value;
+      text[f.path] = f.kind == ValueKind::string || f.kind == ValueKind::path
+                         ? f.default_value
+                         : checked(f, {YAML::Load(f.default_value), "the default of " + f.path});
     } else {
       text[f.path] = checked(f, it->second);
       if (f.required && text[f.path].empty()) fail(it->second.where, f.path + " must not be empty");

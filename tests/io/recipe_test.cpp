@@ -1,0 +1,112 @@
+// Recipes are strict: every mistake is an error naming the file, line and column (or the
+// --set override), with the closest valid key for a misspelt one.
+#include <fstream>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "nmt/io/recipe.h"
+
+namespace nmt::io {
+namespace {
+
+const std::string kMinimal =
+    "data:\n"
+    "  train_source: a.en\n"
+    "  train_target: a.fr\n"
+    "training:\n"
+    "  max_steps: 10\n";
+
+std::string error_of(const std::string& yaml, const std::vector<std::string>& overrides = {}) {
+  try {
+    parse_recipe(yaml, "r.yaml", overrides);
+  } catch (const RecipeError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+TEST(Recipe, MinimalRecipeGetsTheDocumentedDefaults) {
+  const Recipe r = parse_recipe(kMinimal, "r.yaml");
+  EXPECT_EQ(r.data.train_source, "a.en");
+  EXPECT_EQ(r.training.max_steps, 10);
+  EXPECT_EQ(r.model.attention, "luong-general");
+  EXPECT_DOUBLE_EQ(r.training.learning_rate, 0.001);
+  EXPECT_EQ(r.output.directory, "runs/default");
+  for (const auto& f : recipe_schema()) EXPECT_TRUE(r.values.count(f.path)) << f.path;
+}
+
+TEST(Recipe, MisspeltKeyNamesLineColumnAndTheClosestKey) {
+  const std::string e = error_of(kMinimal + "  learnig_rate: 0.1\n");
+  EXPECT_EQ(e, "r.yaml:6:3: unknown key 'training.learnig_rate' (did you mean 'training.learning_rate'?)");
+  EXPECT_EQ(error_of("dta:\n  x: 1\n"), "r.yaml:1:1: unknown section 'dta' (did you mean 'data'?)");
+}
+
+TEST(Recipe, WrongTypesAndRangesNameTheKey) {
+  EXPECT_EQ(error_of(kMinimal + "  learning_rate: fast\n"), "r.yaml:6:18: training.learning_rate: expected a number, got 'fast'");
+  EXPECT_EQ(error_of(kMinimal + "  batch_tokens: 1.5\n"), "r.yaml:6:17: training.batch_tokens: expected a whole number, got '1.5'");
+  EXPECT_EQ(error_of(kMinimal + "  threads: 0\n"), "r.yaml:6:12: training.threads: 0 is out of range [1, 1024]");
+  EXPECT_NE(error_of(kMinimal + "model:\n  attention: luong-dott\n").find("'luong-dott' is not one of: none, bahdanau"),
+            std::string::npos);
+  EXPECT_NE(error_of(kMinimal + "model:\n  input_feeding: maybe\n").find("expected true or false"), std::string::npos);
+  EXPECT_NE(error_of(kMinimal + "  max_time: soon\n").find("training.max_time: 'soon' is not a duration"), std::string::npos);
+  EXPECT_NE(error_of(kMinimal + "  seed: [1, 2]\n").find("expected a single value, got a list"), std::string::npos);
+}
+
+TEST(Recipe, MissingRequiredKeysAndInconsistentPairs) {
+  EXPECT_EQ(error_of("data:\n  train_target: a.fr\ntraining:\n  max_steps: 1\n"),
+            "r.yaml: missing required key 'data.train_source' (training source sentences, one per line (plain or .gz))");
+  EXPECT_NE(error_of(kMinimal + "data2: {}\n").find("unknown section 'data2'"), std::string::npos);
+  EXPECT_NE(error_of("data:\n  train_source: a\n  train_target: b\n").find("no stopping rule"), std::string::npos);
+  EXPECT_NE(error_of(kMinimal.substr(0, kMinimal.find("training")) + "  dev_source: d.en\ntraining:\n  max_steps: 1\n")
+                .find("data.dev_source and data.dev_target must be given together"),
+            std::string::npos);
+  EXPECT_NE(error_of("data: [1]\n").find("section 'data' must be a mapping"), std::string::npos);
+  EXPECT_NE(error_of("data:\n  train_source: a\n  train_source: b\n").find("r.yaml:"), std::string::npos);
+  EXPECT_NE(error_of("data:\n  x: [\n").find("not valid YAML"), std::string::npos);
+}
+
+TEST(Recipe, OverridesApplyAreCheckedAndRecorded) {
+  const Recipe r = parse_recipe(kMinimal, "r.yaml", {"training.learning_rate=0.005", "model.attention=local-p"});
+  EXPECT_DOUBLE_EQ(r.training.learning_rate, 0.005);
+  EXPECT_EQ(r.model.attention, "local-p");
+  EXPECT_NE(r.effective_yaml.find("# --set training.learning_rate=0.005"), std::string::npos);
+  // The effective recipe parses back to the same values.
+  EXPECT_EQ(parse_recipe(r.effective_yaml, "effective.yaml").values, r.values);
+  EXPECT_EQ(error_of(kMinimal, {"training.lr=0.1"}),
+            "--set training.lr=0.1: unknown key 'training.lr' (did you mean 'training.learning_rate'?)");
+  EXPECT_EQ(error_of(kMinimal, {"training.colour=red"}), "--set training.colour=red: unknown key 'training.colour'");
+  EXPECT_EQ(error_of(kMinimal, {"training.learning_rate=x"}), "--set training.learning_rate=x: training.learning_rate: expected a number, got 'x'");
+  EXPECT_NE(error_of(kMinimal, {"training.learning_rate"}).find("expected section.key=value"), std::string::npos);
+}
+
+TEST(Recipe, Durations) {
+  EXPECT_DOUBLE_EQ(parse_duration("1h30m"), 5400);
+  EXPECT_DOUBLE_EQ(parse_duration("25m"), 1500);
+  EXPECT_DOUBLE_EQ(parse_duration("90s"), 90);
+  EXPECT_DOUBLE_EQ(parse_duration("600"), 600);
+  EXPECT_THROW(parse_duration("10 minutes"), RecipeError);
+  EXPECT_THROW(parse_duration("m"), RecipeError);
+}
+
+TEST(Recipe, EveryKeyIsDocumented) {
+  std::ifstream in(std::string(NMT_SOURCE_DIR) + "/docs/recipes.md");
+  ASSERT_TRUE(in) << "docs/recipes.md is missing";
+  std::stringstream doc;
+  doc << in.rdbuf();
+  for (const auto& f : recipe_schema()) {
+    const std::string key = f.path.substr(f.path.find('.') + 1);
+    EXPECT_NE(doc.str().find("`" + key + "`"), std::string::npos) << f.path << " is not documented";
+  }
+}
+
+TEST(Recipe, TheRepositorysRecipesAreValid) {
+  for (const char* name : {"en-fr", "tiny", "en-fr-none", "en-fr-bahdanau", "en-fr-luong-dot", "en-fr-luong-general",
+                           "en-fr-luong-concat", "en-fr-luong-location", "en-fr-local-m", "en-fr-local-p"}) {
+    EXPECT_NO_THROW(load_recipe(std::string(NMT_SOURCE_DIR) + "/recipes/" + name + ".yaml")) << name;
+  }
+  EXPECT_THROW(load_recipe("/nonexistent/recipe.yaml"), RecipeError);
+}
+
+}  // namespace
+}  // namespace nmt::io
