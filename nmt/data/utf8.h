@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace nmt::data {
@@ -13,5 +14,9 @@ namespace nmt::data {
 std::optional<size_t> find_invalid_utf8(std::string_view text);
 
 inline bool is_valid_utf8(std::string_view text) { return !find_invalid_utf8(text); }
+
+// `text` with every byte that is not part of a valid sequence replaced by U+FFFD (the
+// replacement character), as decoders conventionally do.
+std::string replace_invalid_utf8(std::string_view text);
 
 }  // namespace nmt::data

@@ -1,6 +1,6 @@
-// Raw text in, raw text out: SentencePiece encoding, length-sorted batches, search, decoding,
-// and the original order restored. One output line per input line; an empty line gives an
-// empty line.
+// Raw text in, raw text out: SentencePiece encoding, length-sorted batches, beam search,
+// decoding, and the original order restored. One result per input line; an empty line gives
+// an empty translation.
 #pragma once
 
 #include <span>
@@ -8,19 +8,35 @@
 #include <vector>
 
 #include "nmt/data/vocabularies.h"
+#include "nmt/decode/beam_search.h"
 #include "nmt/models/model.h"
 
 namespace nmt::decode {
 
 struct TranslateOptions {
-  std::size_t batch_tokens = 2000;
+  std::size_t batch_tokens = 2000;      // padded source tokens per batch
   std::int64_t max_source_length = 0;   // subwords incl. EOS; longer inputs are cut (0: no limit)
-  double max_output_ratio = 2.0;        // output tokens <= ratio * source tokens + 10
+  BeamOptions beam;                     // beam_size 1 is greedy search
+};
+
+struct TranslatedHypothesis {
+  std::string text;
+  std::vector<std::string> pieces;  // target subwords (EOS not included)
+  double score = 0, log_probability = 0;
+  std::vector<std::vector<float>> attention;  // [target piece (+ EOS)][source piece (+ EOS)]
+};
+
+struct Translation {
+  std::vector<std::string> source_pieces;  // what the model read (after any cut), EOS not included
+  std::vector<TranslatedHypothesis> n_best;  // best first; empty for an empty input line
+  const std::string& best() const;
 };
 
 struct Translations {
-  std::vector<std::string> lines;
-  std::size_t truncated_inputs = 0;  // inputs cut to max_source_length
+  std::vector<Translation> sentences;  // in input order
+  std::size_t truncated_inputs = 0;    // inputs cut to max_source_length
+  std::vector<std::size_t> truncated_lines;  // their 0-based line numbers
+  std::vector<std::string> best_lines() const;
 };
 
 Translations translate(const models::Seq2SeqModel& model, const data::Vocabularies& vocabularies,

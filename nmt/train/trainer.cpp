@@ -329,8 +329,9 @@ struct Trainer::Impl {
     decode::TranslateOptions o;
     o.batch_tokens = static_cast<std::size_t>(recipe.training.batch_tokens);
     o.max_source_length = models::max_source_length(recipe);
-    o.max_output_ratio = static_cast<double>(recipe.validation.max_output_ratio_percent) / 100.0;
-    return decode::translate(*model, vocabularies, lines, o).lines;
+    o.beam.beam_size = 1;  // greedy
+    o.beam.max_length_ratio = static_cast<double>(recipe.validation.max_output_ratio_percent) / 100.0;
+    return decode::translate(*model, vocabularies, lines, o).best_lines();
   }
 
   // Which limit stops the run now, or empty.

@@ -1,0 +1,152 @@
+#include "nmt/decode/beam_search.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <stdexcept>
+
+#include "nmt/data/special_ids.h"
+
+namespace nmt::decode {
+namespace {
+
+struct Live {
+  std::vector<std::int32_t> tokens;
+  double log_probability = 0;
+  std::vector<std::vector<float>> attention;
+};
+
+struct Sentence {
+  std::size_t row;           // row in the input batch
+  std::int64_t max_length;   // target tokens allowed (EOS included)
+  std::vector<Live> live;    // one per beam row while open
+  std::vector<Hypothesis> finished;
+  bool open = true;
+};
+
+double normalised(double log_probability, std::size_t length, double alpha) {
+  return alpha == 0 ? log_probability : log_probability / std::pow(static_cast<double>(std::max<std::size_t>(length, 1)), alpha);
+}
+
+Hypothesis finish(const Live& h, bool with_eos, double alpha) {
+  Hypothesis out;
+  out.tokens = h.tokens;
+  out.log_probability = h.log_probability;
+  out.score = normalised(h.log_probability, h.tokens.size() + (with_eos ? 1 : 0), alpha);
+  out.attention = h.attention;
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::vector<Hypothesis>> beam_search(const models::Seq2SeqModel& model, const data::Batch& sources,
+                                                 const BeamOptions& options) {
+  if (options.beam_size < 1) throw std::invalid_argument("beam search: the beam size must be at least 1");
+  if (options.n_best < 1 || options.n_best > options.beam_size)
+    throw std::invalid_argument("beam search: n-best must be between 1 and the beam size (" +
+                                std::to_string(options.beam_size) + ")");
+  const std::size_t k = static_cast<std::size_t>(options.beam_size);
+  std::vector<Sentence> sentences(sources.rows);
+  for (std::size_t r = 0; r < sources.rows; ++r) {
+    sentences[r].row = r;
+    sentences[r].max_length =
+        static_cast<std::int64_t>(std::ceil(options.max_length_ratio * sources.source_lengths[r])) + 10;
+    if (options.max_length > 0) sentences[r].max_length = std::min(sentences[r].max_length, options.max_length);
+    sentences[r].live.resize(1);  // the empty hypothesis; the beam fills from the first step
+  }
+  // Rows of the decoder state: for each open sentence, its live hypotheses in order.
+  const auto encoded = model.encode(sources);
+  std::vector<std::int32_t> rows(sources.rows);
+  std::iota(rows.begin(), rows.end(), 0);
+  auto state = model.start(*encoded);
+  std::unique_ptr<models::EncodedSource> current = encoded->select_rows(rows);
+  std::vector<std::size_t> open(sources.rows);
+  std::iota(open.begin(), open.end(), 0);
+
+  for (std::int64_t t = 0; !open.empty(); ++t) {
+    std::vector<std::int32_t> previous;
+    for (std::size_t s : open)
+      for (const Live& h : sentences[s].live) previous.push_back(h.tokens.empty() ? data::kBosId : h.tokens.back());
+    const models::StepResult step = model.step(*current, *state, previous);
+    const std::int64_t vocab = step.log_probs.dim(1);
+    const std::int64_t source_width = step.attention.defined() ? step.attention.dim(1) : 0;
+
+    std::vector<std::int32_t> next_rows;  // state rows the surviving hypotheses extend
+    std::vector<std::size_t> still_open;
+    std::size_t row = 0;
+    for (std::size_t s : open) {
+      Sentence& sentence = sentences[s];
+      const std::size_t beams = sentence.live.size();
+      // The best 2k extensions of this sentence's rows (k of them may end in EOS).
+      struct Candidate {
+        double log_probability;
+        std::size_t beam;
+        std::int32_t token;
+      };
+      std::vector<Candidate> candidates;
+      candidates.reserve(beams * static_cast<std::size_t>(vocab));
+      for (std::size_t b = 0; b < beams; ++b) {
+        const float* lp = step.log_probs.data() + (row + b) * vocab;
+        for (std::int64_t v = 0; v < vocab; ++v)
+          candidates.push_back({sentence.live[b].log_probability + lp[v], b, static_cast<std::int32_t>(v)});
+      }
+      const std::size_t keep = std::min(candidates.size(), 2 * k);
+      std::partial_sort(candidates.begin(), candidates.begin() + keep, candidates.end(),
+                        [](const Candidate& a, const Candidate& b) {
+                          return a.log_probability > b.log_probability ||
+                                 (a.log_probability == b.log_probability && (a.beam < b.beam || (a.beam == b.beam && a.token < b.token)));
+                        });
+      const bool last_step = t + 1 >= sentence.max_length;
+      std::vector<Live> extended;
+      std::vector<std::int32_t> parents;
+      for (std::size_t c = 0; c < keep && extended.size() < k; ++c) {
+        const Candidate& cand = candidates[c];
+        Live h;
+        const Live& parent = sentence.live[cand.beam];
+        h.tokens = parent.tokens;
+        h.log_probability = cand.log_probability;
+        if (options.attention && source_width > 0) {
+          h.attention = parent.attention;
+          const float* a = step.attention.data() + (row + cand.beam) * source_width;
+          h.attention.emplace_back(a, a + source_width);
+        }
+        if (cand.token == data::kEosId) {
+          if (sentence.finished.size() < k) sentence.finished.push_back(finish(h, true, options.length_penalty));
+          continue;
+        }
+        h.tokens.push_back(cand.token);
+        if (last_step) {
+          if (sentence.finished.size() < k) sentence.finished.push_back(finish(h, false, options.length_penalty));
+          continue;
+        }
+        extended.push_back(std::move(h));
+        parents.push_back(static_cast<std::int32_t>(row + cand.beam));
+      }
+      row += beams;
+      if (sentence.finished.size() >= k || extended.empty()) {
+        sentence.open = false;
+        continue;
+      }
+      sentence.live = std::move(extended);
+      next_rows.insert(next_rows.end(), parents.begin(), parents.end());
+      still_open.push_back(s);
+    }
+    if (still_open.empty()) break;
+    // Reorder the state to the surviving hypotheses; finished sentences leave the batch.
+    state->select_rows(next_rows);
+    current = current->select_rows(next_rows);
+    open = std::move(still_open);
+  }
+
+  std::vector<std::vector<Hypothesis>> out(sources.rows);
+  for (Sentence& sentence : sentences) {
+    auto& f = sentence.finished;
+    std::stable_sort(f.begin(), f.end(), [](const Hypothesis& a, const Hypothesis& b) { return a.score > b.score; });
+    if (f.size() > static_cast<std::size_t>(options.n_best)) f.resize(options.n_best);
+    out[sentence.row] = std::move(f);
+  }
+  return out;
+}
+
+}  // namespace nmt::decode

@@ -1,0 +1,185 @@
+// Beam search: beam 1 is greedy search; a beam wide enough to hold every sequence finds the
+// exhaustive search's best sequence and score; n-best lists are sorted and distinct; the
+// translator keeps line count and order, and its output does not depend on the batch size.
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <set>
+
+#include <gtest/gtest.h>
+
+#include "nmt/data/batch.h"
+#include "nmt/data/parallel_corpus.h"
+#include "nmt/data/special_ids.h"
+#include "nmt/decode/beam_search.h"
+#include "nmt/decode/greedy.h"
+#include "nmt/decode/translator.h"
+#include "nmt/models/rnn_seq2seq.h"
+
+namespace nmt::decode {
+namespace {
+
+using layers::AttentionType;
+
+models::RnnConfig config(std::int64_t vocabulary, AttentionType type = AttentionType::luong_general) {
+  models::RnnConfig c;
+  c.source_vocabulary = c.target_vocabulary = vocabulary;
+  c.embedding_size = 8;
+  c.encoder_hidden = 8;
+  c.decoder_hidden = 16;
+  c.dropout = 0;
+  c.attention.type = type;
+  c.attention.hidden_size = 8;
+  c.attention.window = 2;
+  c.attention.max_source_length = 32;
+  return c;
+}
+
+data::Batch sources(const std::vector<std::vector<std::int32_t>>& sentences) {
+  data::TokenSequences seqs;
+  for (const auto& s : sentences) seqs.push_back(s);
+  std::vector<std::size_t> rows(sentences.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) rows[i] = i;
+  return data::make_source_batch(seqs, rows);
+}
+
+class BeamTest : public ::testing::TestWithParam<AttentionType> {};
+
+TEST_P(BeamTest, BeamOfOneIsGreedySearch) {
+  const models::RnnSeq2Seq model(config(24, GetParam()), 41);
+  const data::Batch batch = sources({{5, 9, 13}, {7}, {20, 21, 22, 23, 4, 6}, {8, 8}});
+  BeamOptions o;
+  o.beam_size = 1;
+  o.max_length_ratio = 100;
+  o.max_length = 12;  // the same limit for every sentence, as greedy_decode has
+  const auto beam = beam_search(model, batch, o);
+  const auto greedy = greedy_decode(model, batch, 12);
+  for (std::size_t r = 0; r < batch.rows; ++r) {
+    ASSERT_EQ(beam[r].size(), 1u);
+    EXPECT_EQ(beam[r][0].tokens, greedy[r]) << "row " << r;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Attention, BeamTest,
+                         ::testing::Values(AttentionType::none, AttentionType::bahdanau, AttentionType::luong_general,
+                                           AttentionType::local_p),
+                         [](const ::testing::TestParamInfo<AttentionType>& info) {
+                           std::string name(layers::attention_type_name(info.param));
+                           std::replace(name.begin(), name.end(), '-', '_');
+                           return name;
+                         });
+
+// Every target sequence of at most `limit` tokens (EOS included), scored by the model.
+struct Scored {
+  std::vector<std::int32_t> tokens;
+  double log_probability, score;
+};
+void enumerate(const models::Seq2SeqModel& model, const data::Batch& batch, std::int64_t limit, double alpha,
+               std::vector<std::int32_t> prefix, double log_probability, std::vector<Scored>& out) {
+  auto encoded = model.encode(batch);
+  auto state = model.start(*encoded);
+  std::vector<std::int32_t> previous{data::kBosId};
+  models::StepResult r;
+  for (std::size_t i = 0; i <= prefix.size(); ++i) {
+    r = model.step(*encoded, *state, previous);
+    if (i < prefix.size()) previous = {prefix[i]};
+  }
+  const std::int64_t vocab = r.log_probs.dim(1);
+  for (std::int32_t v = 0; v < vocab; ++v) {
+    const double lp = log_probability + r.log_probs.data()[v];
+    std::vector<std::int32_t> next = prefix;
+    if (v == data::kEosId) {
+      out.push_back({next, lp, lp / std::pow(static_cast<double>(next.size() + 1), alpha)});
+      continue;
+    }
+    next.push_back(v);
+    if (static_cast<std::int64_t>(next.size()) == limit) {
+      out.push_back({next, lp, lp / std::pow(static_cast<double>(next.size()), alpha)});
+      continue;
+    }
+    enumerate(model, batch, limit, alpha, next, lp, out);
+  }
+}
+
+TEST(BeamSearch, WideBeamFindsTheExhaustiveBest) {
+  models::RnnSeq2Seq model(config(6), 43);  // 4 special ids and 2 ordinary tokens
+  const data::Batch batch = sources({{4, 5, 4}});
+  for (double alpha : {0.0, 1.0}) {
+    std::vector<Scored> all;
+    enumerate(model, batch, 3, alpha, {}, 0.0, all);
+    const auto best = std::max_element(all.begin(), all.end(), [](const Scored& a, const Scored& b) { return a.score < b.score; });
+    BeamOptions o;
+    o.beam_size = static_cast<int>(all.size());
+    o.n_best = 3;
+    o.max_length = 3;
+    o.length_penalty = alpha;
+    const auto found = beam_search(model, batch, o);
+    ASSERT_FALSE(found[0].empty());
+    EXPECT_EQ(found[0][0].tokens, best->tokens) << "alpha " << alpha;
+    EXPECT_NEAR(found[0][0].score, best->score, 1e-5) << "alpha " << alpha;
+    EXPECT_NEAR(found[0][0].log_probability, best->log_probability, 1e-5);
+  }
+}
+
+TEST(BeamSearch, NBestListsAreSortedAndDistinct) {
+  models::RnnSeq2Seq model(config(16), 47);
+  const data::Batch batch = sources({{5, 6, 7}, {9}, {10, 11, 12, 13}});
+  BeamOptions o;
+  o.beam_size = 6;
+  o.n_best = 6;
+  o.attention = true;
+  const auto lists = beam_search(model, batch, o);
+  for (const auto& list : lists) {
+    ASSERT_EQ(list.size(), 6u);
+    std::set<std::vector<std::int32_t>> seen;
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      EXPECT_TRUE(seen.insert(list[i].tokens).second) << "a repeated hypothesis";
+      if (i > 0) {
+        EXPECT_LE(list[i].score, list[i - 1].score);
+      }
+      EXPECT_GE(list[i].attention.size(), list[i].tokens.size());
+      for (const auto& row : list[i].attention) {
+        double sum = 0;
+        for (float w : row) sum += w;
+        EXPECT_NEAR(sum, 1.0, 1e-4);
+      }
+    }
+  }
+  o.n_best = 7;
+  EXPECT_THROW(beam_search(model, batch, o), std::invalid_argument);
+}
+
+TEST(Translator, KeepsLineCountAndOrderAndIgnoresBatchSize) {
+  const data::ParallelCorpus corpus =
+      data::ParallelCorpus::read(std::string(NMT_SOURCE_DIR) + "/tests/data/tiny/train.en",
+                                 std::string(NMT_SOURCE_DIR) + "/tests/data/tiny/train.fr");
+  data::VocabularyOptions v;
+  v.subword.vocab_size = 96;
+  const data::Vocabularies vocab = data::train_vocabularies(corpus, v);
+  models::RnnSeq2Seq model(config(vocab.source->size()), 53);
+  std::string very_long;
+  for (int i = 0; i < 200; ++i) very_long += "Open the file and save it. ";
+  const std::vector<std::string> lines{"Open the file.", "", "Save as PDF", very_long, "", "Python scripts"};
+  TranslateOptions o;
+  o.max_source_length = 32;
+  o.beam.beam_size = 3;
+  o.beam.max_length_ratio = 0.5;
+  o.batch_tokens = 2000;
+  const Translations big = translate(model, vocab, lines, o);
+  o.batch_tokens = 8;  // one sentence per batch
+  const Translations small = translate(model, vocab, lines, o);
+  ASSERT_EQ(big.sentences.size(), lines.size());
+  EXPECT_EQ(big.best_lines(), small.best_lines());
+  EXPECT_TRUE(big.sentences[1].n_best.empty());
+  EXPECT_TRUE(big.sentences[4].n_best.empty());
+  EXPECT_EQ(big.truncated_lines, std::vector<std::size_t>{3});
+  EXPECT_EQ(big.sentences[3].source_pieces.size(), 31u);
+  // Each line's translation is the one it gets alone.
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const std::vector<std::string> one{lines[i]};
+    EXPECT_EQ(translate(model, vocab, one, o).best_lines()[0], big.best_lines()[i]) << "line " << i;
+  }
+}
+
+}  // namespace
+}  // namespace nmt::decode

@@ -1,0 +1,173 @@
+// nmt-translate: translates text with a trained model (batched beam search).
+//
+//   nmt-translate -m runs/en-fr/model.nmt < input.en > output.fr
+//   nmt-translate -m MODEL -i input.en -o output.fr --beam-size 5 --n-best 3
+//
+// Exactly one output line per input line, in order (an empty line gives an empty line); with
+// --n-best N, N lines per input in Moses' format "LINE ||| translation ||| score"; with
+// --alignment, the attention of each target subword over the source subwords as JSON lines
+// (soft) or Pharaoh "i-j" pairs (hard: source piece i is target piece j's most attended).
+// Exit status: 0 done, 1 bad input or model file, 2 bad command line.
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include <boost/program_options.hpp>
+#include <nlohmann/json.hpp>
+
+#include "nmt/data/utf8.h"
+#include "nmt/decode/translator.h"
+#include "nmt/graph/engine.h"
+#include "nmt/models/factory.h"
+#include "nmt/models/saved_model.h"
+
+namespace po = boost::program_options;
+
+namespace {
+
+// Lines of a stream: LF or CRLF endings, a final line without LF, a UTF-8 BOM dropped.
+// Invalid UTF-8 is replaced by U+FFFD with a warning naming the line.
+std::vector<std::string> read_lines(std::istream& in, const std::string& name) {
+  std::vector<std::string> lines;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (lines.empty() && line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);
+    if (!nmt::data::is_valid_utf8(line)) {
+      std::cerr << "nmt-translate: warning: " << name << " line " << lines.size() + 1
+                << ": invalid UTF-8 replaced by U+FFFD\n";
+      line = nmt::data::replace_invalid_utf8(line);
+    }
+    lines.push_back(std::move(line));
+  }
+  return lines;
+}
+
+std::string pharaoh(const std::vector<std::vector<float>>& attention, std::size_t target_pieces) {
+  std::string out;
+  for (std::size_t j = 0; j < std::min(target_pieces, attention.size()); ++j) {
+    const auto& row = attention[j];
+    if (row.empty()) continue;
+    const auto best = std::max_element(row.begin(), row.end()) - row.begin();
+    if (!out.empty()) out += ' ';
+    out.append(std::to_string(best)).append("-").append(std::to_string(j));
+  }
+  return out;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string model_path, input_path, output_path, alignment = "none";
+  int threads = 2;
+  nmt::decode::TranslateOptions options;
+  po::options_description visible(
+      "nmt-translate -m MODEL [-i INPUT] [-o OUTPUT] [options]\n\n"
+      "Translates raw text, one sentence per line, from INPUT (default: standard input) to\n"
+      "OUTPUT (default: standard output).\n\nOptions");
+  visible.add_options()("help,h", "show this help")("model,m", po::value(&model_path), "model file (model.nmt)")(
+      "input,i", po::value(&input_path), "input file (default: standard input)")(
+      "output,o", po::value(&output_path), "output file (default: standard output)")(
+      "beam-size,b", po::value(&options.beam.beam_size)->default_value(5), "beam size; 1 is greedy search")(
+      "length-penalty", po::value(&options.beam.length_penalty)->default_value(1.0),
+      "alpha: hypotheses are ranked by log P / length^alpha")(
+      "max-length-ratio", po::value(&options.beam.max_length_ratio)->default_value(2.0),
+      "longest output: ratio x source subwords + 10")(
+      "n-best", po::value(&options.beam.n_best)->default_value(1),
+      "hypotheses per sentence, as 'LINE ||| translation ||| score' lines")(
+      "alignment", po::value(&alignment)->default_value("none"),
+      "none | soft (JSON lines with attention weights) | hard (translation ||| Pharaoh i-j pairs)")(
+      "batch-tokens", po::value(&options.batch_tokens)->default_value(2000), "padded source subwords per batch")(
+      "threads", po::value(&threads)->default_value(2), "compute threads");
+  po::variables_map vm;
+  try {
+    po::store(po::parse_command_line(argc, argv, visible), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    std::cerr << "nmt-translate: " << e.what() << " (see nmt-translate --help)\n";
+    return 2;
+  }
+  if (vm.count("help")) {
+    std::cout << visible << "\n";
+    return 0;
+  }
+  const auto usage = [](const std::string& message) {
+    std::cerr << "nmt-translate: " << message << " (see nmt-translate --help)\n";
+    return 2;
+  };
+  if (model_path.empty()) return usage("give a model with -m");
+  if (alignment != "none" && alignment != "soft" && alignment != "hard")
+    return usage("--alignment must be none, soft or hard, not '" + alignment + "'");
+  if (alignment != "none" && options.beam.n_best != 1) return usage("--alignment works with --n-best 1");
+  if (options.beam.beam_size < 1) return usage("--beam-size must be at least 1");
+  if (options.beam.n_best < 1 || options.beam.n_best > options.beam.beam_size)
+    return usage("--n-best must be between 1 and the beam size");
+  if (threads < 1) return usage("--threads must be at least 1");
+  if (options.batch_tokens < 1) return usage("--batch-tokens must be at least 1");
+  options.beam.attention = alignment != "none";
+  try {
+    nmt::graph::set_compute_threads(threads);
+    const nmt::models::SavedModel saved = nmt::models::load_model(model_path);
+    options.max_source_length = nmt::models::max_source_length(saved.recipe);
+    std::vector<std::string> lines;
+    if (input_path.empty()) {
+      lines = read_lines(std::cin, "standard input");
+    } else {
+      std::ifstream in(input_path, std::ios::binary);
+      if (!in) {
+        std::cerr << "nmt-translate: " << input_path << ": cannot open\n";
+        return 1;
+      }
+      lines = read_lines(in, input_path);
+    }
+    const nmt::decode::Translations result = nmt::decode::translate(*saved.model, saved.vocabularies, lines, options);
+    for (std::size_t line : result.truncated_lines)
+      std::cerr << "nmt-translate: warning: line " << line + 1 << " is longer than the model's "
+                << options.max_source_length - 1 << " subwords and was cut\n";
+    std::ofstream file;
+    if (!output_path.empty()) {
+      file.open(output_path, std::ios::binary);
+      if (!file) {
+        std::cerr << "nmt-translate: " << output_path << ": cannot open for writing\n";
+        return 1;
+      }
+    }
+    std::ostream& out = output_path.empty() ? std::cout : file;
+    for (std::size_t i = 0; i < result.sentences.size(); ++i) {
+      const auto& s = result.sentences[i];
+      if (options.beam.n_best > 1) {
+        for (const auto& h : s.n_best) out << i << " ||| " << h.text << " ||| " << h.score << "\n";
+        if (s.n_best.empty()) out << i << " |||  ||| 0\n";
+      } else if (alignment == "soft") {
+        nlohmann::json j{{"line", i + 1}, {"translation", s.best()}, {"source", s.source_pieces}};
+        if (!s.n_best.empty()) {
+          auto target = s.n_best.front().pieces;
+          target.push_back("</s>");
+          j["target"] = target;
+          j["attention"] = s.n_best.front().attention;
+          j["score"] = s.n_best.front().score;
+        } else {
+          j["target"] = nlohmann::json::array();
+          j["attention"] = nlohmann::json::array();
+        }
+        out << j.dump() << "\n";
+      } else if (alignment == "hard") {
+        out << s.best() << " ||| "
+            << (s.n_best.empty() ? "" : pharaoh(s.n_best.front().attention, s.n_best.front().pieces.size())) << "\n";
+      } else {
+        out << s.best() << "\n";
+      }
+    }
+    out.flush();
+    if (!out) {
+      std::cerr << "nmt-translate: cannot write the output\n";
+      return 1;
+    }
+    return 0;
+  } catch (const std::exception& e) {
+    std::cerr << "nmt-translate: " << e.what() << "\n";
+    return 1;
+  }
+}
