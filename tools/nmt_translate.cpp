@@ -144,7 +144,7 @@ int main(int argc, char** argv) {
         nlohmann::json j{{"line", i + 1}, {"translation", s.best()}, {"source", s.source_pieces}};
         if (!s.n_best.empty()) {
           auto target = s.n_best.front().pieces;
-          target.push_back("</s>");
+          if (s.n_best.front().complete) target.push_back("</s>");
           j["target"] = target;
           j["attention"] = s.n_best.front().attention;
           j["score"] = s.n_best.front().score;

@@ -35,6 +35,7 @@ Hypothesis finish(const Live& h, bool with_eos, double alpha) {
   out.log_probability = h.log_probability;
   out.score = normalised(h.log_probability, h.tokens.size() + (with_eos ? 1 : 0), alpha);
   out.attention = h.attention;
+  out.complete = with_eos;
   return out;
 }
 

@@ -32,6 +32,7 @@ struct Hypothesis {
   std::vector<std::int32_t> tokens;  // without EOS
   double log_probability = 0;        // sum over the tokens and EOS (if it ended with one)
   double score = 0;                  // the length-normalised ranking score
+  bool complete = true;              // ended with EOS (false: cut at the length limit)
   // attention[i]: weights over the source positions for target token i (EOS last, if any)
   std::vector<std::vector<float>> attention;
 };

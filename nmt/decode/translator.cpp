@@ -49,6 +49,7 @@ Translations translate(const models::Seq2SeqModel& model, const data::Vocabulari
       for (auto id : h.tokens) th.pieces.push_back(vocabularies.target->piece(id));
       th.score = h.score;
       th.log_probability = h.log_probability;
+      th.complete = h.complete;
       th.attention = std::move(h.attention);
       t.n_best.push_back(std::move(th));
     }

@@ -23,7 +23,8 @@ struct TranslatedHypothesis {
   std::string text;
   std::vector<std::string> pieces;  // target subwords (EOS not included)
   double score = 0, log_probability = 0;
-  std::vector<std::vector<float>> attention;  // [target piece (+ EOS)][source piece (+ EOS)]
+  bool complete = true;  // ended with EOS (false: cut at the length limit)
+  std::vector<std::vector<float>> attention;  // [target piece (+ EOS if complete)][source piece + EOS]
 };
 
 struct Translation {

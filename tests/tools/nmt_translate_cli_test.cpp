@@ -1,0 +1,153 @@
+// nmt-translate from the command line, on a model that nmt-train makes from the tiny recipe.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Result {
+  int status;
+  std::string out, err;
+};
+
+std::vector<std::string> split_lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) lines.push_back(line);
+  return lines;
+}
+
+class NmtTranslateCli : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = fs::temp_directory_path() / ("nmt-translate-cli-" + std::to_string(::getpid()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    const Result r = run(std::string(NMT_BINARY_DIR) + "/bin/nmt-train recipes/tiny.yaml --set output.directory=" +
+                         (dir_ / "run").string() + " --set output.translate_test=false", "");
+    ASSERT_EQ(r.status, 0) << r.err;
+    model_ = (dir_ / "run" / "model.nmt").string();
+  }
+  static void TearDownTestSuite() { fs::remove_all(dir_); }
+
+  // Runs a shell command in the source directory with `input` on standard input.
+  static Result run(const std::string& command, const std::string& input) {
+    const fs::path in = dir_ / "stdin", out = dir_ / "stdout", err = dir_ / "stderr";
+    std::ofstream(in, std::ios::binary) << input;
+    const std::string full = "cd " + std::string(NMT_SOURCE_DIR) + " && " + command + " < " + in.string() + " > " +
+                             out.string() + " 2> " + err.string();
+    const int status = std::system(full.c_str());
+    const auto slurp = [](const fs::path& p) {
+      std::ifstream f(p, std::ios::binary);
+      std::stringstream s;
+      s << f.rdbuf();
+      return s.str();
+    };
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(out), slurp(err)};
+  }
+  static Result translate(const std::string& arguments, const std::string& input) {
+    return run(std::string(NMT_BINARY_DIR) + "/bin/nmt-translate -m " + model_ + " --threads 1 " + arguments, input);
+  }
+
+  static inline fs::path dir_;
+  static inline std::string model_;
+};
+
+const std::string kInput = "Open the file.\n\nSave the document as PDF.\nPython scripts\n\n";
+
+TEST_F(NmtTranslateCli, OneOutputLinePerInputLineFromStdinAndFiles) {
+  const Result r = translate("", kInput);
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto lines = split_lines(r.out);
+  ASSERT_EQ(lines.size(), 5u) << r.out;
+  EXPECT_EQ(lines[1], "");
+  EXPECT_EQ(lines[4], "");
+  // The same from a file to a file; and a last line without a newline still counts.
+  std::ofstream(dir_ / "in.txt") << kInput.substr(0, kInput.size() - 2);
+  const Result f = translate("-i " + (dir_ / "in.txt").string() + " -o " + (dir_ / "out.txt").string(), "");
+  ASSERT_EQ(f.status, 0) << f.err;
+  std::ifstream out(dir_ / "out.txt");
+  std::stringstream text;
+  text << out.rdbuf();
+  EXPECT_EQ(split_lines(text.str()), std::vector<std::string>(lines.begin(), lines.begin() + 4));
+}
+
+TEST_F(NmtTranslateCli, NBestListsInMosesFormat) {
+  const Result r = translate("--beam-size 4 --n-best 3", "Open the file.\nPython scripts\n");
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto lines = split_lines(r.out);
+  ASSERT_EQ(lines.size(), 6u) << r.out;
+  double previous = 1e9;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const auto first = lines[i].find(" ||| "), second = lines[i].rfind(" ||| ");
+    ASSERT_NE(first, second) << lines[i];
+    EXPECT_EQ(lines[i].substr(0, first), std::to_string(i / 3));
+    const double score = std::stod(lines[i].substr(second + 5));
+    if (i % 3) {
+      EXPECT_LE(score, previous) << lines[i];
+    }
+    previous = score;
+  }
+}
+
+TEST_F(NmtTranslateCli, SoftAlignmentsAreJsonWithOneDistributionPerTargetPiece) {
+  const Result r = translate("--alignment soft", "Open the file.\n\n");
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto lines = split_lines(r.out);
+  ASSERT_EQ(lines.size(), 2u);
+  const auto j = nlohmann::json::parse(lines[0]);
+  const auto& attention = j.at("attention");
+  ASSERT_EQ(attention.size(), j.at("target").size());
+  for (const auto& row : attention) {
+    EXPECT_EQ(row.size(), j.at("source").size() + 1);  // + EOS
+    double sum = 0;
+    for (double w : row) sum += w;
+    EXPECT_NEAR(sum, 1.0, 1e-4);
+  }
+  EXPECT_EQ(nlohmann::json::parse(lines[1]).at("translation"), "");
+  const Result hard = translate("--alignment hard", "Open the file.\n");
+  ASSERT_EQ(hard.status, 0) << hard.err;
+  const std::string pairs = hard.out.substr(hard.out.find(" ||| ") + 5);
+  EXPECT_TRUE(std::regex_match(pairs, std::regex("([0-9]+-[0-9]+( [0-9]+-[0-9]+)*)?\n"))) << hard.out;
+}
+
+TEST_F(NmtTranslateCli, BadInputIsWarnedAboutNeverFatal) {
+  std::string long_line;
+  for (int i = 0; i < 100; ++i) long_line += "Open the file and save the document. ";
+  const Result r = translate("", "Open the \xff file.\n" + long_line + "\n");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(split_lines(r.out).size(), 2u);
+  EXPECT_NE(r.err.find("standard input line 1: invalid UTF-8 replaced by U+FFFD"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("line 2 is longer than the model's 40 subwords and was cut"), std::string::npos) << r.err;
+}
+
+TEST_F(NmtTranslateCli, WrongFilesAndOptionsAreClearErrors) {
+  Result r = run(std::string(NMT_BINARY_DIR) + "/bin/nmt-translate -m recipes/tiny.yaml", "x\n");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("recipes/tiny.yaml: not an nmt model file"), std::string::npos) << r.err;
+  std::string checkpoint;
+  for (const auto& e : fs::directory_iterator(dir_ / "run" / "checkpoints")) checkpoint = e.path().string();
+  r = run(std::string(NMT_BINARY_DIR) + "/bin/nmt-translate -m " + checkpoint, "x\n");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("is an nmt checkpoint file, not a model file"), std::string::npos) << r.err;
+  r = run(std::string(NMT_BINARY_DIR) + "/bin/nmt-translate -m /nonexistent.nmt", "x\n");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("/nonexistent.nmt"), std::string::npos) << r.err;
+  EXPECT_EQ(translate("--beam-size 0", "x\n").status, 2);
+  EXPECT_EQ(translate("--n-best 9 --beam-size 2", "x\n").status, 2);
+  EXPECT_EQ(translate("--alignment sideways", "x\n").status, 2);
+  EXPECT_EQ(run(std::string(NMT_BINARY_DIR) + "/bin/nmt-translate", "").status, 2);
+}
+
+}  // namespace
