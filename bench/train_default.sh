@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# bench/train_default.sh: the default recipe trained for 30 minutes of wall time on 2 cores,
+# with the test split translated and scored (sacreBLEU-compatible BLEU) after 12 and after
+# 30 minutes. Training stops at 12 minutes, is scored, and resumes to 30 minutes; resumption is
+# exact, so the second score is that of an uninterrupted 30-minute run.
+#
+#   bash bench/train_default.sh [RUN_DIRECTORY]      (default runs/bench-default; run it on an idle machine)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+run=${1:-runs/bench-default}
+bin=build/release/bin
+[ -x "$bin/nmt-train" ] || { echo "build first: cmake -S . -B build/release -G Ninja && cmake --build build/release" >&2; exit 2; }
+rm -rf "$run"
+uptime
+for minutes in 12 30; do
+  "$bin/nmt-train" recipes/en-fr.yaml --set output.directory="$run" --set training.max_time="${minutes}m" \
+    > "$run.$minutes.out" 2> "$run.$minutes.err" || { cat "$run.$minutes.err" >&2; exit 1; }
+  cp "$run/test.scores.json" "$run/test.scores.${minutes}m.json"
+  cp "$run/test.hyp" "$run/test.${minutes}m.hyp"
+  echo "after $minutes minutes: $(grep -E '^test BLEU' "$run.$minutes.out")"
+done
+# Throughput over the whole run, from the metrics log.
+grep '"event":"train"' "$run/metrics.jsonl" | /usr/bin/python3 -c '
+import json, sys
+rows = [json.loads(l) for l in sys.stdin]
+print("updates %d, mean target tokens/s %.0f" % (rows[-1]["step"], sum(r["tokens_per_second"] for r in rows) / len(rows)))'
+# Beam search on the 30-minute model, as nmt-translate runs it.
+zcat corpora/en-fr/test.en.gz > "$run/test.en"
+zcat corpora/en-fr/test.fr.gz > "$run/test.fr"
+start=$(date +%s%N)
+"$bin/nmt-translate" -m "$run/model.nmt" -i "$run/test.en" -o "$run/test.beam5.hyp" --beam-size 5
+end=$(date +%s%N)
+echo "beam 5: $("$bin/nmt-bleu" "$run/test.fr" -i "$run/test.beam5.hyp" -f text) ($(( (end - start) / 1000000 )) ms for 1000 sentences)"
+uptime
