@@ -3,7 +3,7 @@
 // SentencePiece vocabulary, batches of about 2,000 target tokens), in target tokens per second
 // and as a fraction of the oneDNN matmul ceiling measured in the same run.
 //
-//   build/release/bin/bench-train-rnn [--steps N] [--threads N] [--max-tokens N] [--attention TYPE]...
+//   build/release/bin/bench-train-rnn [--steps N] [--threads N] [--max-tokens N] [--attention TYPE]... [--profile]
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -14,6 +14,7 @@
 #include "nmt/data/vocabularies.h"
 #include "nmt/graph/engine.h"
 #include "nmt/graph/parameters.h"
+#include "nmt/graph/profiler.h"
 #include "nmt/models/rnn_seq2seq.h"
 #include "nmt/train/optimizer.h"
 
@@ -76,11 +77,26 @@ int main(int argc, char** argv) {
   int steps = 30, threads = 2;
   std::size_t max_tokens = 2000;
   std::vector<std::string> types;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--steps")) steps = std::stoi(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--threads")) threads = std::stoi(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--max-tokens")) max_tokens = std::stoul(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--attention")) types.push_back(argv[i + 1]);
+  bool profile = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string flag = argv[i];
+    if (flag == "--profile") {
+      profile = true;
+      continue;
+    }
+    if (i + 1 >= argc) {
+      std::fprintf(stderr, "bench-train-rnn: %s needs a value\n", flag.c_str());
+      return 2;
+    }
+    const std::string value = argv[++i];
+    if (flag == "--steps") steps = std::stoi(value);
+    else if (flag == "--threads") threads = std::stoi(value);
+    else if (flag == "--max-tokens") max_tokens = std::stoul(value);
+    else if (flag == "--attention") types.push_back(value);
+    else {
+      std::fprintf(stderr, "bench-train-rnn: unknown option %s\n", flag.c_str());
+      return 2;
+    }
   }
   if (types.empty())
     for (auto name : layers::attention_type_names()) types.emplace_back(name);
@@ -125,7 +141,13 @@ int main(int argc, char** argv) {
       const std::vector<graph::Var> vars = model.parameters().vars();
       train::clip_grad_norm(vars, 5.0);
       adam.step();
-      if (s < 3) continue;  // warm-up: primitive creation for new shapes
+      if (s < 3) {  // warm-up: primitive creation for new shapes
+        if (s == 2 && profile) {
+          graph::reset_profile();
+          graph::set_profiling(true);
+        }
+        continue;
+      }
       elapsed += seconds_since(t0);
       tokens += static_cast<double>(r.target_tokens);
       flops += step_flops(config, batch);
@@ -133,6 +155,10 @@ int main(int argc, char** argv) {
     }
     std::printf("%-15s %8d %12.0f %10.1f %9.0f%% %8.3f\n", name.c_str(), steps, tokens / elapsed, flops / elapsed / 1e9,
                 100 * flops / elapsed / 1e9 / ceiling, loss);
+    if (profile) {
+      graph::set_profiling(false);
+      std::printf("%s(of %.2f s of training steps)\n\n", graph::profile_report().c_str(), elapsed);
+    }
     std::fflush(stdout);
   }
   return 0;

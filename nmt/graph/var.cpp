@@ -12,6 +12,7 @@ struct Node {
   Tensor grad;
   bool requires_grad = false;
   bool is_leaf = true;
+  std::uint64_t version = 0;  // bumped by Var::mutable_value()
   std::vector<std::shared_ptr<Node>> inputs;
   // Single-output ops: called with this node's gradient.
   Var::BackwardFn backward;
@@ -48,8 +49,10 @@ const Tensor& Var::value() const {
 }
 Tensor& Var::mutable_value() {
   if (!node_) throw std::logic_error("Var: use of an undefined variable");
+  ++node_->version;
   return node_->value;
 }
+std::uint64_t Var::version() const { return node_ ? node_->version : 0; }
 bool Var::requires_grad() const { return node_ && node_->requires_grad; }
 const Tensor& Var::grad() const { return node_->grad; }
 void Var::zero_grad() const { node_->grad = Tensor(); }

@@ -27,7 +27,12 @@ class Var {
 
   bool defined() const { return node_ != nullptr; }
   const Tensor& value() const;
-  Tensor& mutable_value();  // for optimizers and loading; not for use inside a graph
+  // For optimizers and loading (not inside a graph). Every call counts as a change of the value
+  // (version() moves on), which is how caches of derived data (an LSTM's reordered weights)
+  // know to rebuild: change a value only through this.
+  Tensor& mutable_value();
+  std::uint64_t version() const;
+  std::weak_ptr<const void> identity() const { return node_; }
   const Shape& shape() const { return value().shape(); }
   bool requires_grad() const;
   const Tensor& grad() const;  // undefined until a backward pass reached this node

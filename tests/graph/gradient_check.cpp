@@ -37,7 +37,7 @@ void expect_gradients_match(const std::function<Var()>& f, const std::vector<Var
 
   for (std::size_t i = 0; i < vars.size(); ++i) {
     if (!options.check_input.empty() && !options.check_input[i]) continue;
-    Tensor& value = vars[i].mutable_value();
+    const Tensor& value = vars[i].value();
     const Tensor analytic = vars[i].grad().defined() ? vars[i].grad().clone() : Tensor::zeros(value.shape());
     const std::int64_t n = value.numel();
     const std::int64_t count = std::min<std::int64_t>(n, options.max_elements_per_input);
@@ -48,11 +48,12 @@ void expect_gradients_match(const std::function<Var()>& f, const std::vector<Var
       double plus, minus;
       {
         NoGradGuard no_grad;
-        value.data()[j] = original + options.step;
+        // Each change goes through mutable_value(), so caches of derived data see it.
+        vars[i].mutable_value().data()[j] = original + options.step;
         plus = weighted_sum(f().value(), weights);
-        value.data()[j] = original - options.step;
+        vars[i].mutable_value().data()[j] = original - options.step;
         minus = weighted_sum(f().value(), weights);
-        value.data()[j] = original;
+        vars[i].mutable_value().data()[j] = original;
       }
       const double numeric = (plus - minus) / (2.0 * options.step);
       const double a = analytic.data()[j];

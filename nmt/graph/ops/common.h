@@ -18,6 +18,7 @@ namespace nmt::graph::detail {
 void add_desc(PrimitiveKey& key, const dnnl::memory::desc& md);
 
 void execute(const dnnl::primitive& primitive, const std::unordered_map<int, dnnl::memory>& args);
+void record_execution(const dnnl::primitive& primitive, double seconds);  // profiler.cpp
 
 // dst += src (same shapes), on the oneDNN binary primitive, in place.
 void add_in_place(Tensor& dst, const Tensor& src);

@@ -1,0 +1,67 @@
+#include "nmt/graph/profiler.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <vector>
+
+#include <oneapi/dnnl/dnnl_debug.h>
+
+#include "nmt/graph/ops/common.h"
+
+namespace nmt::graph {
+namespace {
+
+struct Entry {
+  double seconds = 0;
+  long calls = 0;
+};
+
+bool g_on = false;
+std::map<std::string, Entry>& table() {
+  static std::map<std::string, Entry> t;
+  return t;
+}
+
+}  // namespace
+
+void set_profiling(bool on) { g_on = on; }
+bool profiling() { return g_on; }
+void reset_profile() { table().clear(); }
+
+namespace detail {
+void record_execution(const dnnl::primitive& primitive, double seconds) {
+  const auto pd = primitive.get_primitive_desc();
+  const char* impl = nullptr;
+  dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, &impl);
+  dnnl_primitive_kind_t kind;
+  dnnl_primitive_desc_query(pd, dnnl_query_primitive_kind, 0, &kind);
+  dnnl_prop_kind_t prop = dnnl_prop_kind_undef;
+  dnnl_primitive_desc_query(pd, dnnl_query_prop_kind, 0, &prop);
+  std::string key = dnnl_prim_kind2str(kind);
+  if (prop == dnnl_backward || prop == dnnl_backward_data || prop == dnnl_backward_weights) key += " backward";
+  key += std::string(" ") + (impl ? impl : "?");
+  Entry& e = table()[key];
+  e.seconds += seconds;
+  e.calls++;
+}
+}  // namespace detail
+
+std::string profile_report() {
+  std::vector<std::pair<std::string, Entry>> rows(table().begin(), table().end());
+  std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.second.seconds > b.second.seconds; });
+  double total = 0;
+  for (const auto& r : rows) total += r.second.seconds;
+  std::string out;
+  char line[256];
+  std::snprintf(line, sizeof line, "%-44s %10s %8s %10s\n", "primitive", "seconds", "share", "calls");
+  out += line;
+  for (const auto& [key, e] : rows) {
+    std::snprintf(line, sizeof line, "%-44s %10.3f %7.1f%% %10ld\n", key.c_str(), e.seconds,
+                  total > 0 ? 100 * e.seconds / total : 0.0, e.calls);
+    out += line;
+  }
+  return out;
+}
+
+}  // namespace nmt::graph
