@@ -80,6 +80,7 @@ int main(int argc, char** argv) {
       "alignment", po::value(&alignment)->default_value("none"),
       "none | soft (JSON lines with attention weights) | hard (translation ||| Pharaoh i-j pairs)")(
       "batch-tokens", po::value(&options.batch_tokens)->default_value(2000), "padded source subwords per batch")(
+      "batch-size", po::value(&options.batch_sentences)->default_value(64), "sentences per batch (at most)")(
       "threads", po::value(&threads)->default_value(2), "compute threads");
   po::variables_map vm;
   try {
@@ -106,6 +107,7 @@ int main(int argc, char** argv) {
     return usage("--n-best must be between 1 and the beam size");
   if (threads < 1) return usage("--threads must be at least 1");
   if (options.batch_tokens < 1) return usage("--batch-tokens must be at least 1");
+  if (options.batch_sentences < 1) return usage("--batch-size must be at least 1");
   options.beam.attention = alignment != "none";
   try {
     nmt::graph::set_compute_threads(threads);

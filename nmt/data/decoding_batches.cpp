@@ -5,8 +5,9 @@
 
 namespace nmt::data {
 
-std::vector<Batch> make_decoding_batches(const TokenSequences& sources, size_t max_tokens) {
+std::vector<Batch> make_decoding_batches(const TokenSequences& sources, size_t max_tokens, size_t max_sentences) {
   if (max_tokens == 0) throw DataError("max_tokens for decoding must be at least 1");
+  if (max_sentences == 0) throw DataError("max_sentences for decoding must be at least 1");
   std::vector<size_t> order(sources.size());
   std::iota(order.begin(), order.end(), size_t{0});
   // Longest first: the slowest batch comes first, so a progress estimate errs on the
@@ -20,7 +21,8 @@ std::vector<Batch> make_decoding_batches(const TokenSequences& sources, size_t m
   while (start < order.size()) {
     // Sorted longest first, so the first sentence sets the width of the batch.
     const size_t width = sources.length(order[start]) + 1;
-    const size_t rows = std::max<size_t>(1, std::min(max_tokens / width, order.size() - start));
+    const size_t rows =
+        std::max<size_t>(1, std::min({max_tokens / width, max_sentences, order.size() - start}));
     batches.push_back(
         make_source_batch(sources, std::span<const size_t>(order).subspan(start, rows)));
     start += rows;

@@ -8,6 +8,7 @@
 //   std::vector<std::string> lines = restore_input_order(batches, std::move(results));
 
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <string>
 #include <utility>
@@ -22,7 +23,8 @@ namespace nmt::data {
 // Every sentence once, longest first, in batches of at most max_tokens padded source
 // tokens (rows x (longest + EOS)); a sentence longer than that gets a batch of its own,
 // since every input line needs an output line. Empty sentences are kept (source EOS only).
-std::vector<Batch> make_decoding_batches(const TokenSequences& sources, size_t max_tokens);
+std::vector<Batch> make_decoding_batches(const TokenSequences& sources, size_t max_tokens,
+                                        size_t max_sentences = SIZE_MAX);
 
 // results[b][r] is the output for row r of batches[b]; returns the outputs in the order
 // of the original input. DataError if the shapes do not match the batches.

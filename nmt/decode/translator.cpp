@@ -36,7 +36,7 @@ Translations translate(const models::Seq2SeqModel& model, const data::Vocabulari
     nonempty.push_back(i);
   }
   if (sources.empty()) return out;
-  const std::vector<data::Batch> batches = data::make_decoding_batches(sources, options.batch_tokens);
+  const std::vector<data::Batch> batches = data::make_decoding_batches(sources, options.batch_tokens, options.batch_sentences);
   std::vector<std::vector<std::vector<Hypothesis>>> results;
   for (const data::Batch& b : batches) results.push_back(beam_search(model, b, options.beam));
   std::vector<std::vector<Hypothesis>> ordered =

@@ -15,6 +15,7 @@ namespace nmt::decode {
 
 struct TranslateOptions {
   std::size_t batch_tokens = 2000;      // padded source tokens per batch
+  std::size_t batch_sentences = 64;     // and at most this many sentences
   std::int64_t max_source_length = 0;   // subwords incl. EOS; longer inputs are cut (0: no limit)
   BeamOptions beam;                     // beam_size 1 is greedy search
 };
