@@ -6,11 +6,13 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "nmt/graph/tensor_io.h"
 #include "nmt/io/section_file.h"
 #include "nmt/models/saved_model.h"
 #include "nmt/train/trainer.h"
@@ -114,6 +116,32 @@ TEST_F(TrainerTest, AStopRequestWritesACheckpointAndTheRunResumes) {
   EXPECT_TRUE(fs::exists(newest_checkpoint("run")));
   request_stop(0);
   EXPECT_EQ(train(tiny("run", {"training.max_steps=6"})).steps, 6);
+}
+
+TEST_F(TrainerTest, NonFiniteLossesAreSkippedAndRepeatedDivergenceStops) {
+  train(tiny("run", {"training.max_steps=2"}));
+  // Make the newest checkpoint's output bias NaN: every loss from it on is NaN.
+  const fs::path checkpoint = newest_checkpoint("run");
+  io::Sections sections = io::read_section_file(checkpoint.string(), "checkpoint");
+  for (auto& [name, bytes] : sections) {
+    if (name != "parameters") continue;
+    graph::NamedTensors tensors = graph::decode_tensors(bytes, "parameters");
+    for (auto& [tensor_name, tensor] : tensors)
+      if (tensor_name == "output.bias") tensor.fill(std::numeric_limits<float>::quiet_NaN());
+    bytes = graph::encode_tensors(tensors);
+  }
+  io::write_section_file(checkpoint.string(), "checkpoint", sections);
+  const std::string before = io::read_file(checkpoint.string());
+  const TrainingSummary s = train(tiny("run", {"training.max_steps=10"}));
+  EXPECT_EQ(s.stop_reason, "diverged");
+  EXPECT_EQ(s.steps, 2);
+  EXPECT_EQ(io::read_file(newest_checkpoint("run").string()), before) << "the last checkpoint changed";
+  std::ifstream in(base_ / "run" / "metrics.jsonl");
+  std::string line;
+  int skips = 0;
+  while (std::getline(in, line)) skips += nlohmann::json::parse(line)["event"] == "skip";
+  EXPECT_EQ(skips, 5);
+  EXPECT_NE(log_.find("non-finite loss; update skipped (5 in a row)"), std::string::npos) << log_;
 }
 
 TEST_F(TrainerTest, DamagedModelFilesAndCheckpointsAreClearErrors) {
