@@ -132,7 +132,7 @@ std::string html_report(const Comparison& c, const ReportInfo& info) {
   if (c.heatmap_lines.empty()) h += "<p>No heat-map lines were asked for (<code>--heatmap-sentences</code>).</p>\n";
   for (std::size_t i = 0; i < c.runs.size(); ++i) {
     const RunResult& r = c.runs[i];
-    h += fmt::format("<section class=\"recipe-heatmaps\" data-recipe=\"{}\">\n<h3>{} <small>({} attention)</small></h3>\n",
+    h += fmt::format("<section class=\"recipe-heatmaps\" data-recipe=\"{}\">\n<h3>{} <small>(attention: {})</small></h3>\n",
                      xml_escape(r.name), xml_escape(r.name), xml_escape(r.attention));
     if (!r.has_attention) {
       h += "<p class=\"no-attention\">No heat-maps: this model has no attention (<code>model.attention: none</code>). "
