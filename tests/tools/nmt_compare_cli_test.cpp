@@ -7,7 +7,6 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <regex>
 #include <sstream>
 
 #include <gtest/gtest.h>
@@ -220,11 +219,15 @@ TEST_F(NmtCompareCli, TrainsComparesCollectsAndDrawsHeatmaps) {
   const std::string text = slurp(svg);
   const std::size_t rows = record.at("target").size(), columns = record.at("source").size() + 1;
   EXPECT_EQ(count(text, "class=\"cell\""), rows * columns);
-  const std::regex cell("data-target=\"([0-9]+)\" data-source=\"([0-9]+)\" data-weight=\"([^\"]+)\"");
+  // Each cell reads <rect class="cell" data-target="I" data-source="J" data-weight="W" ...>.
+  const auto attribute = [&](std::size_t from, const std::string& name) {
+    const std::size_t start = text.find(name + "=\"", from) + name.size() + 2;
+    return text.substr(start, text.find('"', start) - start);
+  };
   std::size_t checked = 0;
-  for (auto it = std::sregex_iterator(text.begin(), text.end(), cell); it != std::sregex_iterator(); ++it, ++checked) {
-    const std::size_t i = std::stoul((*it)[1]), j = std::stoul((*it)[2]);
-    EXPECT_EQ(std::stof((*it)[3]), record.at("attention").at(i).at(j).get<float>()) << i << "," << j;
+  for (std::size_t p = 0; (p = text.find("<rect class=\"cell\"", p)) != std::string::npos; ++p, ++checked) {
+    const std::size_t i = std::stoul(attribute(p, "data-target")), j = std::stoul(attribute(p, "data-source"));
+    EXPECT_EQ(std::stof(attribute(p, "data-weight")), record.at("attention").at(i).at(j).get<float>()) << i << "," << j;
   }
   EXPECT_EQ(checked, rows * columns);
   for (const auto& piece : record.at("source")) EXPECT_NE(text.find(">" + piece.get<std::string>() + "</text>"), std::string::npos);
