@@ -10,6 +10,7 @@ packages=(
   libboost-program-options-dev libyaml-cpp-dev libgtest-dev
   nlohmann-json3-dev libfmt-dev zlib1g-dev
   libicu-dev                     # Unicode categories and case mapping for BLEU's intl tokenizer
+  libxml2-utils                  # xmllint: the tests check that nmt-compare's report is well-formed
 )
 
 missing=()

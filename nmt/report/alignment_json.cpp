@@ -1,0 +1,95 @@
+#include "nmt/report/alignment_json.h"
+
+#include <algorithm>
+
+#include "nmt/report/run_metrics.h"
+
+namespace nmt::report {
+
+using nlohmann::json;
+
+namespace {
+
+std::vector<std::string> strings(const json& record, const char* key, const std::string& where) {
+  const auto it = record.find(key);
+  if (it == record.end() || !it->is_array())
+    throw ReportError(where + ": no \"" + key + "\" array (is this nmt-translate --alignment soft output?)");
+  std::vector<std::string> out;
+  for (const auto& v : *it) {
+    if (!v.is_string()) throw ReportError(where + ": \"" + key + "\" holds something other than text");
+    out.push_back(v.get<std::string>());
+  }
+  return out;
+}
+
+}  // namespace
+
+AttentionMap attention_map_from_json(const json& record, const std::string& where) {
+  if (!record.is_object()) throw ReportError(where + ": not a JSON object");
+  AttentionMap map;
+  map.source_pieces = strings(record, "source", where);
+  map.target_pieces = strings(record, "target", where);
+  const auto translation = record.find("translation");
+  if (translation == record.end() || !translation->is_string())
+    throw ReportError(where + ": no \"translation\" (is this nmt-translate --alignment soft output?)");
+  map.target_text = translation->get<std::string>();
+  const auto line = record.find("line");
+  map.title = line != record.end() && line->is_number_integer() ? "line " + std::to_string(line->get<long long>()) : where;
+  // The source sentence as the model read it: SentencePiece pieces joined, "▁" as spaces.
+  const std::string_view boundary = "\xE2\x96\x81";
+  for (const auto& piece : map.source_pieces) {
+    std::string_view rest = piece;
+    for (std::size_t p; (p = rest.find(boundary)) != std::string_view::npos; rest.remove_prefix(p + boundary.size())) {
+      map.source_text.append(rest.substr(0, p));
+      if (!map.source_text.empty()) map.source_text += ' ';
+    }
+    map.source_text.append(rest);
+  }
+  if (map.target_pieces.empty()) throw ReportError(where + ": an empty translation: no attention to draw");
+  const auto attention = record.find("attention");
+  if (attention == record.end() || !attention->is_array())
+    throw ReportError(where + ": no \"attention\" array (is this nmt-translate --alignment soft output?)");
+  if (attention->empty() || (attention->size() == map.target_pieces.size() && attention->front().empty()))
+    throw ReportError(where + ": no attention weights: the model has no attention (model.attention: none)");
+  map.source_pieces.push_back("</s>");
+  for (const auto& row : *attention) {
+    if (!row.is_array()) throw ReportError(where + ": \"attention\" must hold one array of weights per target piece");
+    std::vector<float> weights;
+    for (const auto& w : row) {
+      if (!w.is_number()) throw ReportError(where + ": an attention weight that is not a number");
+      weights.push_back(w.get<float>());
+    }
+    // nmt-translate writes rows as wide as the padded batch the sentence was decoded in; the
+    // positions past the sentence's EOS are padding, with weight 0.
+    const std::size_t columns = map.source_pieces.size();
+    if (weights.size() > columns && std::all_of(weights.begin() + static_cast<std::ptrdiff_t>(columns), weights.end(),
+                                                [](float w) { return w == 0.0f; }))
+      weights.resize(columns);
+    map.weights.push_back(std::move(weights));
+  }
+  try {
+    check_attention_map(map);
+  } catch (const std::invalid_argument& e) {
+    throw ReportError(where + ": " + e.what() + " (source pieces include the EOS \"</s>\")");
+  }
+  return map;
+}
+
+AttentionMap read_alignment(std::istream& in, const std::string& name, std::size_t line) {
+  std::string text;
+  std::size_t number = 0;
+  while (std::getline(in, text)) {
+    ++number;
+    if (text.find_first_not_of(" \t\r") == std::string::npos) continue;
+    const std::string where = name + ":" + std::to_string(number);
+    const json record = json::parse(text, nullptr, /*allow_exceptions=*/false);
+    if (record.is_discarded() || !record.is_object()) throw ReportError(where + ": not a JSON object");
+    const auto field = record.find("line");
+    if (line == 0 || (field != record.end() && field->is_number_integer() && field->get<long long>() == static_cast<long long>(line)))
+      return attention_map_from_json(record, where);
+  }
+  if (line == 0) throw ReportError(name + ": no records (expected nmt-translate --alignment soft output)");
+  throw ReportError(name + ": no record of line " + std::to_string(line) + " (" + std::to_string(number) + " lines read)");
+}
+
+}  // namespace nmt::report

@@ -1,0 +1,115 @@
+#include "nmt/report/run_spec.h"
+
+#include <filesystem>
+#include <map>
+#include <set>
+
+#include "nmt/io/section_file.h"
+#include "nmt/train/trainer.h"
+
+namespace nmt::report {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// The name of a path's last component, without ".yaml"/".yml" for recipe files.
+std::string display_name(const std::string& argument, bool directory) {
+  fs::path p(argument);
+  if (!p.has_filename()) p = p.parent_path();  // "runs/x/"
+  return directory ? p.filename().string() : p.stem().string();
+}
+
+std::string normalized(const std::string& path) {
+  return path.empty() ? path : fs::path(path).lexically_normal().string();
+}
+
+}  // namespace
+
+RunSpec resolve_run(const std::string& argument, const std::vector<std::string>& overrides) {
+  RunSpec spec;
+  spec.argument = argument;
+  if (fs::is_directory(argument)) {
+    const fs::path stored = fs::path(argument) / "recipe.yaml";
+    if (!fs::exists(stored))
+      throw ReportError(argument + " is a directory without a recipe.yaml: not a run directory");
+    std::vector<std::string> all = overrides;
+    all.push_back("output.directory=" + argument);
+    spec.recipe = io::load_recipe(stored.string(), all);
+    spec.from_directory = true;
+  } else {
+    spec.recipe = io::load_recipe(argument, overrides);
+  }
+  spec.name = display_name(argument, spec.from_directory);
+  return spec;
+}
+
+std::vector<RunSpec> resolve_runs(const std::vector<std::string>& arguments, const std::vector<std::string>& overrides) {
+  std::vector<RunSpec> specs;
+  for (const auto& a : arguments) specs.push_back(resolve_run(a, overrides));
+  std::map<std::string, const RunSpec*> directories;
+  std::map<std::string, int> names;
+  for (const auto& s : specs) {
+    const std::string dir = normalized(s.directory());
+    if (const auto it = directories.find(dir); it != directories.end())
+      throw ReportError(it->second->argument + " and " + s.argument + " both use the run directory " + s.directory() +
+                        ": give each recipe its own output.directory");
+    directories[dir] = &s;
+    ++names[s.name];
+  }
+  for (auto& s : specs)
+    if (names[s.name] > 1) s.name = s.argument;
+  const auto& first = specs.front();
+  for (const auto& s : specs) {
+    const auto& a = first.recipe.data;
+    const auto& b = s.recipe.data;
+    if (b.test_source.empty() || b.test_target.empty())
+      throw ReportError(s.recipe.origin + ": no data.test_source and data.test_target: nothing to compare on");
+    if (normalized(a.test_source) != normalized(b.test_source) || normalized(a.test_target) != normalized(b.test_target))
+      throw ReportError(first.argument + " tests on " + a.test_source + " / " + a.test_target + " but " + s.argument +
+                        " on " + b.test_source + " / " + b.test_target + ": their scores would not be comparable");
+  }
+  return specs;
+}
+
+void check_collectable(const RunSpec& spec) {
+  const fs::path dir = spec.directory();
+  const std::string hint = spec.from_directory ? "" : " (the output.directory of " + spec.argument + ")";
+  if (!fs::is_directory(dir))
+    throw ReportError(dir.string() + ": no run directory" + hint + "; train it first, or leave out --collect-only");
+  const fs::path stored = dir / "recipe.yaml";
+  if (!fs::exists(stored))
+    throw ReportError(dir.string() + ": no recipe.yaml: not a run directory" + hint);
+  if (!spec.from_directory) {
+    // The run must be of this recipe: same data and model (limits may differ, as on resume).
+    const auto there = io::parse_recipe(io::read_file(stored.string()), stored.string()).values;
+    for (const auto& [key, value] : spec.recipe.values) {
+      if (key.rfind("data.", 0) != 0 && key.rfind("model.", 0) != 0) continue;
+      const auto it = there.find(key);
+      const std::string old = it == there.end() ? "(unset)" : it->second;
+      if (old != value)
+        throw ReportError(dir.string() + " holds a run of a different recipe than " + spec.argument + ": " + key +
+                          " is '" + old + "' there and '" + value + "' here");
+    }
+  }
+  if (!fs::exists(dir / "metrics.jsonl"))
+    throw ReportError((dir / "metrics.jsonl").string() + ": missing: the run has not started training");
+  read_run_metrics((dir / "metrics.jsonl").string());  // throws for an empty or damaged log
+  if (!fs::exists(dir / "model.nmt")) throw ReportError((dir / "model.nmt").string() + ": missing: no model to translate with");
+}
+
+TrainingOutcome train_unless_finished(const RunSpec& spec, std::ostream& log, bool progress_bar) {
+  const fs::path dir = spec.directory(), metrics = dir / "metrics.jsonl";
+  bool finished = false;
+  if (fs::exists(metrics) && fs::file_size(metrics) > 0 && fs::exists(dir / "model.nmt"))
+    finished = run_finished(read_run_metrics(metrics.string()), spec.recipe.training);
+  // Constructing the trainer checks that the directory holds a run of this recipe.
+  train::Trainer trainer(spec.recipe, log, progress_bar);
+  if (finished) return TrainingOutcome::already_finished;
+  const train::TrainingSummary summary = trainer.run();
+  if (summary.stop_reason == "signal") return TrainingOutcome::stopped_by_signal;
+  if (summary.stop_reason == "diverged") return TrainingOutcome::diverged;
+  return TrainingOutcome::trained;
+}
+
+}  // namespace nmt::report

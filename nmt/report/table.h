@@ -1,0 +1,38 @@
+// The comparison table: one row per run, as Markdown (rounded for reading) and as CSV (full
+// precision, for other programs). Both have the same columns, in the same order.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "nmt/report/comparison.h"
+
+namespace nmt::report {
+
+struct TableColumn {
+  std::string heading;     // Markdown and HTML
+  std::string csv_name;    // CSV header
+  std::string meaning;     // one sentence, for the notes under the table
+  bool numeric = true;     // right-aligned
+};
+
+const std::vector<TableColumn>& table_columns();
+
+// The cells of each run, formatted for reading ("–" where a run has no value), in the order
+// of table_columns().
+std::vector<std::vector<std::string>> readable_rows(const Comparison& comparison);
+// The same values as CSV fields: numbers printed so that they read back exactly, empty
+// where a run has no value.
+std::vector<std::vector<std::string>> csv_rows(const Comparison& comparison);
+
+// "# ..." with the decoding settings and test set, the table, and what the columns mean.
+std::string markdown_report(const Comparison& comparison);
+std::string markdown_table(const Comparison& comparison);
+std::string csv_table(const Comparison& comparison);  // RFC 4180 quoting, LF line ends, header first
+
+// "1h 02m 03s", "20m 03s", "42s".
+std::string format_duration(double seconds);
+// 1234567 -> "1,234,567".
+std::string thousands(double value);
+
+}  // namespace nmt::report

@@ -1,0 +1,94 @@
+// Resolving recipes and run directories, and what collecting needs: errors name what is wrong.
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+#include "nmt/report/run_spec.h"
+
+namespace nmt::report {
+namespace {
+
+namespace fs = std::filesystem;
+
+class RunSpecTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_EQ(::chdir(NMT_SOURCE_DIR), 0);
+    dir_ = fs::temp_directory_path() / ("nmt-run-spec-" + std::to_string(::getpid()) + "-" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  std::string error(const std::function<void()>& f) {
+    try {
+      f();
+    } catch (const std::exception& e) {
+      return e.what();
+    }
+    return "no error";
+  }
+  fs::path dir_;
+};
+
+TEST_F(RunSpecTest, RecipesAndRunDirectoriesGetTheirNames) {
+  const fs::path run = dir_ / "my-run";
+  const RunSpec a = resolve_run("recipes/tiny.yaml", {"output.directory=" + run.string()});
+  EXPECT_EQ(a.name, "tiny");
+  EXPECT_FALSE(a.from_directory);
+  EXPECT_EQ(a.directory(), run.string());
+  fs::create_directories(run);
+  std::ofstream(run / "recipe.yaml") << a.recipe.effective_yaml;
+  const RunSpec b = resolve_run(run.string() + "/", {"training.max_steps=20"});
+  EXPECT_EQ(b.name, "my-run");
+  EXPECT_TRUE(b.from_directory);
+  EXPECT_EQ(b.recipe.training.max_steps, 20);
+  EXPECT_EQ(b.recipe.model.attention, "luong-general");
+}
+
+TEST_F(RunSpecTest, RunsMustHaveTheirOwnDirectoriesAndOneTestSet) {
+  fs::create_directories(dir_ / "a");
+  std::ofstream(dir_ / "other.yaml") << "data:\n  train_source: x\n  train_target: y\n  test_source: t.en\n  test_target: t.fr\n"
+                                        "training:\n  max_steps: 3\noutput:\n  directory: " << (dir_ / "b").string() << "\n";
+  EXPECT_EQ(error([] { resolve_runs({"recipes/tiny.yaml", "recipes/tiny.yaml"}, {}); }),
+            "recipes/tiny.yaml and recipes/tiny.yaml both use the run directory runs/tiny: give each recipe its own "
+            "output.directory");
+  EXPECT_EQ(error([&] { resolve_runs({"recipes/tiny.yaml", (dir_ / "other.yaml").string()}, {}); }),
+            "recipes/tiny.yaml tests on tests/data/tiny/dev.en / tests/data/tiny/dev.fr but " + (dir_ / "other.yaml").string() +
+                " on t.en / t.fr: their scores would not be comparable");
+  EXPECT_EQ(error([&] { resolve_runs({(dir_ / "a").string()}, {}); }),
+            (dir_ / "a").string() + " is a directory without a recipe.yaml: not a run directory");
+  EXPECT_NE(error([&] { resolve_runs({(dir_ / "absent.yaml").string()}, {}); }).find((dir_ / "absent.yaml").string()),
+            std::string::npos);
+  EXPECT_EQ(error([] { resolve_runs({"recipes/tiny.yaml"}, {"data.test_source=", "data.test_target="}); }),
+            "recipes/tiny.yaml: no data.test_source and data.test_target: nothing to compare on");
+}
+
+TEST_F(RunSpecTest, CollectingNamesWhatIsMissing) {
+  const fs::path run = dir_ / "run";
+  const RunSpec spec = resolve_run("recipes/tiny.yaml", {"output.directory=" + run.string()});
+  EXPECT_EQ(error([&] { check_collectable(spec); }),
+            run.string() + ": no run directory (the output.directory of recipes/tiny.yaml); train it first, or leave out "
+                           "--collect-only");
+  fs::create_directories(run);
+  EXPECT_EQ(error([&] { check_collectable(spec); }),
+            run.string() + ": no recipe.yaml: not a run directory (the output.directory of recipes/tiny.yaml)");
+  const RunSpec other = resolve_run("recipes/tiny.yaml", {"output.directory=" + run.string(), "model.attention=none"});
+  std::ofstream(run / "recipe.yaml") << other.recipe.effective_yaml;
+  EXPECT_EQ(error([&] { check_collectable(spec); }),
+            run.string() + " holds a run of a different recipe than recipes/tiny.yaml: model.attention is 'none' there "
+                           "and 'luong-general' here");
+  std::ofstream(run / "recipe.yaml") << spec.recipe.effective_yaml;
+  EXPECT_EQ(error([&] { check_collectable(spec); }),
+            (run / "metrics.jsonl").string() + ": missing: the run has not started training");
+  std::ofstream(run / "metrics.jsonl") << "";
+  EXPECT_EQ(error([&] { check_collectable(spec); }),
+            (run / "metrics.jsonl").string() + ": no records: the run has not trained yet");
+  std::ofstream(run / "metrics.jsonl") << R"({"event":"stop","step":0,"time":0,"epoch":0,"reason":"signal"})" << "\n";
+  EXPECT_EQ(error([&] { check_collectable(spec); }), (run / "model.nmt").string() + ": missing: no model to translate with");
+}
+
+}  // namespace
+}  // namespace nmt::report

@@ -1,0 +1,249 @@
+// nmt-compare and nmt-heatmap from the command line: usage and input errors, and a real
+// comparison of two tiny recipes (trained by nmt-compare, then found finished, then collected
+// from their run directories), with heat-maps drawn from nmt-translate's soft alignments.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+namespace {
+
+namespace fs = std::filesystem;
+const std::string kBin = std::string(NMT_BINARY_DIR) + "/bin/";
+
+struct Result {
+  int status;
+  std::string out, err;
+};
+
+std::string slurp(const fs::path& p) {
+  std::ifstream f(p, std::ios::binary);
+  std::stringstream s;
+  s << f.rdbuf();
+  return s.str();
+}
+
+std::vector<std::string> split_lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+std::vector<std::string> split_csv(const std::string& line) {  // the fields here need no quoting
+  std::vector<std::string> fields;
+  std::stringstream in(line);
+  for (std::string f; std::getline(in, f, ',');) fields.push_back(f);
+  if (!line.empty() && line.back() == ',') fields.emplace_back();
+  return fields;
+}
+
+std::size_t count(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (std::size_t p = 0; (p = text.find(what, p)) != std::string::npos; p += what.size()) ++n;
+  return n;
+}
+
+class NmtCompareCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("nmt-compare-cli-" + std::to_string(::getpid()) + "-" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  // Runs a shell command in the source directory with `input` on standard input.
+  Result run(const std::string& command, const std::string& input = "") const {
+    const fs::path in = dir_ / "stdin", out = dir_ / "stdout", err = dir_ / "stderr";
+    std::ofstream(in, std::ios::binary) << input;
+    const std::string full = "cd " + std::string(NMT_SOURCE_DIR) + " && " + command + " < " + in.string() + " > " +
+                             out.string() + " 2> " + err.string();
+    const int status = std::system(full.c_str());
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(out), slurp(err)};
+  }
+  Result compare(const std::string& arguments) const { return run(kBin + "nmt-compare --threads 1 " + arguments); }
+
+  // recipes/tiny.yaml with another attention, training into dir_/run-ATTENTION.
+  std::string tiny_recipe(const std::string& attention) const {
+    std::string text = slurp(fs::path(NMT_SOURCE_DIR) / "recipes" / "tiny.yaml");
+    text.replace(text.find("attention: luong-general"), 24, "attention: " + attention);
+    text.replace(text.find("directory: runs/tiny"), 20, "directory: " + (dir_ / ("run-" + attention)).string());
+    const fs::path path = dir_ / ("tiny-" + attention + ".yaml");
+    std::ofstream(path) << text;
+    return path.string();
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(NmtCompareCli, HelpAndUsageErrors) {
+  const Result help = compare("--help");
+  EXPECT_EQ(help.status, 0);
+  EXPECT_NE(help.out.find("--collect-only"), std::string::npos) << help.out;
+  const Result none = compare("");
+  EXPECT_EQ(none.status, 2);
+  EXPECT_NE(none.err.find("nmt-compare: give the recipes or run directories to compare"), std::string::npos) << none.err;
+  const Result lines = compare("recipes/tiny.yaml --heatmap-sentences 3,x");
+  EXPECT_EQ(lines.status, 2);
+  EXPECT_NE(lines.err.find("--heatmap-sentences: 'x' is not a line number"), std::string::npos) << lines.err;
+  EXPECT_EQ(compare("recipes/tiny.yaml --heatmap-sentences 0").status, 2);
+  EXPECT_EQ(compare("recipes/tiny.yaml --heatmap-sentences 2,2").status, 2);
+  EXPECT_EQ(compare("recipes/tiny.yaml --beam-size 0").status, 2);
+  EXPECT_EQ(compare("recipes/tiny.yaml --frobnicate").status, 2);
+  EXPECT_EQ(run(kBin + "nmt-heatmap --help").status, 0);
+  EXPECT_EQ(run(kBin + "nmt-heatmap --line x").status, 2);
+}
+
+TEST_F(NmtCompareCli, MissingRunsAndBadFilesAreErrorsNamingThem) {
+  const std::string missing = (dir_ / "nothing").string();
+  // (The default heat-map lines 3, 7 and 12 are for the en-fr test set: line 12 is left out
+  // for the tiny one, which has 8 lines, and the errors below are about the runs.)
+  Result r = compare("--collect-only recipes/tiny.yaml --set output.directory=" + missing);
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("nmt-compare: " + missing + ": no run directory (the output.directory of recipes/tiny.yaml)"),
+            std::string::npos)
+      << r.err;
+  // A directory with a recipe but no training yet.
+  const fs::path run_dir = dir_ / "run";
+  fs::create_directories(run_dir);
+  fs::copy_file(fs::path(NMT_SOURCE_DIR) / "recipes" / "tiny.yaml", run_dir / "recipe.yaml");
+  r = compare("--collect-only " + run_dir.string());
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find((run_dir / "metrics.jsonl").string() + ": missing: the run has not started training"), std::string::npos)
+      << r.err;
+  std::ofstream(run_dir / "metrics.jsonl") << "{\"event\":\"train\",\"step\":2,\"time\":0.5,\"epoch\":0,\"tokens_per_second\":9}\n{oops\n";
+  r = compare("--collect-only " + run_dir.string());
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find((run_dir / "metrics.jsonl").string() + ":2: not a JSON object"), std::string::npos) << r.err;
+  // A directory that is not a run, and a recipe with a mistake.
+  r = compare("--collect-only " + dir_.string());
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find(dir_.string() + " is a directory without a recipe.yaml"), std::string::npos) << r.err;
+  const fs::path bad = dir_ / "bad.yaml";
+  std::ofstream(bad) << "data:\n  train_source: a\n  train_target: b\ntraining:\n  max_step: 3\n";
+  r = compare(bad.string());
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find(bad.string() + ":5:3: unknown key 'training.max_step'"), std::string::npos) << r.err;
+  // Heat-map lines past the end of the test set are refused before any training.
+  r = compare("recipes/tiny.yaml --heatmap-sentences 2,9 --set output.directory=" + missing);
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("--heatmap-sentences: line 9 is not a line of tests/data/tiny/dev.en (8 lines)"), std::string::npos)
+      << r.err;
+  EXPECT_FALSE(fs::exists(missing));
+  // nmt-heatmap: a missing file.
+  r = run(kBin + "nmt-heatmap --alignment-json " + (dir_ / "absent.jsonl").string());
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find((dir_ / "absent.jsonl").string() + ": cannot open"), std::string::npos) << r.err;
+}
+
+TEST_F(NmtCompareCli, TrainsComparesCollectsAndDrawsHeatmaps) {
+  const std::string general = tiny_recipe("luong-general"), none = tiny_recipe("none");
+  const fs::path out = dir_ / "out";
+  const Result first = compare(general + " " + none + " -o " + out.string() + " --heatmap-sentences 1,3 --beam-size 2");
+  ASSERT_EQ(first.status, 0) << first.err;
+  EXPECT_NE(first.out.find("| tiny-luong-general | rnn | luong-general |"), std::string::npos) << first.out;
+  EXPECT_NE(first.out.find("| tiny-none | rnn | none |"), std::string::npos) << first.out;
+
+  // The CSV: a row per recipe, numbers from each run's metrics.jsonl.
+  const auto csv = split_lines(slurp(out / "comparison.csv"));
+  ASSERT_EQ(csv.size(), 3u) << slurp(out / "comparison.csv");
+  for (std::size_t i = 1; i < csv.size(); ++i) {
+    const auto fields = split_csv(csv[i]);
+    ASSERT_EQ(fields.size(), 13u) << csv[i];
+    const std::string attention = i == 1 ? "luong-general" : "none";
+    EXPECT_EQ(fields[0], "tiny-" + attention);
+    EXPECT_EQ(fields[2], attention);
+    nlohmann::json stop;
+    for (const auto& line : split_lines(slurp(dir_ / ("run-" + attention) / "metrics.jsonl"))) {
+      const auto j = nlohmann::json::parse(line);
+      if (j.at("event") == "stop") stop = j;
+    }
+    EXPECT_EQ(std::stod(fields[4]), stop.at("time").get<double>());
+    EXPECT_EQ(fields[6], "12");
+    EXPECT_EQ(fields[12], "max_steps");
+    EXPECT_EQ(split_lines(slurp(out / "translations" / ("tiny-" + attention + ".hyp"))).size(), 8u);
+  }
+  EXPECT_NE(slurp(out / "comparison.md").find("| tiny-none | rnn | none |"), std::string::npos);
+
+  // The report: well-formed for libxml2 too, heat-maps for the attention run only.
+  const std::string html = slurp(out / "report.html");
+  const Result lint = run("xmllint --noout " + (out / "report.html").string());
+  EXPECT_EQ(lint.status, 0) << lint.err;
+  EXPECT_EQ(count(html, "class=\"heatmap-figure\" data-recipe=\"tiny-luong-general\""), 2u);
+  EXPECT_EQ(count(html, "class=\"heatmap-figure\" data-recipe=\"tiny-none\""), 0u);
+  EXPECT_EQ(count(html, "<polyline data-series=\"tiny-none\""), 2u);  // dev BLEU and dev perplexity
+  EXPECT_NE(html.find("beam size 2"), std::string::npos);
+
+  // Again: both runs are finished, nothing is trained, the logs stay as they are.
+  const std::string metrics = slurp(dir_ / "run-none" / "metrics.jsonl");
+  const Result again = compare(general + " " + none + " -o " + out.string() + " --heatmap-sentences 1,3 --beam-size 2");
+  ASSERT_EQ(again.status, 0) << again.err;
+  EXPECT_EQ(count(again.err, "already trained"), 2u) << again.err;
+  EXPECT_EQ(slurp(dir_ / "run-none" / "metrics.jsonl"), metrics);
+  // Collected from the run directories: the same numbers (the decoding is deterministic;
+  // only its speed differs).
+  const fs::path collected = dir_ / "collected";
+  const Result collect = compare("--collect-only " + (dir_ / "run-luong-general").string() + " " +
+                                 (dir_ / "run-none").string() + " -o " + collected.string() +
+                                 " --heatmap-sentences 1,3 --beam-size 2");
+  ASSERT_EQ(collect.status, 0) << collect.err;
+  EXPECT_EQ(collect.err.find("training"), std::string::npos) << collect.err;
+  const auto csv2 = split_lines(slurp(collected / "comparison.csv"));
+  ASSERT_EQ(csv2.size(), 3u);
+  for (std::size_t i = 1; i < csv.size(); ++i) {
+    auto a = split_csv(csv[i]), b = split_csv(csv2[i]);
+    EXPECT_EQ(b[0], i == 1 ? "run-luong-general" : "run-none");
+    a[0] = b[0];
+    a[11] = b[11];
+    EXPECT_EQ(a, b);
+  }
+
+  // nmt-heatmap on nmt-translate's soft alignments: a cell per (target, source) pair with its weight.
+  const std::string model = (dir_ / "run-luong-general" / "model.nmt").string();
+  const Result soft = run(kBin + "nmt-translate --threads 1 --alignment soft -m " + model, "Open the file.\nChi Squared\n");
+  ASSERT_EQ(soft.status, 0) << soft.err;
+  std::ofstream(dir_ / "soft.jsonl") << soft.out;
+  const nlohmann::json record = nlohmann::json::parse(split_lines(soft.out)[1]);
+  const fs::path svg = dir_ / "line2.svg";
+  const Result drawn = run(kBin + "nmt-heatmap --alignment-json " + (dir_ / "soft.jsonl").string() + " --line 2 -o " + svg.string());
+  ASSERT_EQ(drawn.status, 0) << drawn.err;
+  EXPECT_EQ(run("xmllint --noout " + svg.string()).status, 0);
+  const std::string text = slurp(svg);
+  const std::size_t rows = record.at("target").size(), columns = record.at("source").size() + 1;
+  EXPECT_EQ(count(text, "class=\"cell\""), rows * columns);
+  // Each cell reads <rect class="cell" data-target="I" data-source="J" data-weight="W" ...>.
+  const auto attribute = [&](std::size_t from, const std::string& name) {
+    const std::size_t start = text.find(name + "=\"", from) + name.size() + 2;
+    return text.substr(start, text.find('"', start) - start);
+  };
+  std::size_t checked = 0;
+  for (std::size_t p = 0; (p = text.find("<rect class=\"cell\"", p)) != std::string::npos; ++p, ++checked) {
+    const std::size_t i = std::stoul(attribute(p, "data-target")), j = std::stoul(attribute(p, "data-source"));
+    EXPECT_EQ(std::stof(attribute(p, "data-weight")), record.at("attention").at(i).at(j).get<float>()) << i << "," << j;
+  }
+  EXPECT_EQ(checked, rows * columns);
+  for (const auto& piece : record.at("source")) EXPECT_NE(text.find(">" + piece.get<std::string>() + "</text>"), std::string::npos);
+  // From standard input, to standard output: the first record.
+  const Result piped = run(kBin + "nmt-heatmap", soft.out);
+  ASSERT_EQ(piped.status, 0) << piped.err;
+  EXPECT_EQ(piped.out.rfind("<?xml", 0), 0u);
+  EXPECT_NE(piped.out.find("<title>line 1: "), std::string::npos);
+  // A model without attention has no heat-map.
+  const Result none_soft =
+      run(kBin + "nmt-translate --threads 1 --alignment soft -m " + (dir_ / "run-none" / "model.nmt").string(), "Open the file.\n");
+  ASSERT_EQ(none_soft.status, 0) << none_soft.err;
+  const Result no_attention = run(kBin + "nmt-heatmap", none_soft.out);
+  EXPECT_EQ(no_attention.status, 1);
+  EXPECT_NE(no_attention.err.find("standard input:1: no attention weights: the model has no attention"), std::string::npos)
+      << no_attention.err;
+}
+
+}  // namespace

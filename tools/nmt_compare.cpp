@@ -1,0 +1,219 @@
+// nmt-compare: trains (or collects) several runs and compares them on the same test set with
+// the same decoding: a table (Markdown, CSV) and a self-contained HTML report with learning
+// curves and attention heat-maps. See docs/comparing-attention.md.
+//
+//   nmt-compare recipes/en-fr-*.yaml -o comparison
+//   nmt-compare runs/a runs/b --collect-only --beam-size 1
+//
+// Exit status: 0 done, 1 bad input (recipes, runs, files), 2 bad command line, 128 + N when
+// signal N stopped training (the run keeps its checkpoint; the same command continues).
+#include <unistd.h>
+
+#include <cctype>
+#include <csignal>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <set>
+#include <sstream>
+
+#include <boost/program_options.hpp>
+
+#include "nmt/io/section_file.h"
+#include "nmt/report/comparison.h"
+#include "nmt/report/html_report.h"
+#include "nmt/report/run_spec.h"
+#include "nmt/report/table.h"
+#include "nmt/train/trainer.h"
+
+namespace po = boost::program_options;
+namespace fs = std::filesystem;
+using namespace nmt::report;
+
+namespace {
+
+constexpr const char* kDefaultHeatmapLines = "3,7,12";
+
+// "3,7,12" -> {3, 7, 12}; "none" or "" -> {}.
+std::vector<std::size_t> parse_lines(const std::string& text) {
+  std::vector<std::size_t> lines;
+  if (text.empty() || text == "none") return lines;
+  std::stringstream in(text);
+  std::string item;
+  std::set<std::size_t> seen;
+  while (std::getline(in, item, ',')) {
+    std::size_t used = 0;
+    long long n = 0;
+    try {
+      n = std::stoll(item, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used != item.size() || item.empty() || n < 1)
+      throw po::error("--heatmap-sentences: '" + item + "' is not a line number (1-based, e.g. 3,7,12)");
+    if (!seen.insert(static_cast<std::size_t>(n)).second)
+      throw po::error("--heatmap-sentences: line " + item + " is listed twice");
+    lines.push_back(static_cast<std::size_t>(n));
+  }
+  return lines;
+}
+
+std::string shell_quoted(const std::string& word) {
+  if (!word.empty() && word.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=,:+@%") ==
+                           std::string::npos)
+    return word;
+  std::string out = "'";
+  for (const char c : word) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+std::string now_utc() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  ::gmtime_r(&t, &tm);
+  char text[64];
+  std::strftime(text, sizeof text, "%Y-%m-%d %H:%M UTC", &tm);
+  return text;
+}
+
+// A file name for a run's translations: its name with anything but letters, digits, '-', '_'
+// and '.' replaced.
+std::string file_name(const std::string& name) {
+  std::string out;
+  for (const char c : name) out += std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' ? c : '_';
+  return out;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> inputs, overrides;
+  std::string output_dir = "comparison", heatmap_text = kDefaultHeatmapLines;
+  DecodingSettings decoding;
+  po::options_description visible(
+      "nmt-compare RECIPE.yaml|RUN_DIRECTORY... [options]\n\n"
+      "Compares runs on one test set. Trains each recipe that has not finished (resuming its run directory,\n"
+      "as nmt-train does), then translates the test set with every best model using the same decoding\n"
+      "settings, and writes to the output directory: comparison.md and comparison.csv (the table),\n"
+      "report.html (table, learning curves, attention heat-maps; self-contained) and translations/.\n"
+      "See docs/comparing-attention.md.\n\nOptions");
+  visible.add_options()("help,h", "show this help")(
+      "output,o", po::value(&output_dir)->default_value(output_dir), "output directory")(
+      "collect-only", "train nothing: compare the runs that exist (an error names any that does not)")(
+      "set", po::value(&overrides)->composing(),
+      "override a key of every recipe, e.g. --set training.max_time=5m (repeatable)")(
+      "beam-size,b", po::value(&decoding.beam_size)->default_value(5), "beam size of the test decoding; 1 is greedy")(
+      "length-penalty", po::value(&decoding.length_penalty)->default_value(1.0),
+      "alpha: hypotheses are ranked by log P / length^alpha")(
+      "max-length-ratio", po::value(&decoding.max_length_ratio)->default_value(2.0),
+      "longest output: ratio x source subwords + 10")(
+      "batch-tokens", po::value(&decoding.batch_tokens)->default_value(2000), "padded source subwords per decoding batch")(
+      "threads", po::value(&decoding.threads)->default_value(2),
+      "compute threads of the test decoding (training uses each recipe's training.threads)")(
+      "heatmap-sentences", po::value(&heatmap_text)->default_value(kDefaultHeatmapLines),
+      "test lines (1-based, comma-separated) to draw attention heat-maps of; 'none' for none (the default lines a "
+      "shorter test set lacks are left out)");
+  po::options_description all;
+  all.add(visible).add_options()("input", po::value(&inputs)->composing());
+  po::positional_options_description positional;
+  positional.add("input", -1);
+  po::variables_map vm;
+  std::vector<std::size_t> heatmap_lines;
+  try {
+    po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), vm);
+    po::notify(vm);
+    if (vm.count("help")) {
+      std::cout << visible << "\n";
+      return 0;
+    }
+    heatmap_lines = parse_lines(heatmap_text);
+    if (inputs.empty()) throw po::error("give the recipes or run directories to compare");
+    if (decoding.beam_size < 1) throw po::error("--beam-size must be at least 1");
+    if (decoding.threads < 1) throw po::error("--threads must be at least 1");
+    if (decoding.batch_tokens < 1) throw po::error("--batch-tokens must be at least 1");
+    if (!(decoding.max_length_ratio > 0)) throw po::error("--max-length-ratio must be positive");
+  } catch (const po::error& e) {
+    std::cerr << "nmt-compare: " << e.what() << " (see nmt-compare --help)\n";
+    return 2;
+  }
+  const bool collect_only = vm.count("collect-only") > 0;
+
+  try {
+    const std::vector<RunSpec> specs = resolve_runs(inputs, overrides);
+    // The test set and the heat-map lines are checked before hours of training, not after.
+    const TestSet test = read_test_set(specs.front().recipe.data.test_source, specs.front().recipe.data.test_target);
+    // Lines given on the command line must exist; the default ones (made for the en-fr test
+    // set) that a smaller test set lacks are left out.
+    if (vm["heatmap-sentences"].defaulted()) {
+      std::erase_if(heatmap_lines, [&](std::size_t line) { return line > test.sources.size(); });
+    } else {
+      for (const std::size_t line : heatmap_lines)
+        if (line > test.sources.size())
+          throw ReportError("--heatmap-sentences: line " + std::to_string(line) + " is not a line of " +
+                            test.source_path + " (" + std::to_string(test.sources.size()) + " lines)");
+    }
+    // Training (or checking that every run is there) comes first: a missing run is reported
+    // before any decoding.
+    if (collect_only) {
+      for (const auto& spec : specs) check_collectable(spec);
+    } else {
+      nmt::train::install_stop_signal_handlers();
+      const bool bar = ::isatty(STDERR_FILENO) != 0;
+      for (const auto& spec : specs) {
+        std::cerr << "== " << spec.name << ": " << spec.directory() << "\n";
+        const TrainingOutcome outcome = train_unless_finished(spec, std::cerr, bar);
+        if (outcome == TrainingOutcome::already_finished) std::cerr << "already trained (its limits are reached)\n";
+        if (outcome == TrainingOutcome::stopped_by_signal) {
+          std::cerr << "nmt-compare: training of " << spec.name << " stopped; its checkpoint is in " << spec.directory()
+                    << "/checkpoints and the same command continues it\n";
+          return 128 + nmt::train::received_stop_signal();
+        }
+        if (outcome == TrainingOutcome::diverged)
+          std::cerr << "nmt-compare: warning: " << spec.name << " diverged; it is compared as it stands\n";
+      }
+      // Decoding does not look for stop requests: let Ctrl-C end it at once.
+      std::signal(SIGINT, SIG_DFL);
+      std::signal(SIGTERM, SIG_DFL);
+    }
+
+    Comparison comparison;
+    comparison.decoding = decoding;
+    comparison.test_source = test.source_path;
+    comparison.test_reference = test.reference_path;
+    comparison.test_sentences = test.sources.size();
+    comparison.heatmap_lines = heatmap_lines;
+    for (const auto& spec : specs) {
+      std::cerr << "== " << spec.name << ": translating " << test.sources.size() << " test lines (beam "
+                << decoding.beam_size << ")\n";
+      comparison.runs.push_back(evaluate_run(spec, test, decoding, heatmap_lines));
+      const RunResult& r = comparison.runs.back();
+      std::cerr << "test BLEU " << r.test_bleu << ", chrF " << r.test_chrf << ", " << r.sentences_per_second
+                << " sentences/s\n";
+    }
+
+    fs::create_directories(fs::path(output_dir) / "translations");
+    std::string command;
+    for (int i = 0; i < argc; ++i) {
+      if (i) command += ' ';
+      command += shell_quoted(i ? argv[i] : "nmt-compare");
+    }
+    const fs::path out(output_dir);
+    nmt::io::write_file_atomically((out / "comparison.md").string(), markdown_report(comparison));
+    nmt::io::write_file_atomically((out / "comparison.csv").string(), csv_table(comparison));
+    nmt::io::write_file_atomically((out / "report.html").string(), html_report(comparison, {command, now_utc()}));
+    for (const auto& r : comparison.runs) {
+      std::string text;
+      for (const auto& line : r.translations) text += line + "\n";
+      nmt::io::write_file_atomically((out / "translations" / (file_name(r.name) + ".hyp")).string(), text);
+    }
+    std::cout << markdown_table(comparison) << "\n"
+              << "table:        " << (out / "comparison.md").string() << ", " << (out / "comparison.csv").string() << "\n"
+              << "report:       " << (out / "report.html").string() << "\n"
+              << "translations: " << (out / "translations").string() << "/\n";
+    return 0;
+  } catch (const std::exception& e) {
+    std::cerr << "nmt-compare: " << e.what() << "\n";
+    return 1;
+  }
+}
