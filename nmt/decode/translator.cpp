@@ -1,5 +1,7 @@
 #include "nmt/decode/translator.h"
 
+#include <algorithm>
+
 #include "nmt/data/decoding_batches.h"
 #include "nmt/data/encoded_corpus.h"
 
@@ -51,6 +53,8 @@ Translations translate(const models::Seq2SeqModel& model, const data::Vocabulari
       th.log_probability = h.log_probability;
       th.complete = h.complete;
       th.attention = std::move(h.attention);
+      // Rows come as wide as the padded batch: keep the sentence's own pieces and its EOS.
+      for (auto& row : th.attention) row.resize(std::min(row.size(), t.source_pieces.size() + 1));
       t.n_best.push_back(std::move(th));
     }
   }

@@ -101,10 +101,11 @@ TEST_F(NmtTranslateCli, NBestListsInMosesFormat) {
 }
 
 TEST_F(NmtTranslateCli, SoftAlignmentsAreJsonWithOneDistributionPerTargetPiece) {
-  const Result r = translate("--alignment soft", "Open the file.\n\n");
+  // Two sentences of different lengths share a batch: each row still has its own width.
+  const Result r = translate("--alignment soft", "Open the file.\n\nSave the document as a PDF file now.\n");
   ASSERT_EQ(r.status, 0) << r.err;
   const auto lines = split_lines(r.out);
-  ASSERT_EQ(lines.size(), 2u);
+  ASSERT_EQ(lines.size(), 3u);
   const auto j = nlohmann::json::parse(lines[0]);
   const auto& attention = j.at("attention");
   ASSERT_EQ(attention.size(), j.at("target").size());
