@@ -25,8 +25,8 @@ struct TransformerBlockOptions {
   std::int64_t heads = 4;
   std::int64_t feed_forward = 1024;   // the inner size d_ff of eq. 2
   float dropout = 0.1f;               // on each sublayer's output, before the residual sum
-  float attention_dropout = 0.1f;     // on the attention weights
-  float feed_forward_dropout = 0.1f;  // on the ReLU output inside the feed-forward network
+  float attention_dropout = 0.0f;     // on the attention weights
+  float feed_forward_dropout = 0.0f;  // on the ReLU output inside the feed-forward network
   bool pre_norm = true;
 };
 

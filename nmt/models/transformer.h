@@ -33,9 +33,10 @@ struct TransformerConfig {
   std::int64_t heads = 4;               // attention heads; must divide d_model
   int encoder_layers = 3;
   int decoder_layers = 3;
-  float dropout = 0.1f;                 // on embeddings + positions and on every sublayer's output (P_drop)
-  float attention_dropout = 0.1f;       // on the attention weights
-  float feed_forward_dropout = 0.1f;    // on the ReLU output of the feed-forward blocks
+  float dropout = 0.1f;                 // on embeddings + positions and on every sublayer's output
+                                        // (P_drop, section 5.4: the paper's only dropout)
+  float attention_dropout = 0.0f;       // on the attention weights
+  float feed_forward_dropout = 0.0f;    // on the ReLU output of the feed-forward blocks
   bool pre_norm = true;                 // false: post-norm, as in the paper
   bool tie_embeddings = false;          // one table for source and target embeddings and the output
                                         // projection (joint vocabulary: the sizes must agree)
