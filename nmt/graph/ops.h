@@ -44,6 +44,11 @@ Var concat(const std::vector<Var>& parts, int axis);
 Var slice(const Var& x, int axis, std::int64_t start, std::int64_t length);
 Var reshape(const Var& x, Shape shape);  // shares storage; one dimension may be -1
 Var transpose(const Var& x, const std::vector<int>& permutation);
+// The attention heads of a fused projection: x [B, T, parts * heads * d] -> `parts` tensors
+// [B * heads, T, d], where head h of part p is the columns [(p * heads + h) d, (p * heads + h + 1) d)
+// of every position. One reorder per part (no transpose of the whole plus slices); the backward
+// writes each part's gradient back into its columns.
+std::vector<Var> split_heads(const Var& x, std::int64_t parts, std::int64_t heads);
 
 // ---- lookups, noise, losses, reductions ----
 // table: [V, D]; ids (row-major, shape `ids_shape`) -> ids_shape + [D]. (ops/embedding.cpp)

@@ -53,24 +53,6 @@ Tensor padding_mask(std::span<const float> mask, std::int64_t rows, std::int64_t
   return Tensor::from_values({rows, 1, 1, width}, mask);
 }
 
-std::vector<Var> split_heads(const Var& x, std::int64_t parts, std::int64_t heads) {
-  const graph::Shape& s = x.shape();
-  if (s.size() != 3 || s[2] % (parts * heads) != 0)
-    throw graph::ShapeError("split_heads: " + graph::to_string(s) + " into " + std::to_string(parts) + " parts of " +
-                            std::to_string(heads) + " heads");
-  const std::int64_t b = s[0], t = s[1], dk = s[2] / (parts * heads);
-  if (parts == 1) {
-    if (t == 1) return {graph::reshape(x, {b * heads, 1, dk})};  // [B,1,H,dk] is [B,H,1,dk]
-    return {graph::reshape(graph::transpose(graph::reshape(x, {b, t, heads, dk}), {0, 2, 1, 3}), {b * heads, t, dk})};
-  }
-  // [B, T, parts, H, dk] -> [parts, B, H, T, dk]: one reorder, then each part is contiguous.
-  const Var all = graph::transpose(graph::reshape(x, {b, t, parts, heads, dk}), {2, 0, 3, 1, 4});
-  std::vector<Var> out;
-  for (std::int64_t p = 0; p < parts; ++p)
-    out.push_back(graph::reshape(graph::slice(all, 0, p, 1), {b * heads, t, dk}));
-  return out;
-}
-
 Var merge_heads(const Var& x, std::int64_t rows) {
   const graph::Shape& s = x.shape();
   if (s.size() != 3 || rows <= 0 || s[0] % rows != 0)
@@ -113,7 +95,7 @@ AttentionOutput MultiHeadAttention::scaled_dot_product(const Var& queries, const
 AttentionOutput MultiHeadAttention::self_attention(const Var& x, const Tensor& mask, float dropout,
                                                    graph::RandomGenerator* generator) const {
   if (kind_ != Kind::self) throw std::logic_error("self_attention on an encoder-decoder attention layer");
-  const std::vector<Var> qkv = split_heads(qkv_(x), 3, heads_);
+  const std::vector<Var> qkv = graph::split_heads(qkv_(x), 3, heads_);
   return scaled_dot_product(qkv[0], {qkv[1], qkv[2]}, mask, dropout, generator);
 }
 
@@ -121,7 +103,7 @@ AttentionOutput MultiHeadAttention::self_attention_step(const Var& x, AttentionH
   if (kind_ != Kind::self) throw std::logic_error("self_attention_step on an encoder-decoder attention layer");
   if (x.shape().size() != 3 || x.shape()[1] != 1)
     throw graph::ShapeError("self_attention_step: x must be [B, 1, d_model], got " + graph::to_string(x.shape()));
-  const std::vector<Var> qkv = split_heads(qkv_(x), 3, heads_);
+  const std::vector<Var> qkv = graph::split_heads(qkv_(x), 3, heads_);
   if (cache.empty()) {
     cache = {qkv[1], qkv[2]};
   } else {
@@ -133,14 +115,14 @@ AttentionOutput MultiHeadAttention::self_attention_step(const Var& x, AttentionH
 
 AttentionHeads MultiHeadAttention::project_memory(const Var& memory) const {
   if (kind_ != Kind::encoder_decoder) throw std::logic_error("project_memory on a self-attention layer");
-  const std::vector<Var> kv = split_heads(key_value_(memory), 2, heads_);
+  const std::vector<Var> kv = graph::split_heads(key_value_(memory), 2, heads_);
   return {kv[0], kv[1]};
 }
 
 AttentionOutput MultiHeadAttention::attend(const Var& x, const AttentionHeads& memory, const Tensor& mask,
                                            float dropout, graph::RandomGenerator* generator) const {
   if (kind_ != Kind::encoder_decoder) throw std::logic_error("attend on a self-attention layer");
-  return scaled_dot_product(split_heads(query_(x), 1, heads_)[0], memory, mask, dropout, generator);
+  return scaled_dot_product(graph::split_heads(query_(x), 1, heads_)[0], memory, mask, dropout, generator);
 }
 
 }  // namespace nmt::layers

@@ -84,9 +84,7 @@ class MultiHeadAttention {
   Linear output_;     // W^O: [d_model, d_model]
 };
 
-// x [B, T, parts * d_model] -> `parts` tensors [B*H, T, d_k]: part p holds features
-// [p d_model, (p+1) d_model) of every position, head h features [h d_k, (h+1) d_k) of that.
-std::vector<Var> split_heads(const Var& x, std::int64_t parts, std::int64_t heads);
+// (Splitting is the graph op graph::split_heads.)
 // [B*H, T, d_k] -> [B, T, H d_k]: the heads concatenated per position.
 Var merge_heads(const Var& x, std::int64_t rows);
 
