@@ -19,6 +19,9 @@ namespace nmt::graph {
 Var matmul(const Var& a, const Var& b, bool transpose_a = false, bool transpose_b = false);
 // x: [..., in], weight: [out, in], bias: [out] or undefined -> [..., out] (oneDNN inner product).
 Var linear(const Var& x, const Var& weight, const Var& bias = {});
+// relu(linear(x, weight, bias)) in one pass: the ReLU is a post-op of the product, and the
+// backward reads the result, not the pre-activation (which is never stored).
+Var linear_relu(const Var& x, const Var& weight, const Var& bias = {});
 
 // ---- element-wise (ops/elementwise.cpp) ----
 // NumPy broadcasting: shapes are aligned at the last axis and size-1 axes stretch.

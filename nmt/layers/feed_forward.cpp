@@ -9,7 +9,7 @@ FeedForward FeedForward::create(graph::Parameters& params, const std::string& na
 }
 
 Var FeedForward::operator()(const Var& x, float dropout, graph::RandomGenerator* generator) const {
-  Var h = graph::relu(inner(x));
+  Var h = graph::linear_relu(x, inner.weight, inner.bias);  // max(0, x W_1 + b_1)
   if (generator && dropout > 0) h = graph::dropout(h, dropout, *generator);
   return outer(h);
 }
