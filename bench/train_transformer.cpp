@@ -16,6 +16,7 @@
 #include "nmt/graph/engine.h"
 #include "nmt/graph/memory_pool.h"
 #include "nmt/graph/parameters.h"
+#include "nmt/graph/primitive_cache.h"
 #include "nmt/models/transformer.h"
 #include "nmt/train/optimizer.h"
 #include "nmt/train/schedule.h"
@@ -120,7 +121,7 @@ int main(int argc, char** argv) {
   graph::RandomGenerator dropout(5);
   constexpr int kWarmUp = 10;  // primitive creation and pool growth for new shapes
   double tokens = 0, flops = 0, elapsed = 0, loss = 0;
-  std::size_t allocations_before = 0;
+  std::size_t allocations_before = 0, primitives_before = 0;
   for (int s = 0; s < steps + kWarmUp; ++s) {
     const data::Batch batch = batcher.next();
     const auto t0 = Clock::now();
@@ -136,6 +137,7 @@ int main(int argc, char** argv) {
     adam.step();
     if (s < kWarmUp) {
       allocations_before = graph::memory_pool_stats().system_allocations;
+      primitives_before = graph::primitive_cache().misses();
       continue;
     }
     elapsed += seconds_since(t0);
@@ -144,8 +146,9 @@ int main(int argc, char** argv) {
     loss = r.loss.value().item() / static_cast<double>(r.target_tokens);
   }
   const double gflops = flops / elapsed / 1e9;
-  std::printf("memory pool: %zu buffers from the system during the %d measured steps\n",
-              graph::memory_pool_stats().system_allocations - allocations_before, steps);
+  std::printf("measured steps: %zu buffers from the system, %zu new oneDNN primitives (new shapes)\n",
+              graph::memory_pool_stats().system_allocations - allocations_before,
+              graph::primitive_cache().misses() - primitives_before);
   std::printf("%8s %12s %10s %10s %10s %8s\n", "steps", "tgt tok/s", "GFLOP/s", "ceiling", "fraction", "loss");
   std::printf("%8d %12.0f %10.1f %10.1f %9.0f%% %8.3f\n", steps, tokens / elapsed, gflops, ceiling,
               100 * gflops / ceiling, loss);
