@@ -19,6 +19,9 @@ namespace nmt::graph {
 Var matmul(const Var& a, const Var& b, bool transpose_a = false, bool transpose_b = false);
 // x: [..., in], weight: [out, in], bias: [out] or undefined -> [..., out] (oneDNN inner product).
 Var linear(const Var& x, const Var& weight, const Var& bias = {});
+// relu(linear(x, weight, bias)) in one pass: the ReLU is a post-op of the product, and the
+// backward reads the result, not the pre-activation (which is never stored).
+Var linear_relu(const Var& x, const Var& weight, const Var& bias = {});
 
 // ---- element-wise (ops/elementwise.cpp) ----
 // NumPy broadcasting: shapes are aligned at the last axis and size-1 axes stretch.
@@ -44,6 +47,11 @@ Var concat(const std::vector<Var>& parts, int axis);
 Var slice(const Var& x, int axis, std::int64_t start, std::int64_t length);
 Var reshape(const Var& x, Shape shape);  // shares storage; one dimension may be -1
 Var transpose(const Var& x, const std::vector<int>& permutation);
+// The attention heads of a fused projection: x [B, T, parts * heads * d] -> `parts` tensors
+// [B * heads, T, d], where head h of part p is the columns [(p * heads + h) d, (p * heads + h + 1) d)
+// of every position. One reorder per part (no transpose of the whole plus slices); the backward
+// writes each part's gradient back into its columns.
+std::vector<Var> split_heads(const Var& x, std::int64_t parts, std::int64_t heads);
 
 // ---- lookups, noise, losses, reductions ----
 // table: [V, D]; ids (row-major, shape `ids_shape`) -> ids_shape + [D]. (ops/embedding.cpp)

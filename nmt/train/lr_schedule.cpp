@@ -1,5 +1,7 @@
 #include "nmt/train/lr_schedule.h"
 
+#include "nmt/train/schedule.h"
+
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
@@ -15,7 +17,8 @@ double LearningRateSchedule::at(std::int64_t step) const {
   const double s = static_cast<double>(std::max<std::int64_t>(step, 1));
   const double w = static_cast<double>(options_.warmup_steps);
   if (options_.kind == "inverse-sqrt")
-    return w > 0 ? options_.peak * std::min(s / w, std::sqrt(w / s)) : options_.peak / std::sqrt(s);
+    return w > 0 ? inverse_sqrt_lr_with_peak(static_cast<std::int64_t>(s), options_.warmup_steps, options_.peak)
+                 : options_.peak / std::sqrt(s);
   const double warm = w > 0 ? std::min(1.0, s / w) : 1.0;
   if (options_.kind == "plateau") return std::max(options_.min_learning_rate, options_.peak * scale_) * warm;
   return options_.peak * warm;

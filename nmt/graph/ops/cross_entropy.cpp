@@ -8,6 +8,39 @@
 
 namespace nmt::graph {
 
+namespace {
+
+// g * exp(log_probs) - g * uniform in one pass: the binary primitive computes log_probs + 0 and
+// its post-ops exp, * g and + (-g uniform). g and the shift are run-time operands, so the one
+// primitive serves every step (g is the loss scale, 1/tokens, which changes from batch to batch;
+// an eltwise primitive would bake it in and be compiled anew).
+Tensor scaled_softmax_minus_uniform(const Tensor& log_probs, float g, float uniform) {
+  const auto flat = plain_desc({log_probs.numel()});
+  const auto one = plain_desc({1});
+  PrimitiveKey key("softmax_minus_uniform");
+  key.add(log_probs.numel());
+  auto& entry = primitive_cache().get<dnnl::binary>(key, [&] {
+    dnnl::post_ops ops;
+    ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_exp, 0.0f, 0.0f);
+    ops.append_binary(dnnl::algorithm::binary_mul, one);
+    ops.append_binary(dnnl::algorithm::binary_add, one);
+    dnnl::primitive_attr attr;
+    attr.set_post_ops(ops);
+    return dnnl::binary::primitive_desc(dnnl::binary::desc(dnnl::algorithm::binary_add, flat, one, flat), attr,
+                                        cpu_engine());
+  });
+  Tensor out = Tensor::empty(log_probs.shape());
+  Tensor zero = Tensor::filled({1}, 0.0f), scale = Tensor::filled({1}, g), shift = Tensor::filled({1}, -g * uniform);
+  detail::execute(entry.primitive, {{DNNL_ARG_SRC_0, log_probs.memory(flat)},
+                                    {DNNL_ARG_SRC_1, zero.memory()},
+                                    {DNNL_ARG_DST, out.memory(flat)},
+                                    {DNNL_ARG_ATTR_MULTIPLE_POST_OP(1) | DNNL_ARG_SRC_1, scale.memory()},
+                                    {DNNL_ARG_ATTR_MULTIPLE_POST_OP(2) | DNNL_ARG_SRC_1, shift.memory()}});
+  return out;
+}
+
+}  // namespace
+
 Var cross_entropy(const Var& logits, std::span<const std::int32_t> targets, std::int32_t ignore_id,
                   float label_smoothing) {
   const Shape& s = logits.shape();
@@ -43,9 +76,10 @@ Var cross_entropy(const Var& logits, std::span<const std::int32_t> targets, std:
       "cross_entropy", Tensor::scalar(static_cast<float>(loss)), {logits},
       [logits, log_probs, saved = std::move(saved), ignore_id, eps, uniform, rows, vocab](const Tensor& dy) {
         const float g = dy.item();
-        // d loss / d logits = g * (softmax - q), q = (1-eps) onehot(target) + eps/V.
-        Tensor dx = detail::eltwise(dnnl::algorithm::eltwise_exp, log_probs);
-        dx = detail::eltwise(dnnl::algorithm::eltwise_linear, dx, g, -g * uniform);
+        // d loss / d logits = g * (softmax - q), q = (1-eps) onehot(target) + eps/V: first
+        // g * exp(log p) - g eps/V everywhere, in one pass (scaled_softmax_minus_uniform), then
+        // the per-row fix-up at the target.
+        Tensor dx = scaled_softmax_minus_uniform(log_probs, g, uniform);
         float* d = dx.data();
         for (std::int64_t i = 0; i < rows; ++i) {
           if (saved[i] == ignore_id)

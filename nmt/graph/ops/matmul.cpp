@@ -94,10 +94,13 @@ Var matmul(const Var& a, const Var& b, bool ta, bool tb) {
   });
 }
 
-// y = x W^T + b on the matmul primitive with its bias argument. (oneDNN's inner_product
-// primitive computes the same, but bench-ops measured it at 0.35 of the matmul kernel's
-// throughput for 2000x256->1024; and matmul accumulates gradients with its sum post-op.)
-Var linear(const Var& x, const Var& weight, const Var& bias) {
+namespace {
+
+// y = act(x W^T + b) on the matmul primitive with its bias argument and, for ReLU, an eltwise
+// post-op. (oneDNN's inner_product primitive computes the same, but bench-ops measured it at
+// 0.35 of the matmul kernel's throughput for 2000x256->1024; and matmul accumulates gradients
+// with its sum post-op.)
+Var linear_op(const char* name, const Var& x, const Var& weight, const Var& bias, bool relu) {
   const Shape& xs = x.shape();
   const Shape& ws = weight.shape();
   const auto shapes = [&] {
@@ -105,9 +108,9 @@ Var linear(const Var& x, const Var& weight, const Var& bias) {
            (bias.defined() ? ", bias " + to_string(bias.shape()) : std::string());
   };
   if (ws.size() != 2 || xs.empty() || xs.back() != ws[1])
-    detail::throw_shape_error("linear", "expected x [..., in] and weight [out, in]: " + shapes());
+    detail::throw_shape_error(name, "expected x [..., in] and weight [out, in]: " + shapes());
   if (bias.defined() && bias.shape() != Shape{ws[0]})
-    detail::throw_shape_error("linear", "bias must be [out]: " + shapes());
+    detail::throw_shape_error(name, "bias must be [out]: " + shapes());
   const std::int64_t in = ws[1], out = ws[0], rows = x.value().numel() / in;
   const Tensor x2 = x.value().reshaped({rows, in});
   Shape out_shape = xs;
@@ -116,10 +119,16 @@ Var linear(const Var& x, const Var& weight, const Var& bias) {
 
   const auto a_md = x2.desc(), w_md = operand_desc(weight.value(), true, 2), c_md = y.desc();
   const auto b_md = bias.defined() ? plain_desc({1, out}) : memory::desc();
-  PrimitiveKey key("linear");
+  PrimitiveKey key(name);
   key.add(rows).add(in).add(out).add(bias.defined());
   auto& forward = primitive_cache().get<dnnl::matmul>(key, [&] {
-    return dnnl::matmul::primitive_desc(dnnl::matmul::desc(a_md, w_md, b_md, c_md), cpu_engine());
+    dnnl::primitive_attr attr;
+    if (relu) {
+      dnnl::post_ops ops;
+      ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_relu, 0.0f, 0.0f);
+      attr.set_post_ops(ops);
+    }
+    return dnnl::matmul::primitive_desc(dnnl::matmul::desc(a_md, w_md, b_md, c_md), attr, cpu_engine());
   });
   std::unordered_map<int, memory> args{{DNNL_ARG_SRC, x2.memory()},
                                        {DNNL_ARG_WEIGHTS, weight.value().memory(w_md)},
@@ -128,8 +137,13 @@ Var linear(const Var& x, const Var& weight, const Var& bias) {
   detail::execute(forward.primitive, args);
 
   return Var::make_result(
-      "linear", y.reshaped(out_shape), {x, weight, bias}, [x, weight, bias, rows, in, out](const Tensor& dy_in) {
-        const Tensor dy = dy_in.reshaped({rows, out});
+      name, y.reshaped(out_shape), {x, weight, bias}, [x, weight, bias, rows, in, out, relu, y](const Tensor& dy_in) {
+        Tensor dy = dy_in.reshaped({rows, out});
+        if (relu) {  // through max(0, z): the gradient where the result is positive (from y, so z can go)
+          Tensor dz = Tensor::empty({rows, out});
+          detail::eltwise_backward(dnnl::algorithm::eltwise_relu_use_dst_for_bwd, y, dy, dz);
+          dy = dz;
+        }
         if (x.requires_grad()) {  // dX = dY W
           auto slot = x.grad_slot();
           matmul_into(dy, false, weight.value(), false, slot.tensor.reshaped({rows, in}), slot.accumulate);
@@ -139,6 +153,14 @@ Var linear(const Var& x, const Var& weight, const Var& bias) {
         if (bias.defined() && bias.requires_grad())  // db = sum of dY over rows
           bias.accumulate_grad(detail::reduce_to_shape(dy, {out}));
       });
+}
+
+}  // namespace
+
+Var linear(const Var& x, const Var& weight, const Var& bias) { return linear_op("linear", x, weight, bias, false); }
+
+Var linear_relu(const Var& x, const Var& weight, const Var& bias) {
+  return linear_op("linear_relu", x, weight, bias, true);
 }
 
 }  // namespace nmt::graph

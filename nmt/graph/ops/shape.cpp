@@ -2,6 +2,7 @@
 // reshape (a view); forward and backward.
 #include <algorithm>
 #include <numeric>
+#include <span>
 
 #include "nmt/graph/ops.h"
 #include "nmt/graph/ops/common.h"
@@ -140,6 +141,36 @@ Var transpose(const Var& x, const std::vector<int>& perm) {
                           [x, inverse](const Tensor& dy) {
                             x.accumulate_grad(permuted(dy, inverse));
                           });
+}
+
+std::vector<Var> split_heads(const Var& x, std::int64_t parts, std::int64_t heads) {
+  const Shape& s = x.shape();
+  if (s.size() != 3 || parts < 1 || heads < 1 || s[2] % (parts * heads) != 0)
+    detail::throw_shape_error("split_heads", to_string(s) + " into " + std::to_string(parts) + " parts of " +
+                                                 std::to_string(heads) + " heads");
+  const std::int64_t b = s[0], t = s[1], width = s[2], d = width / (parts * heads);
+  // Part p seen as [B, H, T, d] inside x: a strided view starting at column p * H * d.
+  const memory::desc view({b, heads, t, d}, memory::data_type::f32, memory::dims{t * width, d, width, 1});
+  const memory::desc plain = plain_desc({b, heads, t, d});
+  const auto part_of = [view, heads, d](const Tensor& whole, std::int64_t p) {
+    return memory(view, cpu_engine(), static_cast<float*>(whole.raw()) + p * heads * d);
+  };
+  std::vector<Tensor> outputs;
+  for (std::int64_t p = 0; p < parts; ++p) {
+    Tensor y = Tensor::empty({b * heads, t, d});
+    if (y.numel() > 0) detail::reorder(part_of(x.value(), p), y.memory(plain));
+    outputs.push_back(y);
+  }
+  return Var::make_results("split_heads", std::move(outputs), {x}, [x, parts, view, plain, part_of](std::span<const Tensor> grads) {
+    if (!x.requires_grad() || x.value().numel() == 0) return;
+    auto slot = x.grad_slot();
+    bool complete = true;
+    for (const Tensor& g : grads) complete = complete && g.defined();
+    // The parts cover every column: a fresh buffer needs zeros only where a part has no gradient.
+    if (!slot.accumulate && !complete) slot.tensor.fill(0.0f);
+    for (std::int64_t p = 0; p < parts; ++p)
+      if (grads[p].defined()) detail::reorder(grads[p].memory(plain), part_of(slot.tensor, p), slot.accumulate);
+  });
 }
 
 }  // namespace nmt::graph

@@ -1,0 +1,156 @@
+// bench-train-transformer: training throughput of the Transformer on the default en-fr corpus
+// (3 + 3 layers, d_model 256, feed-forward 1024, 4 heads, the joint 8k SentencePiece
+// vocabulary with tied embeddings, batches of about 2,000 target tokens, dropout 0.1, label
+// smoothing 0.1), in target tokens per second and achieved GFLOP/s of its products, beside the
+// oneDNN f32 matmul ceiling measured in the same run.
+//
+//   build/release/bin/bench-train-transformer [--steps N] [--threads N] [--max-tokens N] [--post-norm 1]
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "nmt/data/batching.h"
+#include "nmt/data/encoded_corpus.h"
+#include "nmt/data/vocabularies.h"
+#include "nmt/graph/engine.h"
+#include "nmt/graph/memory_pool.h"
+#include "nmt/graph/parameters.h"
+#include "nmt/graph/primitive_cache.h"
+#include "nmt/models/transformer.h"
+#include "nmt/train/optimizer.h"
+#include "nmt/train/schedule.h"
+
+using namespace nmt;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+
+// FLOPs (2 per multiply-add) of the products of one training step over the padded batch;
+// forward + backward = 3x forward (the first layer's input gradient feeds the embeddings).
+double step_flops(const models::TransformerConfig& c, const data::Batch& b) {
+  const double rows = static_cast<double>(b.rows), s = static_cast<double>(b.source_width),
+               t = static_cast<double>(b.target_width);
+  const double src = rows * s, tgt = rows * t;
+  const double d = static_cast<double>(c.d_model), f = static_cast<double>(c.feed_forward),
+               v = static_cast<double>(c.target_vocabulary);
+  const double ffn = 2 * 2 * d * f;                      // W_1 and W_2 per position
+  double flops = 0;
+  flops += c.encoder_layers * (src * (2 * 4 * d * d + ffn)  // Q, K, V, W^O; feed-forward
+                               + 2 * 2 * rows * s * s * d);  // Q K^T and weights x V, all heads
+  flops += c.decoder_layers * (tgt * (2 * 4 * d * d + 2 * 2 * d * d + ffn)  // self Q,K,V,W^O; cross Q, W^O
+                               + src * 2 * 2 * d * d                       // cross K, V of the source
+                               + 2 * 2 * rows * t * t * d + 2 * 2 * rows * t * s * d);
+  flops += tgt * 2 * d * v;  // output projection
+  return 3 * flops;
+}
+
+double matmul_ceiling(double budget, std::string& implementation) {
+  using dnnl::memory;
+  const memory::desc a({2000, 256}, memory::data_type::f32, memory::format_tag::ab);
+  const memory::desc w({256, 8000}, memory::data_type::f32, memory::format_tag::ba);
+  const memory::desc c({2000, 8000}, memory::data_type::f32, memory::format_tag::ab);
+  const dnnl::matmul::primitive_desc pd(dnnl::matmul::desc(a, w, c), graph::cpu_engine());
+  implementation = pd.impl_info_str();
+  const dnnl::matmul mm(pd);
+  graph::Tensor ta = graph::Tensor::filled({2000, 256}, 0.5f), tw = graph::Tensor::filled({8000, 256}, 0.25f),
+                tc = graph::Tensor::empty({2000, 8000});
+  auto am = ta.memory(a), wm = tw.memory(w), cm = tc.memory(c);
+  const auto run = [&] {
+    mm.execute(graph::cpu_stream(), {{DNNL_ARG_SRC, am}, {DNNL_ARG_WEIGHTS, wm}, {DNNL_ARG_DST, cm}});
+    graph::cpu_stream().wait();
+  };
+  run();
+  int n = 0;
+  const auto start = Clock::now();
+  while (seconds_since(start) < budget) {
+    run();
+    ++n;
+  }
+  return 2.0 * 2000 * 256 * 8000 * n / seconds_since(start) / 1e9;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int steps = 30, threads = 2;
+  std::size_t max_tokens = 2000;
+  bool pre_norm = true;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    if (!std::strcmp(argv[i], "--steps")) steps = std::stoi(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--threads")) threads = std::stoi(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--max-tokens")) max_tokens = std::stoul(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--post-norm")) pre_norm = std::stoi(argv[i + 1]) == 0;
+  }
+  graph::set_compute_threads(threads);
+
+  const std::string dir = std::string(NMT_SOURCE_DIR) + "/corpora/en-fr/";
+  auto start = Clock::now();
+  const data::ParallelCorpus corpus = data::ParallelCorpus::read(dir + "train.en.gz", dir + "train.fr.gz");
+  data::VocabularyOptions vocab_options;
+  vocab_options.subword.vocab_size = 8000;
+  const data::Vocabularies vocab = data::train_vocabularies(corpus, vocab_options);
+  auto encoded = std::make_shared<const data::EncodedCorpus>(data::encode_corpus(corpus, vocab));
+  std::printf("bench-train-transformer: %zu pairs, joint %d-piece vocabulary (%.1f s), %d threads, %zu target tokens per batch\n",
+              corpus.size(), vocab.target->size(), seconds_since(start), graph::compute_threads(), max_tokens);
+  std::string implementation;
+  const double ceiling = matmul_ceiling(2.0, implementation);
+  std::printf("oneDNN f32 matmul ceiling (2000x256 x 256x8000, %s): %.1f GFLOP/s\n", implementation.c_str(), ceiling);
+
+  models::TransformerConfig config;
+  config.source_vocabulary = config.target_vocabulary = vocab.target->size();
+  config.d_model = 256;
+  config.feed_forward = 1024;
+  config.heads = 4;
+  config.encoder_layers = config.decoder_layers = 3;
+  config.tie_embeddings = true;
+  config.pre_norm = pre_norm;
+  models::Transformer model(config, 1);
+  std::printf("model: %d+%d layers, d_model %lld, feed-forward %lld, %lld heads, %s, tied embeddings, %lld parameters\n\n",
+              config.encoder_layers, config.decoder_layers, static_cast<long long>(config.d_model),
+              static_cast<long long>(config.feed_forward), static_cast<long long>(config.heads),
+              pre_norm ? "pre-norm" : "post-norm", static_cast<long long>(model.parameters().element_count()));
+  train::AdamOptions adam_options;
+  adam_options.beta2 = 0.98f;
+  train::Adam adam(model.parameters().vars(), adam_options);
+  data::BatchingOptions batching;
+  batching.max_tokens = max_tokens;
+  data::TrainingBatcher batcher(encoded, batching);
+  graph::RandomGenerator dropout(5);
+  constexpr int kWarmUp = 10;  // primitive creation and pool growth for new shapes
+  double tokens = 0, flops = 0, elapsed = 0, loss = 0;
+  std::size_t allocations_before = 0, primitives_before = 0;
+  for (int s = 0; s < steps + kWarmUp; ++s) {
+    const data::Batch batch = batcher.next();
+    const auto t0 = Clock::now();
+    adam.set_learning_rate(static_cast<float>(train::inverse_sqrt_lr_with_peak(s + 1, 4000, 7e-4)));
+    model.parameters().zero_grads();
+    models::LossOptions options;
+    options.dropout = &dropout;
+    options.label_smoothing = 0.1f;
+    const models::LossResult r = model.loss(batch, options);
+    graph::backward(graph::scale(r.loss, 1.0f / static_cast<float>(r.target_tokens)));
+    const std::vector<graph::Var> vars = model.parameters().vars();
+    train::clip_grad_norm(vars, 5.0);
+    adam.step();
+    if (s < kWarmUp) {
+      allocations_before = graph::memory_pool_stats().system_allocations;
+      primitives_before = graph::primitive_cache().misses();
+      continue;
+    }
+    elapsed += seconds_since(t0);
+    tokens += static_cast<double>(r.target_tokens);
+    flops += step_flops(config, batch);
+    loss = r.loss.value().item() / static_cast<double>(r.target_tokens);
+  }
+  const double gflops = flops / elapsed / 1e9;
+  std::printf("measured steps: %zu buffers from the system, %zu new oneDNN primitives (new shapes)\n",
+              graph::memory_pool_stats().system_allocations - allocations_before,
+              graph::primitive_cache().misses() - primitives_before);
+  std::printf("%8s %12s %10s %10s %10s %8s\n", "steps", "tgt tok/s", "GFLOP/s", "ceiling", "fraction", "loss");
+  std::printf("%8d %12.0f %10.1f %10.1f %9.0f%% %8.3f\n", steps, tokens / elapsed, gflops, ceiling,
+              100 * gflops / ceiling, loss);
+  return 0;
+}

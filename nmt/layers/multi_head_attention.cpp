@@ -1,0 +1,128 @@
+#include "nmt/layers/multi_head_attention.h"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+namespace nmt::layers {
+
+using graph::Tensor;
+
+namespace {
+
+// Glorot-uniform for each of `blocks` stacked [d, d] projections (as if they were separate
+// layers), zero bias: the fused weight [blocks * d, d].
+Linear stacked_projection(graph::Parameters& params, const std::string& name, std::int64_t d, std::int64_t blocks,
+                          graph::RandomGenerator& generator) {
+  Tensor weight = Tensor::empty({blocks * d, d});
+  for (std::int64_t b = 0; b < blocks; ++b) {
+    const Tensor block = graph::xavier_uniform({d, d}, d, d, generator);
+    std::copy(block.data(), block.data() + d * d, weight.data() + b * d * d);
+  }
+  Linear l;
+  l.weight = params.add(name + ".weight", weight);
+  l.bias = params.add(name + ".bias", Tensor::zeros({blocks * d}));
+  return l;
+}
+
+Var gather_sentences(const Var& heads, std::span<const std::int32_t> rows, std::int64_t h) {
+  const graph::Shape& s = heads.shape();  // [B*H, S, d_k]
+  const std::int64_t b = s[0] / h;
+  const Var per_sentence = graph::reshape(heads, {b, h * s[1] * s[2]});
+  return graph::reshape(graph::gather_rows(per_sentence, rows), {static_cast<std::int64_t>(rows.size()) * h, s[1], s[2]});
+}
+
+}  // namespace
+
+AttentionHeads AttentionHeads::select_rows(std::span<const std::int32_t> rows, std::int64_t heads) const {
+  if (empty()) return {};
+  return {gather_sentences(keys, rows, heads), gather_sentences(values, rows, heads)};
+}
+
+Tensor causal_mask(std::int64_t length) {
+  Tensor m = Tensor::empty({length, length});
+  for (std::int64_t i = 0; i < length; ++i)
+    for (std::int64_t j = 0; j < length; ++j) m.data()[i * length + j] = j <= i ? 1.0f : 0.0f;
+  return m;
+}
+
+Tensor padding_mask(std::span<const float> mask, std::int64_t rows, std::int64_t width) {
+  if (static_cast<std::int64_t>(mask.size()) != rows * width)
+    throw graph::ShapeError("padding_mask: " + std::to_string(mask.size()) + " values for " + std::to_string(rows) +
+                            " x " + std::to_string(width));
+  return Tensor::from_values({rows, 1, 1, width}, mask);
+}
+
+Var merge_heads(const Var& x, std::int64_t rows) {
+  const graph::Shape& s = x.shape();
+  if (s.size() != 3 || rows <= 0 || s[0] % rows != 0)
+    throw graph::ShapeError("merge_heads: " + graph::to_string(s) + " for " + std::to_string(rows) + " rows");
+  const std::int64_t h = s[0] / rows, t = s[1], dk = s[2];
+  if (t == 1) return graph::reshape(x, {rows, 1, h * dk});
+  return graph::reshape(graph::transpose(graph::reshape(x, {rows, h, t, dk}), {0, 2, 1, 3}), {rows, t, h * dk});
+}
+
+MultiHeadAttention::MultiHeadAttention(graph::Parameters& params, const std::string& name, Kind kind,
+                                       std::int64_t d_model, std::int64_t heads, graph::RandomGenerator& generator)
+    : kind_(kind), d_model_(d_model), heads_(heads) {
+  if (heads <= 0 || d_model <= 0 || d_model % heads != 0)
+    throw std::invalid_argument(name + ": " + std::to_string(heads) + " heads do not divide d_model " +
+                                std::to_string(d_model));
+  if (kind == Kind::self) {
+    qkv_ = stacked_projection(params, name + ".qkv", d_model, 3, generator);
+  } else {
+    query_ = stacked_projection(params, name + ".query", d_model, 1, generator);
+    key_value_ = stacked_projection(params, name + ".key_value", d_model, 2, generator);
+  }
+  output_ = stacked_projection(params, name + ".output", d_model, 1, generator);
+}
+
+AttentionOutput MultiHeadAttention::scaled_dot_product(const Var& queries, const AttentionHeads& kv,
+                                                       const Tensor& mask, float dropout,
+                                                       graph::RandomGenerator* generator) const {
+  const std::int64_t bh = queries.shape()[0], t = queries.shape()[1], dk = queries.shape()[2];
+  const std::int64_t rows = bh / heads_, s = kv.length();
+  // Q K^T / sqrt(d_k) (eq. 1), the scaling applied to the smaller operand.
+  const Var q = graph::scale(queries, 1.0f / std::sqrt(static_cast<float>(dk)));
+  const Var scores = graph::reshape(graph::matmul(q, kv.keys, false, true), {rows, heads_, t, s});
+  const Var weights = graph::softmax(scores, mask);
+  Var dropped = weights;
+  if (generator && dropout > 0) dropped = graph::dropout(weights, dropout, *generator);
+  const Var context = graph::matmul(graph::reshape(dropped, {bh, t, s}), kv.values);  // [B*H, T, d_k]
+  return {output_(merge_heads(context, rows)), weights};
+}
+
+AttentionOutput MultiHeadAttention::self_attention(const Var& x, const Tensor& mask, float dropout,
+                                                   graph::RandomGenerator* generator) const {
+  if (kind_ != Kind::self) throw std::logic_error("self_attention on an encoder-decoder attention layer");
+  const std::vector<Var> qkv = graph::split_heads(qkv_(x), 3, heads_);
+  return scaled_dot_product(qkv[0], {qkv[1], qkv[2]}, mask, dropout, generator);
+}
+
+AttentionOutput MultiHeadAttention::self_attention_step(const Var& x, AttentionHeads& cache) const {
+  if (kind_ != Kind::self) throw std::logic_error("self_attention_step on an encoder-decoder attention layer");
+  if (x.shape().size() != 3 || x.shape()[1] != 1)
+    throw graph::ShapeError("self_attention_step: x must be [B, 1, d_model], got " + graph::to_string(x.shape()));
+  const std::vector<Var> qkv = graph::split_heads(qkv_(x), 3, heads_);
+  if (cache.empty()) {
+    cache = {qkv[1], qkv[2]};
+  } else {
+    cache.keys = graph::concat({cache.keys, qkv[1]}, 1);
+    cache.values = graph::concat({cache.values, qkv[2]}, 1);
+  }
+  return scaled_dot_product(qkv[0], cache, {}, 0.0f, nullptr);
+}
+
+AttentionHeads MultiHeadAttention::project_memory(const Var& memory) const {
+  if (kind_ != Kind::encoder_decoder) throw std::logic_error("project_memory on a self-attention layer");
+  const std::vector<Var> kv = graph::split_heads(key_value_(memory), 2, heads_);
+  return {kv[0], kv[1]};
+}
+
+AttentionOutput MultiHeadAttention::attend(const Var& x, const AttentionHeads& memory, const Tensor& mask,
+                                           float dropout, graph::RandomGenerator* generator) const {
+  if (kind_ != Kind::encoder_decoder) throw std::logic_error("attend on a self-attention layer");
+  return scaled_dot_product(graph::split_heads(query_(x), 1, heads_)[0], memory, mask, dropout, generator);
+}
+
+}  // namespace nmt::layers

@@ -1,0 +1,91 @@
+// Multi-head scaled dot-product attention (Vaswani et al. 2017, section 3.2):
+//
+//   Attention(Q, K, V) = softmax(Q K^T / sqrt(d_k)) V                                 (eq. 1)
+//   MultiHead(Q, K, V) = Concat(head_1, ..., head_h) W^O,
+//                        head_i = Attention(Q W_i^Q, K W_i^K, V W_i^V)
+//
+// The projections of all heads are one linear layer: Q, K and V fused into one [3 d_model,
+// d_model] weight for self-attention; K and V fused for encoder-decoder attention, where they
+// are computed once per source sentence (project_memory). The heads of a batch are B*H
+// matrices [T, d_k] for the batched matmul; the scores [B*H, T, S] are viewed as [B, H, T, S]
+// so that a padding mask [B, 1, 1, S] or a causal mask [T, T] (1 = attend, 0 = masked)
+// broadcasts to them. Dropout applies to the attention weights during training.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "nmt/graph/ops.h"
+#include "nmt/graph/parameters.h"
+#include "nmt/layers/linear.h"
+
+namespace nmt::layers {
+
+// Keys and values of every head: of a source (encoder-decoder attention), or of the target
+// prefix decoded so far (the self-attention cache of incremental decoding).
+struct AttentionHeads {
+  Var keys;    // [B*H, S, d_k]
+  Var values;  // [B*H, S, d_k]
+
+  bool empty() const { return !keys.defined(); }
+  std::int64_t length() const { return empty() ? 0 : keys.shape()[1]; }
+  // The heads of the given sentences (rows of B), in that order: beam search reorders them.
+  AttentionHeads select_rows(std::span<const std::int32_t> rows, std::int64_t heads) const;
+};
+
+struct AttentionOutput {
+  Var output;   // [B, T, d_model]: after the output projection W^O
+  Var weights;  // [B, H, T, S]: the softmax of each head, before dropout
+};
+
+// The causal mask of decoder self-attention: [T, T], 1 where key position <= query position.
+graph::Tensor causal_mask(std::int64_t length);
+// [B, 1, 1, S] from a batch-major 0/1 source mask [B x S].
+graph::Tensor padding_mask(std::span<const float> mask, std::int64_t rows, std::int64_t width);
+
+class MultiHeadAttention {
+ public:
+  enum class Kind { self, encoder_decoder };
+
+  MultiHeadAttention() = default;
+  // Registers name.qkv (self) or name.query and name.key_value (encoder-decoder), and name.output.
+  // Glorot-uniform weights per d_model x d_model block, zero biases.
+  MultiHeadAttention(graph::Parameters& params, const std::string& name, Kind kind, std::int64_t d_model,
+                     std::int64_t heads, graph::RandomGenerator& generator);
+
+  // Self-attention over x [B, T, d_model]; `mask` broadcasts to [B, H, T, T] (undefined: none).
+  AttentionOutput self_attention(const Var& x, const graph::Tensor& mask, float dropout,
+                                 graph::RandomGenerator* generator) const;
+  // One new position x [B, 1, d_model] of incremental decoding: its keys and values are appended
+  // to `cache` (the earlier positions' heads) and it attends to the whole prefix and itself.
+  AttentionOutput self_attention_step(const Var& x, AttentionHeads& cache) const;
+
+  // Encoder-decoder attention: the keys and values of memory [B, S, d_model], once per source.
+  AttentionHeads project_memory(const Var& memory) const;
+  // Queries x [B, T, d_model] over `memory`; `mask` broadcasts to [B, H, T, S].
+  AttentionOutput attend(const Var& x, const AttentionHeads& memory, const graph::Tensor& mask, float dropout,
+                         graph::RandomGenerator* generator) const;
+
+  std::int64_t heads() const { return heads_; }
+  std::int64_t d_model() const { return d_model_; }
+
+ private:
+  // Eq. 1 for queries [B*H, T, d_k] over `kv`, then Concat(heads) W^O.
+  AttentionOutput scaled_dot_product(const Var& queries, const AttentionHeads& kv, const graph::Tensor& mask,
+                                     float dropout, graph::RandomGenerator* generator) const;
+
+  Kind kind_ = Kind::self;
+  std::int64_t d_model_ = 0, heads_ = 1;
+  Linear qkv_;        // self: [3 d_model, d_model]
+  Linear query_;      // encoder-decoder: [d_model, d_model]
+  Linear key_value_;  // encoder-decoder: [2 d_model, d_model]
+  Linear output_;     // W^O: [d_model, d_model]
+};
+
+// (Splitting is the graph op graph::split_heads.)
+// [B*H, T, d_k] -> [B, T, H d_k]: the heads concatenated per position.
+Var merge_heads(const Var& x, std::int64_t rows);
+
+}  // namespace nmt::layers

@@ -1,0 +1,185 @@
+#include "nmt/models/transformer.h"
+
+#include <cmath>
+#include <stdexcept>
+
+#include "nmt/data/special_ids.h"
+#include "nmt/layers/positional_encoding.h"
+
+namespace nmt::models {
+
+using graph::Tensor;
+using graph::Var;
+
+namespace {
+
+void require(bool ok, const std::string& message) {
+  if (!ok) throw std::invalid_argument(message);
+}
+
+Var maybe_dropout(const Var& x, float p, graph::RandomGenerator* generator) {
+  return generator && p > 0 ? graph::dropout(x, p, *generator) : x;
+}
+
+}  // namespace
+
+void TransformerConfig::validate() const {
+  require(source_vocabulary > data::kEosId && target_vocabulary > data::kEosId,
+          "model: the vocabularies must hold more than the special ids (pad, unk, bos, eos)");
+  require(d_model > 0, "model.d_model must be positive");
+  require(heads > 0, "model.heads must be positive");
+  require(d_model % heads == 0, "model.heads must divide model.d_model (" + std::to_string(heads) + " heads, d_model " +
+                                    std::to_string(d_model) + ")");
+  require(feed_forward > 0, "model.feed_forward must be positive");
+  require(encoder_layers >= 1 && decoder_layers >= 1, "model.encoder_layers and model.decoder_layers must be >= 1");
+  require(dropout >= 0 && dropout < 1, "model.dropout must be in [0, 1)");
+  require(attention_dropout >= 0 && attention_dropout < 1, "model.attention_dropout must be in [0, 1)");
+  require(feed_forward_dropout >= 0 && feed_forward_dropout < 1, "model.feed_forward_dropout must be in [0, 1)");
+  require(!tie_embeddings || source_vocabulary == target_vocabulary,
+          "model.tie_embeddings needs a joint vocabulary, but the source vocabulary has " +
+              std::to_string(source_vocabulary) + " pieces and the target vocabulary " +
+              std::to_string(target_vocabulary));
+  require(alignment_layer >= -1 && alignment_layer < decoder_layers,
+          "model.alignment_layer must be -1 (the last) or a decoder layer in [0, " + std::to_string(decoder_layers) +
+              "), got " + std::to_string(alignment_layer));
+}
+
+layers::TransformerBlockOptions TransformerConfig::block_options() const {
+  layers::TransformerBlockOptions o;
+  o.d_model = d_model;
+  o.heads = heads;
+  o.feed_forward = feed_forward;
+  o.dropout = dropout;
+  o.attention_dropout = attention_dropout;
+  o.feed_forward_dropout = feed_forward_dropout;
+  o.pre_norm = pre_norm;
+  return o;
+}
+
+// The encoder side of a batch: the encoder-decoder keys and values of every decoder layer and
+// the source padding mask.
+struct Transformer::Encoded : EncodedSource {
+  std::vector<layers::AttentionHeads> memory;  // per decoder layer, [B*H, S, d_k]
+  Tensor mask;                                 // [B, 1, 1, S]
+  std::int64_t heads = 1;
+  std::int64_t rows() const override { return mask.dim(0); }
+  std::unique_ptr<EncodedSource> select_rows(std::span<const std::int32_t> rows) const override {
+    auto e = std::make_unique<Encoded>();
+    for (const auto& m : memory) e->memory.push_back(m.select_rows(rows, heads));
+    e->mask = graph::gather_rows(Var::constant(mask), rows).value();
+    e->heads = heads;
+    return e;
+  }
+};
+
+// The self-attention keys and values of every target position decoded so far, per layer.
+struct Transformer::State : DecoderState {
+  std::vector<layers::AttentionHeads> cache;  // per decoder layer, [B*H, t, d_k]
+  std::int64_t heads = 1;
+  std::int64_t position = 0;  // of the next target token
+  void select_rows(std::span<const std::int32_t> rows) override {
+    for (auto& c : cache) c = c.select_rows(rows, heads);
+  }
+};
+
+Transformer::Transformer(const TransformerConfig& config, std::uint64_t seed) : config_(config) {
+  config_.validate();
+  graph::RandomGenerator gen(seed);
+  const auto& c = config_;
+  // N(0, d^-1/2): after the sqrt(d_model) scaling (section 3.4) the embeddings have unit scale,
+  // and as a tied output projection they give logits of unit scale.
+  const float stddev = 1.0f / std::sqrt(static_cast<float>(c.d_model));
+  if (c.tie_embeddings) {
+    source_embedding_ = target_embedding_ =
+        params_.add("embedding", graph::normal_tensor({c.target_vocabulary, c.d_model}, stddev, gen));
+  } else {
+    source_embedding_ = params_.add("source_embedding", graph::normal_tensor({c.source_vocabulary, c.d_model}, stddev, gen));
+    target_embedding_ = params_.add("target_embedding", graph::normal_tensor({c.target_vocabulary, c.d_model}, stddev, gen));
+  }
+  const layers::TransformerBlockOptions block = c.block_options();
+  for (int l = 0; l < c.encoder_layers; ++l)
+    encoder_.emplace_back(params_, "encoder.layer" + std::to_string(l), block, gen);
+  for (int l = 0; l < c.decoder_layers; ++l)
+    decoder_.emplace_back(params_, "decoder.layer" + std::to_string(l), block, gen);
+  if (c.pre_norm) {
+    encoder_norm_ = layers::LayerNorm::create(params_, "encoder.norm", c.d_model);
+    decoder_norm_ = layers::LayerNorm::create(params_, "decoder.norm", c.d_model);
+  }
+  if (c.tie_embeddings || c.tie_output_embeddings) {
+    output_.weight = target_embedding_;
+    output_.bias = params_.add("output.bias", Tensor::zeros({c.target_vocabulary}));
+  } else {
+    output_ = layers::Linear::create(params_, "output", c.d_model, c.target_vocabulary, gen);
+  }
+}
+
+Transformer::Encoded Transformer::encode_batch(const data::Batch& batch, graph::RandomGenerator* dropout) const {
+  const auto rows = static_cast<std::int64_t>(batch.rows), width = static_cast<std::int64_t>(batch.source_width);
+  Var x = maybe_dropout(layers::embed_with_positions(source_embedding_, batch.source_ids, {rows, width}, 0),
+                        config_.dropout, dropout);
+  Encoded e;
+  e.mask = layers::padding_mask(batch.source_mask, rows, width);
+  e.heads = config_.heads;
+  for (const auto& block : encoder_) x = block(x, e.mask, dropout);
+  if (config_.pre_norm) x = encoder_norm_(x);
+  for (const auto& block : decoder_) e.memory.push_back(block.project_memory(x));
+  return e;
+}
+
+Var Transformer::logits(const data::Batch& batch, graph::RandomGenerator* dropout) const {
+  const Encoded e = encode_batch(batch, dropout);
+  const auto rows = static_cast<std::int64_t>(batch.rows), width = static_cast<std::int64_t>(batch.target_width);
+  Var y = maybe_dropout(layers::embed_with_positions(target_embedding_, batch.target_input, {rows, width}, 0),
+                        config_.dropout, dropout);
+  const Tensor causal = layers::causal_mask(width);
+  for (std::size_t l = 0; l < decoder_.size(); ++l) y = decoder_[l](y, causal, e.memory[l], e.mask, dropout).output;
+  if (config_.pre_norm) y = decoder_norm_(y);
+  // All target positions of the batch through the output projection at once.
+  return output_(graph::reshape(y, {rows * width, config_.d_model}));
+}
+
+LossResult Transformer::loss(const data::Batch& batch, const LossOptions& options) const {
+  return {graph::cross_entropy(logits(batch, options.dropout), batch.target_output, data::kPadId,
+                               options.label_smoothing),
+          static_cast<std::int64_t>(batch.target_tokens())};
+}
+
+std::unique_ptr<EncodedSource> Transformer::encode(const data::Batch& sources) const {
+  graph::NoGradGuard no_grad;
+  return std::make_unique<Encoded>(encode_batch(sources, nullptr));
+}
+
+std::unique_ptr<DecoderState> Transformer::start(const EncodedSource& source) const {
+  (void)dynamic_cast<const Encoded&>(source);
+  auto s = std::make_unique<State>();
+  s->cache.resize(decoder_.size());
+  s->heads = config_.heads;
+  return s;
+}
+
+StepResult Transformer::step(const EncodedSource& source, DecoderState& state,
+                             std::span<const std::int32_t> previous) const {
+  graph::NoGradGuard no_grad;
+  const auto& e = dynamic_cast<const Encoded&>(source);
+  auto& s = dynamic_cast<State&>(state);
+  const std::int64_t rows = e.rows();
+  if (static_cast<std::int64_t>(previous.size()) != rows)
+    throw graph::ShapeError("step: " + std::to_string(previous.size()) + " previous tokens for " +
+                            std::to_string(rows) + " rows");
+  Var y = layers::embed_with_positions(target_embedding_, previous, {rows, 1}, s.position);
+  const std::size_t alignment =
+      config_.alignment_layer < 0 ? decoder_.size() - 1 : static_cast<std::size_t>(config_.alignment_layer);
+  Var weights;
+  for (std::size_t l = 0; l < decoder_.size(); ++l) {
+    const layers::TransformerDecoderBlock::Output out = decoder_[l].step(y, s.cache[l], e.memory[l], e.mask);
+    y = out.output;
+    if (l == alignment) weights = out.cross_weights;  // [B, H, 1, S]
+  }
+  if (config_.pre_norm) y = decoder_norm_(y);
+  s.position++;
+  const std::int64_t width = weights.shape()[3];
+  return {graph::log_softmax(output_(graph::reshape(y, {rows, config_.d_model}))).value(),
+          graph::mean(graph::reshape(weights, {rows, config_.heads, width}), {1}).value()};
+}
+
+}  // namespace nmt::models

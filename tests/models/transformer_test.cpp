@@ -1,0 +1,438 @@
+// The Transformer: gradients of multi-head attention and of whole encoder and decoder blocks
+// against finite differences; the causal mask hides later target tokens; padding does not
+// change a sentence's loss; cached incremental decoding reproduces the teacher-forced
+// log-probabilities, also after beam-search reordering; the model memorises a tiny corpus.
+#include <algorithm>
+#include <cmath>
+
+#include <gtest/gtest.h>
+
+#include "../graph/gradient_check.h"
+#include "nmt/data/batch.h"
+#include "nmt/data/special_ids.h"
+#include "nmt/decode/greedy.h"
+#include "nmt/layers/multi_head_attention.h"
+#include "nmt/layers/positional_encoding.h"
+#include "nmt/layers/transformer_block.h"
+#include "nmt/models/transformer.h"
+#include "nmt/train/optimizer.h"
+
+namespace nmt::models {
+namespace {
+
+using graph::Tensor;
+using graph::Var;
+using graph::testing::random_tensor;
+
+// ---- layers ----
+
+TEST(PositionalEncoding, MatchesTheSinusoidsOfSection3_5) {
+  const Tensor pe = layers::sinusoidal_positions(3, 2, 6);  // positions 3 and 4
+  ASSERT_EQ(pe.shape(), (graph::Shape{2, 6}));
+  for (int p = 0; p < 2; ++p)
+    for (int i = 0; i < 6; i += 2) {
+      const double angle = (3 + p) / std::pow(10000.0, i / 6.0);
+      EXPECT_NEAR(pe.data()[p * 6 + i], std::sin(angle), 1e-6);
+      EXPECT_NEAR(pe.data()[p * 6 + i + 1], std::cos(angle), 1e-6);
+    }
+  // Embeddings are scaled by sqrt(d_model) before the encodings are added (section 3.4).
+  const Var table = Var::constant(Tensor::from_values({2, 4}, std::vector<float>{1, 2, 3, 4, 5, 6, 7, 8}));
+  const std::vector<std::int32_t> ids{1, 0};
+  const Var x = layers::embed_with_positions(table, ids, {1, 2}, 0);
+  const Tensor positions = layers::sinusoidal_positions(0, 2, 4);
+  for (int j = 0; j < 4; ++j) {
+    EXPECT_NEAR(x.value().data()[j], 2 * (5 + j) + positions.data()[j], 1e-5);
+    EXPECT_NEAR(x.value().data()[4 + j], 2 * (1 + j) + positions.data()[4 + j], 1e-5);
+  }
+}
+
+constexpr std::int64_t kRows = 2, kLength = 4, kSource = 5, kModel = 8, kHeads = 2;
+
+Tensor source_mask() {  // row 0: 5 tokens, row 1: 2 tokens
+  std::vector<float> m{1, 1, 1, 1, 1, 1, 1, 0, 0, 0};
+  return layers::padding_mask(m, kRows, kSource);
+}
+
+graph::testing::GradCheckOptions grad_options() {
+  graph::testing::GradCheckOptions o;
+  o.max_elements_per_input = 24;
+  o.step = 3e-3f;
+  return o;
+}
+
+// ReLU has a kink at 0: a finite-difference step that moves a pre-activation across it measures
+// a jump, not the derivative. Biases of +-5 keep every feed-forward unit clearly on or clearly
+// off (|x W_1| stays far below 5 at these sizes), so both branches are exercised and the check
+// stays valid.
+void keep_relu_units_away_from_the_kink(graph::Parameters& params) {
+  const std::string suffix = "feed_forward.inner.bias";
+  for (const auto& [name, var] : params.entries()) {
+    if (name.size() < suffix.size() || name.compare(name.size() - suffix.size(), suffix.size(), suffix) != 0) continue;
+    Tensor& bias = const_cast<Var&>(var).mutable_value();
+    for (std::int64_t i = 0; i < bias.numel(); ++i) bias.data()[i] = i % 2 ? -5.0f : 5.0f;
+  }
+}
+
+std::vector<Var> with_inputs(const graph::Parameters& params, std::vector<Var> inputs) {
+  for (const Var& v : params.vars()) inputs.push_back(v);
+  return inputs;
+}
+
+TEST(MultiHeadAttention, SelfAttentionGradientsMatchFiniteDifferences) {
+  graph::Parameters params;
+  graph::RandomGenerator gen(41);
+  const layers::MultiHeadAttention attention(params, "attention", layers::MultiHeadAttention::Kind::self, kModel,
+                                             kHeads, gen);
+  const Var x = Var::parameter(random_tensor({kRows, kSource, kModel}, 42));
+  for (const Tensor& mask : {source_mask(), layers::causal_mask(kSource)}) {
+    graph::testing::expect_gradients_match(
+        [&] {
+          graph::RandomGenerator dropout(43);  // the same dropout mask on every evaluation
+          return attention.self_attention(x, mask, 0.2f, &dropout).output;
+        },
+        with_inputs(params, {x}), grad_options());
+  }
+}
+
+TEST(MultiHeadAttention, EncoderDecoderAttentionGradientsMatchFiniteDifferences) {
+  graph::Parameters params;
+  graph::RandomGenerator gen(44);
+  const layers::MultiHeadAttention attention(params, "attention", layers::MultiHeadAttention::Kind::encoder_decoder,
+                                             kModel, kHeads, gen);
+  const Var x = Var::parameter(random_tensor({kRows, kLength, kModel}, 45));
+  const Var memory = Var::parameter(random_tensor({kRows, kSource, kModel}, 46));
+  graph::testing::expect_gradients_match(
+      [&] { graph::RandomGenerator dropout(43);
+        return attention.attend(x, attention.project_memory(memory), source_mask(), 0.2f, &dropout).output; },
+      with_inputs(params, {x, memory}), grad_options());
+}
+
+TEST(MultiHeadAttention, WeightsAreADistributionThatSkipsMaskedPositions) {
+  graph::Parameters params;
+  graph::RandomGenerator gen(47);
+  const layers::MultiHeadAttention attention(params, "attention", layers::MultiHeadAttention::Kind::self, kModel,
+                                             kHeads, gen);
+  const Var x = Var::constant(random_tensor({kRows, kSource, kModel}, 48));
+  const Tensor w = attention.self_attention(x, source_mask(), 0.0f, nullptr).weights.value();
+  ASSERT_EQ(w.shape(), (graph::Shape{kRows, kHeads, kSource, kSource}));
+  const std::int64_t lengths[] = {5, 2};
+  for (std::int64_t b = 0; b < kRows; ++b)
+    for (std::int64_t h = 0; h < kHeads; ++h)
+      for (std::int64_t t = 0; t < kSource; ++t) {
+        double total = 0;
+        for (std::int64_t s = 0; s < kSource; ++s) {
+          const float v = w.data()[((b * kHeads + h) * kSource + t) * kSource + s];
+          if (s >= lengths[b]) {
+            EXPECT_EQ(v, 0.0f);
+          }
+          total += v;
+        }
+        EXPECT_NEAR(total, 1.0, 1e-5);
+      }
+}
+
+layers::TransformerBlockOptions block_options(bool pre_norm) {
+  layers::TransformerBlockOptions o;
+  o.d_model = kModel;
+  o.heads = kHeads;
+  o.feed_forward = 12;
+  o.dropout = 0.1f;
+  o.attention_dropout = 0.2f;
+  o.feed_forward_dropout = 0.15f;
+  o.pre_norm = pre_norm;
+  return o;
+}
+
+class BlockTest : public ::testing::TestWithParam<bool> {};  // pre_norm
+
+TEST_P(BlockTest, EncoderBlockGradientsMatchFiniteDifferences) {
+  graph::Parameters params;
+  graph::RandomGenerator gen(51);
+  const layers::TransformerEncoderBlock block(params, "block", block_options(GetParam()), gen);
+  keep_relu_units_away_from_the_kink(params);
+  const Var x = Var::parameter(random_tensor({kRows, kSource, kModel}, 52));
+  graph::testing::expect_gradients_match(
+      [&] {
+        graph::RandomGenerator dropout(53);
+        return block(x, source_mask(), &dropout);
+      },
+      with_inputs(params, {x}), grad_options());
+}
+
+TEST_P(BlockTest, DecoderBlockGradientsMatchFiniteDifferences) {
+  graph::Parameters params;
+  graph::RandomGenerator gen(54);
+  const layers::TransformerDecoderBlock block(params, "block", block_options(GetParam()), gen);
+  keep_relu_units_away_from_the_kink(params);
+  const Var y = Var::parameter(random_tensor({kRows, kLength, kModel}, 55));
+  const Var memory = Var::parameter(random_tensor({kRows, kSource, kModel}, 56));
+  graph::testing::expect_gradients_match(
+      [&] {
+        graph::RandomGenerator dropout(57);
+        return block(y, layers::causal_mask(kLength), block.project_memory(memory), source_mask(), &dropout).output;
+      },
+      with_inputs(params, {y, memory}), grad_options());
+}
+
+INSTANTIATE_TEST_SUITE_P(Norm, BlockTest, ::testing::Values(true, false),
+                         [](const ::testing::TestParamInfo<bool>& info) {
+                           return std::string(info.param ? "pre_norm" : "post_norm");
+                         });
+
+// ---- the model ----
+
+// 30 pairs over 16 ordinary tokens: the target is the source reversed, each token mapped to
+// another, with an extra token after odd-length sources (so lengths differ between sides).
+data::EncodedCorpus tiny_corpus(std::size_t pairs = 30) {
+  graph::RandomGenerator gen(301);
+  data::EncodedCorpus corpus;
+  for (std::size_t i = 0; i < pairs; ++i) {
+    const std::size_t length = 3 + gen.next() % 5;
+    std::vector<std::int32_t> source(length), target;
+    for (auto& id : source) id = data::kFirstOrdinaryId + static_cast<std::int32_t>(gen.next() % 16);
+    for (auto it = source.rbegin(); it != source.rend(); ++it)
+      target.push_back(data::kFirstOrdinaryId + (*it * 7) % 16);
+    if (length % 2) target.push_back(data::kFirstOrdinaryId + 15);
+    corpus.source.push_back(source);
+    corpus.target.push_back(target);
+  }
+  return corpus;
+}
+
+std::vector<std::size_t> all_rows(std::size_t n) {
+  std::vector<std::size_t> rows(n);
+  for (std::size_t i = 0; i < n; ++i) rows[i] = i;
+  return rows;
+}
+
+TransformerConfig tiny_config(bool pre_norm = true) {
+  TransformerConfig c;
+  c.source_vocabulary = c.target_vocabulary = data::kFirstOrdinaryId + 16;
+  c.d_model = 32;
+  c.feed_forward = 64;
+  c.heads = 4;
+  c.encoder_layers = 2;
+  c.decoder_layers = 2;
+  c.dropout = c.attention_dropout = c.feed_forward_dropout = 0.0f;
+  c.pre_norm = pre_norm;
+  return c;
+}
+
+class ModelTest : public ::testing::TestWithParam<bool> {};  // pre_norm
+
+TEST_P(ModelTest, LaterTargetTokensNeverChangeEarlierPositions) {
+  const data::EncodedCorpus corpus = tiny_corpus(4);
+  data::Batch batch = data::make_training_batch(corpus, all_rows(4));
+  const Transformer model(tiny_config(GetParam()), 21);
+  graph::NoGradGuard no_grad;
+  const Tensor before = model.logits(batch, nullptr).value();
+  const std::size_t changed = 3, width = batch.target_width;
+  const auto vocab = static_cast<std::size_t>(model.target_vocabulary_size());
+  for (std::size_t r = 0; r < batch.rows; ++r) {
+    auto& id = batch.target_input[r * width + changed];
+    id = id == data::kFirstOrdinaryId ? data::kFirstOrdinaryId + 1 : data::kFirstOrdinaryId;
+  }
+  const Tensor after = model.logits(batch, nullptr).value();
+  for (std::size_t r = 0; r < batch.rows; ++r) {
+    double later_change = 0;
+    for (std::size_t t = 0; t < width; ++t)
+      for (std::size_t v = 0; v < vocab; ++v) {
+        const std::size_t i = (r * width + t) * vocab + v;
+        if (t < changed) {
+          EXPECT_EQ(before.data()[i], after.data()[i]) << "row " << r << " position " << t;
+        } else {
+          later_change += std::abs(before.data()[i] - after.data()[i]);
+        }
+      }
+    EXPECT_GT(later_change, 1e-3) << "row " << r << ": the changed token must matter from its position on";
+  }
+}
+
+TEST_P(ModelTest, PaddingDoesNotChangeASentencesLoss) {
+  const data::EncodedCorpus corpus = tiny_corpus(6);
+  const Transformer model(tiny_config(GetParam()), 11);
+  graph::NoGradGuard no_grad;
+  const float together = model.loss(data::make_training_batch(corpus, all_rows(6)), {}).loss.value().item();
+  double alone = 0;
+  for (std::size_t i = 0; i < 6; ++i) {
+    const std::vector<std::size_t> one{i};
+    alone += model.loss(data::make_training_batch(corpus, one), {}).loss.value().item();
+  }
+  EXPECT_NEAR(together, alone, 1e-5 * std::abs(alone));
+}
+
+// Decodes the batch's targets with step() (teacher-forced), summing -log p(target).
+double stepped_loss(const Transformer& model, const data::Batch& batch) {
+  const auto encoded = model.encode(batch);
+  auto state = model.start(*encoded);
+  double total = 0;
+  for (std::size_t t = 0; t < batch.target_width; ++t) {
+    std::vector<std::int32_t> previous(batch.rows);
+    for (std::size_t b = 0; b < batch.rows; ++b) previous[b] = batch.target_input[b * batch.target_width + t];
+    const StepResult r = model.step(*encoded, *state, previous);
+    const std::int64_t vocab = r.log_probs.dim(1), source = r.attention.dim(1);
+    EXPECT_EQ(r.attention.shape(), (graph::Shape{static_cast<std::int64_t>(batch.rows), static_cast<std::int64_t>(batch.source_width)}));
+    for (std::size_t b = 0; b < batch.rows; ++b) {
+      const std::int32_t y = batch.target_output[b * batch.target_width + t];
+      if (y != data::kPadId) total -= r.log_probs.data()[b * vocab + y];
+      double sum = 0;
+      for (std::int64_t s = 0; s < source; ++s) {
+        const float w = r.attention.data()[b * source + s];
+        if (s >= batch.source_lengths[b]) {
+          EXPECT_EQ(w, 0.0f);
+        }
+        sum += w;
+      }
+      EXPECT_NEAR(sum, 1.0, 1e-5);
+    }
+  }
+  return total;
+}
+
+TEST_P(ModelTest, CachedStepsReproduceTheTeacherForcedLoss) {
+  const data::EncodedCorpus corpus = tiny_corpus(5);
+  const data::Batch batch = data::make_training_batch(corpus, all_rows(5));
+  for (int alignment_layer : {-1, 0}) {
+    TransformerConfig c = tiny_config(GetParam());
+    c.alignment_layer = alignment_layer;
+    const Transformer model(c, 13);
+    double expected;
+    {
+      graph::NoGradGuard no_grad;
+      expected = model.loss(batch, {}).loss.value().item();
+    }
+    EXPECT_NEAR(stepped_loss(model, batch), expected, 1e-5 * expected);
+  }
+}
+
+TEST_P(ModelTest, ReorderedRowsKeepTheirCaches) {
+  // Beam search reorders hypotheses between steps: after select_rows on the source and the
+  // state, each row continues exactly as the row it was taken from.
+  const data::EncodedCorpus corpus = tiny_corpus(3);
+  const data::Batch batch = data::make_training_batch(corpus, all_rows(3));
+  const Transformer model(tiny_config(GetParam()), 19);
+  const auto encoded = model.encode(batch);
+  auto state = model.start(*encoded);
+  const auto input = [&](std::size_t row, std::size_t t) { return batch.target_input[row * batch.target_width + t]; };
+  std::vector<std::int32_t> previous{input(0, 0), input(1, 0), input(2, 0)};
+  model.step(*encoded, *state, previous);
+  previous = {input(0, 1), input(1, 1), input(2, 1)};
+  model.step(*encoded, *state, previous);
+  const std::vector<std::int32_t> order{2, 0, 0, 1};
+  const auto reordered = encoded->select_rows(order);
+  auto copy = model.start(*encoded);  // the same history, decoded again for the reference
+  model.step(*encoded, *copy, std::vector<std::int32_t>{input(0, 0), input(1, 0), input(2, 0)});
+  model.step(*encoded, *copy, std::vector<std::int32_t>{input(0, 1), input(1, 1), input(2, 1)});
+  state->select_rows(order);
+  const StepResult moved = model.step(*reordered, *state, std::vector<std::int32_t>{input(2, 2), input(0, 2), input(0, 2), input(1, 2)});
+  const StepResult reference = model.step(*encoded, *copy, std::vector<std::int32_t>{input(0, 2), input(1, 2), input(2, 2)});
+  const std::int64_t vocab = reference.log_probs.dim(1), source = reference.attention.dim(1);
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    for (std::int64_t v = 0; v < vocab; ++v)
+      EXPECT_NEAR(moved.log_probs.data()[i * vocab + v], reference.log_probs.data()[order[i] * vocab + v], 1e-5);
+    for (std::int64_t s = 0; s < source; ++s)
+      EXPECT_NEAR(moved.attention.data()[i * source + s], reference.attention.data()[order[i] * source + s], 1e-6);
+  }
+}
+
+TEST_P(ModelTest, MemorisesATinyCorpusExactly) {
+  const data::EncodedCorpus corpus = tiny_corpus();
+  const data::Batch batch = data::make_training_batch(corpus, all_rows(corpus.size()));
+  Transformer model(tiny_config(GetParam()), 7);
+  train::AdamOptions adam_options;
+  adam_options.learning_rate = 0.01f;
+  adam_options.beta2 = 0.98f;
+  train::Adam adam(model.parameters().vars(), adam_options);
+  std::size_t correct = 0;
+  int step = 0;
+  for (; step < 400 && correct < corpus.size(); ++step) {
+    model.parameters().zero_grads();
+    const LossResult r = model.loss(batch, {});
+    graph::backward(graph::scale(r.loss, 1.0f / static_cast<float>(r.target_tokens)));
+    const std::vector<graph::Var> vars = model.parameters().vars();
+    train::clip_grad_norm(vars, 5.0);
+    adam.step();
+    if (step % 25 == 24) {
+      const auto outputs = decode::greedy_decode(model, batch, 20);
+      correct = 0;
+      for (std::size_t i = 0; i < corpus.size(); ++i) {
+        const auto expected = corpus.target[batch.sentence_indices[i]];
+        correct += std::equal(outputs[i].begin(), outputs[i].end(), expected.begin(), expected.end());
+      }
+    }
+  }
+  EXPECT_EQ(correct, corpus.size()) << "after " << step << " steps";
+}
+
+INSTANTIATE_TEST_SUITE_P(Norm, ModelTest, ::testing::Values(true, false),
+                         [](const ::testing::TestParamInfo<bool>& info) {
+                           return std::string(info.param ? "pre_norm" : "post_norm");
+                         });
+
+TEST(Transformer, WholeModelGradientMatchesFiniteDifferencesWithTiedEmbeddings) {
+  TransformerConfig c;
+  c.source_vocabulary = c.target_vocabulary = 7;
+  c.d_model = 8;
+  c.heads = 2;
+  c.feed_forward = 6;
+  c.encoder_layers = c.decoder_layers = 1;
+  c.tie_embeddings = true;  // one table gathers gradients from three uses
+  Transformer model(c, 17);
+  keep_relu_units_away_from_the_kink(model.parameters());
+  data::EncodedCorpus corpus;
+  corpus.source.push_back(std::vector<std::int32_t>{4, 5, 6});
+  corpus.target.push_back(std::vector<std::int32_t>{6, 4});
+  corpus.source.push_back(std::vector<std::int32_t>{5});
+  corpus.target.push_back(std::vector<std::int32_t>{4, 4, 5});
+  const data::Batch batch = data::make_training_batch(corpus, all_rows(2));
+  graph::testing::GradCheckOptions options = grad_options();
+  options.max_elements_per_input = 8;
+  graph::testing::expect_gradients_match(
+      [&] {
+        graph::RandomGenerator dropout(3);  // the same dropout masks on every evaluation
+        LossOptions o;
+        o.label_smoothing = 0.1f;
+        o.dropout = &dropout;
+        return model.loss(batch, o).loss;
+      },
+      model.parameters().vars(), options);
+}
+
+TEST(TransformerConfig, InconsistentSettingsNameTheKey) {
+  const auto message = [](const TransformerConfig& c) -> std::string {
+    try {
+      Transformer model(c, 1);
+    } catch (const std::invalid_argument& e) {
+      return e.what();
+    }
+    return "no error";
+  };
+  TransformerConfig c = tiny_config();
+  c.heads = 5;
+  EXPECT_NE(message(c).find("model.heads must divide model.d_model"), std::string::npos) << message(c);
+  c = tiny_config();
+  c.tie_embeddings = true;
+  c.target_vocabulary += 1;
+  EXPECT_NE(message(c).find("model.tie_embeddings"), std::string::npos) << message(c);
+  c.tie_embeddings = false;
+  c.tie_output_embeddings = true;  // the target side alone has no size constraint
+  EXPECT_EQ(message(c), "no error");
+  c = tiny_config();
+  c.alignment_layer = 2;
+  EXPECT_NE(message(c).find("model.alignment_layer"), std::string::npos) << message(c);
+  c = tiny_config();
+  c.attention_dropout = 1.0f;
+  EXPECT_NE(message(c).find("model.attention_dropout"), std::string::npos) << message(c);
+}
+
+TEST(Transformer, TiedEmbeddingsShareOneTable) {
+  TransformerConfig c = tiny_config();
+  const std::int64_t untied = Transformer(c, 1).parameters().element_count();
+  c.tie_embeddings = true;
+  const std::int64_t tied = Transformer(c, 1).parameters().element_count();
+  // Three [V, d_model] tables (source, target, output weight) became one.
+  EXPECT_EQ(untied - tied, 2 * c.target_vocabulary * c.d_model);
+}
+
+}  // namespace
+}  // namespace nmt::models
