@@ -296,7 +296,10 @@ Recipe parse_recipe(const std::string& yaml_text, const std::string& origin, con
   r.model = {str("model.type"), str("model.attention"), str("model.local_score"), integer("model.attention_window"),
              integer("model.attention_hidden"), boolean("model.input_feeding"), integer("model.embedding_size"),
              integer("model.encoder_hidden"), integer("model.encoder_layers"), integer("model.decoder_hidden"),
-             integer("model.decoder_layers"), real("model.dropout"), boolean("model.tie_output_embeddings")};
+             integer("model.decoder_layers"), real("model.dropout"), boolean("model.tie_output_embeddings"),
+             integer("model.d_model"), integer("model.feed_forward"), integer("model.heads"),
+             real("model.attention_dropout"), real("model.feed_forward_dropout"), boolean("model.pre_norm"),
+             boolean("model.tie_embeddings")};
   r.training = {real("training.learning_rate"), real("training.beta1"), real("training.beta2"), real("training.epsilon"),
                 real("training.weight_decay"), str("training.schedule"), integer("training.warmup_steps"),
                 integer("training.plateau_patience"), real("training.plateau_factor"), real("training.min_learning_rate"),

@@ -51,6 +51,9 @@ struct ModelRecipe {
   std::int64_t embedding_size, encoder_hidden, encoder_layers, decoder_hidden, decoder_layers;
   double dropout;
   bool tie_output_embeddings;
+  std::int64_t d_model, feed_forward, heads;  // transformer
+  double attention_dropout, feed_forward_dropout;
+  bool pre_norm, tie_embeddings;
 };
 
 struct TrainingRecipe {

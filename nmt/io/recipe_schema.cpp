@@ -43,7 +43,7 @@ std::vector<RecipeField> make_schema() {
       field("data.sentencepiece_type", K::choice, "unigram", "SentencePiece model type", -1e300, 1e300, {"unigram", "bpe"}),
       field("data.joint_vocabulary", K::boolean, "true", "one SentencePiece model for both languages"),
 
-      field("model.type", K::choice, "rnn", "model family", -1e300, 1e300, {"rnn"}),
+      field("model.type", K::choice, "rnn", "model family", -1e300, 1e300, {"rnn", "transformer"}),
       field("model.attention", K::choice, "luong-general", "attention mechanism of the RNN model", -1e300, 1e300,
             {"none", "bahdanau", "luong-dot", "luong-general", "luong-concat", "luong-location", "local-m", "local-p"}),
       field("model.local_score", K::choice, "general", "score function of local-m and local-p", -1e300, 1e300,
@@ -58,6 +58,13 @@ std::vector<RecipeField> make_schema() {
       field("model.decoder_layers", K::integer, "1", "decoder LSTM layers", 1, 16),
       field("model.dropout", K::real, "0.2", "dropout on embeddings, between layers and before the output layer", 0, 0.95),
       field("model.tie_output_embeddings", K::boolean, "false", "output projection shares the target embeddings"),
+      field("model.d_model", K::integer, "256", "transformer: embedding and hidden size", 1, 65536),
+      field("model.feed_forward", K::integer, "1024", "transformer: inner size of the feed-forward blocks", 1, 262144),
+      field("model.heads", K::integer, "4", "transformer: attention heads (must divide d_model)", 1, 1024),
+      field("model.attention_dropout", K::real, "0", "transformer: dropout on attention weights", 0, 0.95),
+      field("model.feed_forward_dropout", K::real, "0", "transformer: dropout inside the feed-forward blocks", 0, 0.95),
+      field("model.pre_norm", K::boolean, "true", "transformer: layer norm before each sublayer (false: after, as in the paper)"),
+      field("model.tie_embeddings", K::boolean, "false", "transformer: one table for source and target embeddings and the output (joint vocabulary)"),
 
       field("training.learning_rate", K::real, "0.001", "Adam learning rate (peak, with warm-up)", 0, 10),
       field("training.beta1", K::real, "0.9", "Adam beta1", 0, 0.999999),

@@ -1,6 +1,7 @@
 #include "nmt/models/factory.h"
 
 #include "nmt/models/rnn_seq2seq.h"
+#include "nmt/models/transformer.h"
 
 namespace nmt::models {
 
@@ -9,6 +10,27 @@ std::int64_t max_source_length(const io::Recipe& recipe) { return recipe.data.ma
 std::unique_ptr<Seq2SeqModel> make_model(const io::Recipe& recipe, std::int64_t source_vocabulary,
                                          std::int64_t target_vocabulary, std::uint64_t seed) {
   const io::ModelRecipe& m = recipe.model;
+  if (m.type == "transformer") {
+    TransformerConfig t;
+    t.source_vocabulary = source_vocabulary;
+    t.target_vocabulary = target_vocabulary;
+    t.d_model = m.d_model;
+    t.feed_forward = m.feed_forward;
+    t.heads = m.heads;
+    t.encoder_layers = static_cast<int>(m.encoder_layers);
+    t.decoder_layers = static_cast<int>(m.decoder_layers);
+    t.dropout = static_cast<float>(m.dropout);
+    t.attention_dropout = static_cast<float>(m.attention_dropout);
+    t.feed_forward_dropout = static_cast<float>(m.feed_forward_dropout);
+    t.pre_norm = m.pre_norm;
+    t.tie_embeddings = m.tie_embeddings;
+    t.tie_output_embeddings = m.tie_output_embeddings;
+    try {
+      return std::make_unique<Transformer>(t, seed);
+    } catch (const std::invalid_argument& e) {
+      throw std::invalid_argument(recipe.origin + ": " + e.what());
+    }
+  }
   if (m.type != "rnn") throw std::invalid_argument(recipe.origin + ": model.type '" + m.type + "' is not available");
   RnnConfig c;
   c.source_vocabulary = source_vocabulary;

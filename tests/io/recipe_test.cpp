@@ -102,7 +102,7 @@ TEST(Recipe, EveryKeyIsDocumented) {
 
 TEST(Recipe, TheRepositorysRecipesAreValid) {
   for (const char* name : {"en-fr", "tiny", "en-fr-none", "en-fr-bahdanau", "en-fr-luong-dot", "en-fr-luong-general",
-                           "en-fr-luong-concat", "en-fr-luong-location", "en-fr-local-m", "en-fr-local-p"}) {
+                           "en-fr-luong-concat", "en-fr-luong-location", "en-fr-local-m", "en-fr-local-p", "en-fr-transformer"}) {
     EXPECT_NO_THROW(load_recipe(std::string(NMT_SOURCE_DIR) + "/recipes/" + name + ".yaml")) << name;
   }
   EXPECT_THROW(load_recipe("/nonexistent/recipe.yaml"), RecipeError);

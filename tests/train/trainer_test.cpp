@@ -73,6 +73,21 @@ TEST_F(TrainerTest, StoppedAndResumedRunEndsBitForBitLikeAnUninterruptedOne) {
   EXPECT_EQ(state_a, state_b);
 }
 
+TEST_F(TrainerTest, TheTransformerTrainsFromARecipeAndItsModelFileLoads) {
+  const TrainingSummary s = train(tiny("run", {"training.max_steps=6", "model.type=transformer", "model.d_model=16",
+                                               "model.feed_forward=32", "model.heads=2", "model.encoder_layers=1",
+                                               "model.decoder_layers=1", "training.schedule=inverse-sqrt",
+                                               "training.warmup_steps=4"}));
+  EXPECT_EQ(s.steps, 6);
+  EXPECT_TRUE(s.has_test_scores);
+  const models::SavedModel saved = models::load_model((base_ / "run" / "model.nmt").string());
+  EXPECT_EQ(saved.recipe.model.type, "transformer");
+  EXPECT_THROW(Trainer(tiny("bad", {"training.max_steps=1", "model.type=transformer", "model.d_model=16",
+                                    "model.heads=3"}),
+                       std::cerr, false),
+               std::invalid_argument);
+}
+
 TEST_F(TrainerTest, ARunDirectoryRefusesADifferentRecipe) {
   train(tiny("run", {"training.max_steps=2"}));
   try {
