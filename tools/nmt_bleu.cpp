@@ -169,7 +169,7 @@ void check(Arguments& args) {
     throw UsageError("no reference files: give them before -i (built-in test sets are not supported)");
   }
   for (const std::string& metric : args.metrics) {
-    if (metric == "ter") throw UsageError("TER is not implemented in nmt-bleu; use -m bleu and/or chrf");
+    if (metric == "ter") throw UsageError("nmt-bleu offers BLEU and chrF only, not TER; use -m bleu and/or chrf");
     if (metric != "bleu" && metric != "chrf") {
       throw UsageError(fmt::format("invalid metric '{}' (choose from bleu, chrf)", metric));
     }
