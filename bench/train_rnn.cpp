@@ -13,6 +13,7 @@
 #include "nmt/data/encoded_corpus.h"
 #include "nmt/data/vocabularies.h"
 #include "nmt/graph/engine.h"
+#include "matmul_ceiling.h"
 #include "nmt/graph/parameters.h"
 #include "nmt/graph/profiler.h"
 #include "nmt/models/rnn_seq2seq.h"
@@ -46,29 +47,6 @@ double step_flops(const models::RnnConfig& c, const data::Batch& b) {
     if (t == AttentionType::luong_location) f += 2 * tgt * d * c.attention.max_source_length;
   }
   return 3 * f;
-}
-
-double matmul_ceiling(double budget) {
-  using dnnl::memory;
-  const memory::desc a({2000, 256}, memory::data_type::f32, memory::format_tag::ab);
-  const memory::desc w({256, 8000}, memory::data_type::f32, memory::format_tag::ba);
-  const memory::desc c({2000, 8000}, memory::data_type::f32, memory::format_tag::ab);
-  const dnnl::matmul mm(dnnl::matmul::primitive_desc(dnnl::matmul::desc(a, w, c), graph::cpu_engine()));
-  graph::Tensor ta = graph::Tensor::filled({2000, 256}, 0.5f), tw = graph::Tensor::filled({8000, 256}, 0.25f),
-                tc = graph::Tensor::empty({2000, 8000});
-  auto am = ta.memory(a), wm = tw.memory(w), cm = tc.memory(c);
-  const auto run = [&] {
-    mm.execute(graph::cpu_stream(), {{DNNL_ARG_SRC, am}, {DNNL_ARG_WEIGHTS, wm}, {DNNL_ARG_DST, cm}});
-    graph::cpu_stream().wait();
-  };
-  run();
-  int n = 0;
-  const auto start = Clock::now();
-  while (seconds_since(start) < budget) {
-    run();
-    ++n;
-  }
-  return 2.0 * 2000 * 256 * 8000 * n / seconds_since(start) / 1e9;
 }
 
 }  // namespace
@@ -111,8 +89,9 @@ int main(int argc, char** argv) {
   auto encoded = std::make_shared<const data::EncodedCorpus>(data::encode_corpus(corpus, vocab));
   std::printf("bench-train-rnn: %zu pairs, joint %d-piece vocabulary (%.1f s), %d threads, %zu target tokens per batch\n",
               corpus.size(), vocab.target->size(), seconds_since(start), graph::compute_threads(), max_tokens);
-  const double ceiling = matmul_ceiling(2.0);
-  std::printf("oneDNN f32 matmul ceiling (2000x256 x 256x8000): %.1f GFLOP/s\n\n", ceiling);
+  std::string implementation;
+  const double ceiling = bench::matmul_ceiling(2.0, implementation);
+  std::printf("oneDNN f32 matmul ceiling (2000x256 x 256x8000): %.1f GFLOP/s (%s)\n\n", ceiling, implementation.c_str());
   std::printf("%-15s %8s %12s %10s %10s %8s\n", "attention", "steps", "tgt tok/s", "GFLOP/s", "ceiling", "loss");
 
   for (const std::string& name : types) {
@@ -137,7 +116,7 @@ int main(int argc, char** argv) {
       models::LossOptions options;
       options.dropout = &dropout;
       const models::LossResult r = model.loss(batch, options);
-      graph::backward(graph::scale(r.loss, 1.0f / static_cast<float>(r.target_tokens)));
+      graph::backward(r.loss, graph::Tensor::scalar(1.0f / static_cast<float>(r.target_tokens)));  // the per-token scale seeds backward
       const std::vector<graph::Var> vars = model.parameters().vars();
       train::clip_grad_norm(vars, 5.0);
       adam.step();

@@ -14,6 +14,7 @@
 #include "nmt/data/encoded_corpus.h"
 #include "nmt/data/vocabularies.h"
 #include "nmt/graph/engine.h"
+#include "matmul_ceiling.h"
 #include "nmt/graph/memory_pool.h"
 #include "nmt/graph/parameters.h"
 #include "nmt/graph/primitive_cache.h"
@@ -47,31 +48,6 @@ double step_flops(const models::TransformerConfig& c, const data::Batch& b) {
   return 3 * flops;
 }
 
-double matmul_ceiling(double budget, std::string& implementation) {
-  using dnnl::memory;
-  const memory::desc a({2000, 256}, memory::data_type::f32, memory::format_tag::ab);
-  const memory::desc w({256, 8000}, memory::data_type::f32, memory::format_tag::ba);
-  const memory::desc c({2000, 8000}, memory::data_type::f32, memory::format_tag::ab);
-  const dnnl::matmul::primitive_desc pd(dnnl::matmul::desc(a, w, c), graph::cpu_engine());
-  implementation = pd.impl_info_str();
-  const dnnl::matmul mm(pd);
-  graph::Tensor ta = graph::Tensor::filled({2000, 256}, 0.5f), tw = graph::Tensor::filled({8000, 256}, 0.25f),
-                tc = graph::Tensor::empty({2000, 8000});
-  auto am = ta.memory(a), wm = tw.memory(w), cm = tc.memory(c);
-  const auto run = [&] {
-    mm.execute(graph::cpu_stream(), {{DNNL_ARG_SRC, am}, {DNNL_ARG_WEIGHTS, wm}, {DNNL_ARG_DST, cm}});
-    graph::cpu_stream().wait();
-  };
-  run();
-  int n = 0;
-  const auto start = Clock::now();
-  while (seconds_since(start) < budget) {
-    run();
-    ++n;
-  }
-  return 2.0 * 2000 * 256 * 8000 * n / seconds_since(start) / 1e9;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -96,7 +72,7 @@ int main(int argc, char** argv) {
   std::printf("bench-train-transformer: %zu pairs, joint %d-piece vocabulary (%.1f s), %d threads, %zu target tokens per batch\n",
               corpus.size(), vocab.target->size(), seconds_since(start), graph::compute_threads(), max_tokens);
   std::string implementation;
-  const double ceiling = matmul_ceiling(2.0, implementation);
+  const double ceiling = bench::matmul_ceiling(2.0, implementation);
   std::printf("oneDNN f32 matmul ceiling (2000x256 x 256x8000, %s): %.1f GFLOP/s\n", implementation.c_str(), ceiling);
 
   models::TransformerConfig config;
@@ -131,7 +107,7 @@ int main(int argc, char** argv) {
     options.dropout = &dropout;
     options.label_smoothing = 0.1f;
     const models::LossResult r = model.loss(batch, options);
-    graph::backward(graph::scale(r.loss, 1.0f / static_cast<float>(r.target_tokens)));
+    graph::backward(r.loss, graph::Tensor::scalar(1.0f / static_cast<float>(r.target_tokens)));  // the per-token scale seeds backward
     const std::vector<graph::Var> vars = model.parameters().vars();
     train::clip_grad_norm(vars, 5.0);
     adam.step();

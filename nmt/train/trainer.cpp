@@ -398,7 +398,9 @@ struct Trainer::Impl {
           break;
         }
         loss += value;
-        graph::backward(graph::scale(r.loss, 1.0f / static_cast<float>(std::max<std::int64_t>(tokens, 1))));
+        // Seeding backward with 1/tokens scales every gradient like a scale op would, without
+        // compiling a primitive for each batch's token count.
+        graph::backward(r.loss, graph::Tensor::scalar(1.0f / static_cast<float>(std::max<std::int64_t>(tokens, 1))));
       }
       const double norm = finite ? (t.clip_norm > 0 ? clip_grad_norm(params, t.clip_norm) : global_grad_norm(params)) : 0;
       if (!finite || !std::isfinite(norm)) {

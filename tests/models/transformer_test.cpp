@@ -348,7 +348,7 @@ TEST_P(ModelTest, MemorisesATinyCorpusExactly) {
   for (; step < 400 && correct < corpus.size(); ++step) {
     model.parameters().zero_grads();
     const LossResult r = model.loss(batch, {});
-    graph::backward(graph::scale(r.loss, 1.0f / static_cast<float>(r.target_tokens)));
+    graph::backward(r.loss, graph::Tensor::scalar(1.0f / static_cast<float>(r.target_tokens)));
     const std::vector<graph::Var> vars = model.parameters().vars();
     train::clip_grad_norm(vars, 5.0);
     adam.step();

@@ -1,0 +1,42 @@
+// The f32 matmul ceiling the training benchmarks compare against: the GFLOP/s of one oneDNN
+// matmul primitive on the output-projection shape (2000x256 times 256x8000), measured for
+// `budget` seconds in the same run. `implementation` receives oneDNN's kernel name, so a
+// fall-back to a reference kernel shows.
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include "nmt/graph/engine.h"
+#include "nmt/graph/tensor.h"
+
+namespace nmt::bench {
+
+inline double matmul_ceiling(double budget, std::string& implementation) {
+  using dnnl::memory;
+  using Clock = std::chrono::steady_clock;
+  const memory::desc a({2000, 256}, memory::data_type::f32, memory::format_tag::ab);
+  const memory::desc w({256, 8000}, memory::data_type::f32, memory::format_tag::ba);
+  const memory::desc c({2000, 8000}, memory::data_type::f32, memory::format_tag::ab);
+  const dnnl::matmul::primitive_desc pd(dnnl::matmul::desc(a, w, c), graph::cpu_engine());
+  implementation = pd.impl_info_str();
+  const dnnl::matmul mm(pd);
+  graph::Tensor ta = graph::Tensor::filled({2000, 256}, 0.5f), tw = graph::Tensor::filled({8000, 256}, 0.25f),
+                tc = graph::Tensor::empty({2000, 8000});
+  auto am = ta.memory(a), wm = tw.memory(w), cm = tc.memory(c);
+  const auto run = [&] {
+    mm.execute(graph::cpu_stream(), {{DNNL_ARG_SRC, am}, {DNNL_ARG_WEIGHTS, wm}, {DNNL_ARG_DST, cm}});
+    graph::cpu_stream().wait();
+  };
+  run();
+  int n = 0;
+  const auto start = Clock::now();
+  const auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - start).count(); };
+  while (elapsed() < budget) {
+    run();
+    ++n;
+  }
+  return 2.0 * 2000 * 256 * 8000 * n / elapsed() / 1e9;
+}
+
+}  // namespace nmt::bench
