@@ -17,7 +17,7 @@
 #include <boost/program_options.hpp>
 #include <nlohmann/json.hpp>
 
-#include "nmt/data/utf8.h"
+#include "nmt/text/utf8.h"
 #include "nmt/decode/translator.h"
 #include "nmt/graph/engine.h"
 #include "nmt/models/factory.h"
@@ -35,10 +35,10 @@ std::vector<std::string> read_lines(std::istream& in, const std::string& name) {
   while (std::getline(in, line)) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (lines.empty() && line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);
-    if (!nmt::data::is_valid_utf8(line)) {
+    if (!nmt::text::is_valid_utf8(line)) {
       std::cerr << "nmt-translate: warning: " << name << " line " << lines.size() + 1
                 << ": invalid UTF-8 replaced by U+FFFD\n";
-      line = nmt::data::replace_invalid_utf8(line);
+      line = nmt::text::replace_invalid_utf8(line);
     }
     lines.push_back(std::move(line));
   }

@@ -7,7 +7,7 @@
 #include <string_view>
 
 #include "nmt/data/data_error.h"
-#include "nmt/data/utf8.h"
+#include "nmt/text/utf8.h"
 
 namespace nmt::data {
 namespace {
@@ -101,9 +101,9 @@ bool TextFileReader::read_line(std::string& line) {
     text.remove_prefix(kUtf8ByteOrderMark.size());
   }
   if (text.ends_with('\r')) text.remove_suffix(1);
-  if (const auto bad = find_invalid_utf8(text)) {
+  if (const std::size_t bad = text::find_invalid_utf8(text); bad != std::string_view::npos) {
     throw DataError(path_.string() + ":" + std::to_string(line_number_) +
-                    ": invalid UTF-8 at byte " + std::to_string(*bad + 1) + " of the line");
+                    ": invalid UTF-8 at byte " + std::to_string(bad + 1) + " of the line");
   }
   line.assign(text);
   return true;

@@ -10,7 +10,7 @@
 #include "nmt/eval/detail/references.h"
 #include "nmt/eval/detail/token_ids.h"
 #include "nmt/eval/lowercase.h"
-#include "nmt/eval/utf8.h"
+#include "nmt/text/utf8.h"
 #include "nmt/eval/whitespace.h"
 
 namespace nmt::eval {
@@ -101,7 +101,7 @@ struct ChrfCounter::State {
     out.clear();
     std::size_t pos = 0;
     while (pos < text.size()) {
-      const char32_t c = decode_utf8_at(text, pos);
+      const char32_t c = text::decode_utf8_at(text, pos);
       if (options.whitespace || !is_python_whitespace(c)) out.push_back(static_cast<detail::Symbol>(c));
     }
   }

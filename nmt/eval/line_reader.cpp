@@ -9,7 +9,7 @@
 #include <memory>
 #include <stdexcept>
 
-#include "nmt/eval/utf8.h"
+#include "nmt/text/utf8.h"
 #include "nmt/eval/whitespace.h"
 
 namespace nmt::eval {
@@ -18,7 +18,7 @@ namespace {
 constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
 
 void add_line(std::string_view line, std::string_view name, Segments& segments) {
-  const std::size_t bad = find_invalid_utf8(line);
+  const std::size_t bad = text::find_invalid_utf8(line);
   if (bad != std::string_view::npos) {
     throw std::runtime_error(fmt::format("{}:{}: invalid UTF-8 (byte 0x{:02X} at byte {} of the line)", name,
                                          segments.lines.size() + 1, static_cast<unsigned char>(line[bad]),

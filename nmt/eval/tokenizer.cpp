@@ -1,7 +1,7 @@
 #include "nmt/eval/tokenizer.h"
 
 #include "nmt/eval/detail/spaced_tokenizers.h"
-#include "nmt/eval/utf8.h"
+#include "nmt/text/utf8.h"
 
 namespace nmt::eval {
 
@@ -40,7 +40,7 @@ std::string tokenize_char(std::string_view text) {
   std::size_t pos = 0;
   while (pos < text.size()) {
     if (pos > 0) joined.push_back(' ');
-    append_utf8(decode_utf8_at(text, pos), joined);
+    text::append_utf8(text::decode_utf8_at(text, pos), joined);
   }
   return joined;
 }

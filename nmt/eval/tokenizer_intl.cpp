@@ -18,7 +18,7 @@
 
 #include "nmt/eval/detail/spaced_tokenizers.h"
 #include "nmt/eval/tokenizer.h"
-#include "nmt/eval/utf8.h"
+#include "nmt/text/utf8.h"
 #include "nmt/eval/whitespace.h"
 
 namespace nmt::eval {
@@ -56,7 +56,7 @@ namespace detail {
 void space_out_intl(std::string_view text, std::string& out) {
   thread_local std::u32string a, b;
   a.clear();
-  decode_utf8(text, a);
+  text::decode_utf8(text, a);
   substitute_pairs(a, b, is_not_number, is_punctuation, U"", U" ", U" ");
   substitute_pairs(b, a, is_punctuation, is_not_number, U" ", U" ", U"");
   out.clear();
@@ -64,7 +64,7 @@ void space_out_intl(std::string_view text, std::string& out) {
   for (const char32_t c : a) {
     const bool symbol = is_symbol(c);
     if (symbol) out.push_back(' ');
-    append_utf8(c, out);
+    text::append_utf8(c, out);
     if (symbol) out.push_back(' ');
   }
 }

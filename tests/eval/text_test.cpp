@@ -1,41 +1,16 @@
-// UTF-8, Python's whitespace and Python's str.lower(), on which all tokenization rests.
+// Python's whitespace and Python's str.lower(), on which all tokenization rests (UTF-8 itself:
+// tests/text/utf8_test.cpp).
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
 #include "nmt/eval/lowercase.h"
-#include "nmt/eval/utf8.h"
+#include "nmt/text/utf8.h"
 #include "nmt/eval/whitespace.h"
 
 namespace nmt::eval {
 namespace {
-
-TEST(Utf8, AcceptsWellFormedText) {
-  EXPECT_EQ(find_invalid_utf8("plain ascii"), std::string_view::npos);
-  EXPECT_EQ(find_invalid_utf8("été 国 \U0001F600 \U0010FFFF"), std::string_view::npos);
-}
-
-TEST(Utf8, RejectsWhatPythonsCodecRejects) {
-  EXPECT_EQ(find_invalid_utf8("ab\xFF"), 2u);            // never a UTF-8 byte
-  EXPECT_EQ(find_invalid_utf8("\xC0\xAF"), 0u);          // overlong '/'
-  EXPECT_EQ(find_invalid_utf8("a\xED\xA0\x80"), 1u);     // surrogate U+D800
-  EXPECT_EQ(find_invalid_utf8("\xF4\x90\x80\x80"), 0u);  // above U+10FFFF
-  EXPECT_EQ(find_invalid_utf8("x\xE2\x82"), 1u);         // truncated
-  EXPECT_EQ(find_invalid_utf8("\x80"), 0u);              // lone continuation byte
-}
-
-TEST(Utf8, DecodesAndEncodes) {
-  std::u32string decoded;
-  decode_utf8("aé国\U0001F600", decoded);
-  EXPECT_EQ(decoded, U"aé国\U0001F600");
-  std::string encoded;
-  for (const char32_t c : decoded) append_utf8(c, encoded);
-  EXPECT_EQ(encoded, "aé国\U0001F600");
-  decoded.clear();
-  decode_utf8("a\xFFz", decoded);
-  EXPECT_EQ(decoded, U"a\uFFFDz");
-}
 
 TEST(PythonWhitespace, IsExactlyPythonsList) {
   // [c for c in range(0x110000) if chr(c).isspace()] in Python 3.11.
@@ -54,7 +29,7 @@ TEST(PythonWhitespace, LengthAtMatchesDecoding) {
   for (char32_t c = 0; c < 0x110000; ++c) {
     if (c >= 0xD800 && c <= 0xDFFF) continue;
     std::string text;
-    append_utf8(c, text);
+    text::append_utf8(c, text);
     const std::size_t expected = is_python_whitespace(c) ? text.size() : 0;
     ASSERT_EQ(whitespace_length_at(text, 0), expected) << "U+" << std::hex << static_cast<unsigned>(c);
   }

@@ -1,6 +1,6 @@
-#include "nmt/eval/utf8.h"
+#include "nmt/text/utf8.h"
 
-namespace nmt::eval {
+namespace nmt::text {
 namespace {
 
 bool is_continuation(unsigned char byte) { return (byte & 0xC0) == 0x80; }
@@ -41,6 +41,23 @@ std::size_t find_invalid_utf8(std::string_view text) {
     pos += length;
   }
   return std::string_view::npos;
+}
+
+std::string replace_invalid_utf8(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    const std::size_t length = well_formed_length(text, pos);
+    if (length == 0) {
+      out.append("\xEF\xBF\xBD");  // U+FFFD
+      pos += 1;
+    } else {
+      out.append(text.substr(pos, length));
+      pos += length;
+    }
+  }
+  return out;
 }
 
 char32_t decode_utf8_at(std::string_view text, std::size_t& pos) {
@@ -97,4 +114,4 @@ void append_utf8(char32_t code_point, std::string& out) {
   }
 }
 
-}  // namespace nmt::eval
+}  // namespace nmt::text
