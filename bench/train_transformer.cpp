@@ -20,7 +20,7 @@
 #include "nmt/graph/primitive_cache.h"
 #include "nmt/models/transformer.h"
 #include "nmt/train/optimizer.h"
-#include "nmt/train/schedule.h"
+#include "nmt/train/lr_schedule.h"
 
 using namespace nmt;
 using Clock = std::chrono::steady_clock;

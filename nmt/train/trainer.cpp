@@ -274,7 +274,8 @@ struct Trainer::Impl {
       schedule->restore(state.plateau_scale, state.plateau_stalled);
       checkpoint_step = state.step;
     }
-    say(fmt::format("model: {} '{}' attention, {} parameters; {} threads", recipe.model.type, recipe.model.attention,
+    say(fmt::format("model: {}, {} attention, {} parameters; {} threads", recipe.model.type,
+                    io::attention_description(recipe.model),
                     model->parameters().element_count(), graph::compute_threads()));
   }
 
