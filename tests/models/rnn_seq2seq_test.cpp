@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "../graph/gradient_check.h"
+#include "tiny_corpus.h"
 #include "nmt/data/batch.h"
 #include "nmt/data/special_ids.h"
 #include "nmt/decode/greedy.h"
@@ -16,29 +17,15 @@
 namespace nmt::models {
 namespace {
 
-using layers::AttentionType;
+using testing::all_rows;
+using testing::kTinyVocabulary;
+using testing::tiny_corpus;
 
-// 30 pairs over 16 ordinary tokens: the target is the source reversed, each token mapped to
-// another, with an extra token after odd-length sources (so lengths differ between sides).
-data::EncodedCorpus tiny_corpus(std::size_t pairs = 30) {
-  graph::RandomGenerator gen(301);
-  data::EncodedCorpus corpus;
-  for (std::size_t i = 0; i < pairs; ++i) {
-    const std::size_t length = 3 + gen.next() % 5;
-    std::vector<std::int32_t> source(length), target;
-    for (auto& id : source) id = data::kFirstOrdinaryId + static_cast<std::int32_t>(gen.next() % 16);
-    for (auto it = source.rbegin(); it != source.rend(); ++it)
-      target.push_back(data::kFirstOrdinaryId + (*it * 7) % 16);
-    if (length % 2) target.push_back(data::kFirstOrdinaryId + 15);
-    corpus.source.push_back(source);
-    corpus.target.push_back(target);
-  }
-  return corpus;
-}
+using layers::AttentionType;
 
 RnnConfig tiny_config(AttentionType type) {
   RnnConfig c;
-  c.source_vocabulary = c.target_vocabulary = data::kFirstOrdinaryId + 16;
+  c.source_vocabulary = c.target_vocabulary = kTinyVocabulary;
   c.embedding_size = 16;
   c.encoder_hidden = 16;
   c.decoder_hidden = 32;  // = 2 x encoder_hidden, as the dot score needs
@@ -51,40 +38,15 @@ RnnConfig tiny_config(AttentionType type) {
   return c;
 }
 
-std::vector<std::size_t> all_rows(std::size_t n) {
-  std::vector<std::size_t> rows(n);
-  for (std::size_t i = 0; i < n; ++i) rows[i] = i;
-  return rows;
-}
-
 class RnnModelTest : public ::testing::TestWithParam<AttentionType> {};
 
 TEST_P(RnnModelTest, MemorisesATinyCorpusExactly) {
   const data::EncodedCorpus corpus = tiny_corpus();
-  const data::Batch batch = data::make_training_batch(corpus, all_rows(corpus.size()));
   RnnSeq2Seq model(tiny_config(GetParam()), 7);
   train::AdamOptions adam_options;
   adam_options.learning_rate = 0.02f;
-  train::Adam adam(model.parameters().vars(), adam_options);
-  std::size_t correct = 0;
-  int step = 0;
-  for (; step < 600 && correct < corpus.size(); ++step) {
-    model.parameters().zero_grads();
-    const LossResult r = model.loss(batch, {});
-    graph::backward(r.loss, graph::Tensor::scalar(1.0f / static_cast<float>(r.target_tokens)));
-    const std::vector<graph::Var> vars = model.parameters().vars();
-    train::clip_grad_norm(vars, 5.0);
-    adam.step();
-    if (step % 25 == 24) {
-      const auto outputs = decode::greedy_decode(model, batch, 20);
-      correct = 0;
-      for (std::size_t i = 0; i < corpus.size(); ++i) {
-        const auto expected = corpus.target[batch.sentence_indices[i]];
-        correct += std::equal(outputs[i].begin(), outputs[i].end(), expected.begin(), expected.end());
-      }
-    }
-  }
-  EXPECT_EQ(correct, corpus.size()) << "after " << step << " steps";
+  const testing::Memorisation m = testing::memorise(model, corpus, adam_options, 600);
+  EXPECT_EQ(m.correct, corpus.size()) << "after " << m.steps << " steps";
 }
 
 TEST_P(RnnModelTest, PaddingDoesNotChangeASentencesLoss) {

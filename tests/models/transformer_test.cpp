@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "../graph/gradient_check.h"
+#include "tiny_corpus.h"
 #include "nmt/data/batch.h"
 #include "nmt/data/special_ids.h"
 #include "nmt/decode/greedy.h"
@@ -19,6 +20,10 @@
 
 namespace nmt::models {
 namespace {
+
+using testing::all_rows;
+using testing::kTinyVocabulary;
+using testing::tiny_corpus;
 
 using graph::Tensor;
 using graph::Var;
@@ -181,33 +186,9 @@ INSTANTIATE_TEST_SUITE_P(Norm, BlockTest, ::testing::Values(true, false),
 
 // ---- the model ----
 
-// 30 pairs over 16 ordinary tokens: the target is the source reversed, each token mapped to
-// another, with an extra token after odd-length sources (so lengths differ between sides).
-data::EncodedCorpus tiny_corpus(std::size_t pairs = 30) {
-  graph::RandomGenerator gen(301);
-  data::EncodedCorpus corpus;
-  for (std::size_t i = 0; i < pairs; ++i) {
-    const std::size_t length = 3 + gen.next() % 5;
-    std::vector<std::int32_t> source(length), target;
-    for (auto& id : source) id = data::kFirstOrdinaryId + static_cast<std::int32_t>(gen.next() % 16);
-    for (auto it = source.rbegin(); it != source.rend(); ++it)
-      target.push_back(data::kFirstOrdinaryId + (*it * 7) % 16);
-    if (length % 2) target.push_back(data::kFirstOrdinaryId + 15);
-    corpus.source.push_back(source);
-    corpus.target.push_back(target);
-  }
-  return corpus;
-}
-
-std::vector<std::size_t> all_rows(std::size_t n) {
-  std::vector<std::size_t> rows(n);
-  for (std::size_t i = 0; i < n; ++i) rows[i] = i;
-  return rows;
-}
-
 TransformerConfig tiny_config(bool pre_norm = true) {
   TransformerConfig c;
-  c.source_vocabulary = c.target_vocabulary = data::kFirstOrdinaryId + 16;
+  c.source_vocabulary = c.target_vocabulary = kTinyVocabulary;
   c.d_model = 32;
   c.feed_forward = 64;
   c.heads = 4;
@@ -337,31 +318,12 @@ TEST_P(ModelTest, ReorderedRowsKeepTheirCaches) {
 
 TEST_P(ModelTest, MemorisesATinyCorpusExactly) {
   const data::EncodedCorpus corpus = tiny_corpus();
-  const data::Batch batch = data::make_training_batch(corpus, all_rows(corpus.size()));
   Transformer model(tiny_config(GetParam()), 7);
   train::AdamOptions adam_options;
   adam_options.learning_rate = 0.01f;
   adam_options.beta2 = 0.98f;
-  train::Adam adam(model.parameters().vars(), adam_options);
-  std::size_t correct = 0;
-  int step = 0;
-  for (; step < 400 && correct < corpus.size(); ++step) {
-    model.parameters().zero_grads();
-    const LossResult r = model.loss(batch, {});
-    graph::backward(r.loss, graph::Tensor::scalar(1.0f / static_cast<float>(r.target_tokens)));
-    const std::vector<graph::Var> vars = model.parameters().vars();
-    train::clip_grad_norm(vars, 5.0);
-    adam.step();
-    if (step % 25 == 24) {
-      const auto outputs = decode::greedy_decode(model, batch, 20);
-      correct = 0;
-      for (std::size_t i = 0; i < corpus.size(); ++i) {
-        const auto expected = corpus.target[batch.sentence_indices[i]];
-        correct += std::equal(outputs[i].begin(), outputs[i].end(), expected.begin(), expected.end());
-      }
-    }
-  }
-  EXPECT_EQ(correct, corpus.size()) << "after " << step << " steps";
+  const testing::Memorisation m = testing::memorise(model, corpus, adam_options, 400);
+  EXPECT_EQ(m.correct, corpus.size()) << "after " << m.steps << " steps";
 }
 
 INSTANTIATE_TEST_SUITE_P(Norm, ModelTest, ::testing::Values(true, false),
