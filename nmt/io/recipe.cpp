@@ -330,4 +330,10 @@ Recipe load_recipe(const std::string& path, const std::vector<std::string>& over
   return parse_recipe(text.str(), path, overrides);
 }
 
+std::string attention_description(const ModelRecipe& model) {
+  if (model.type != "transformer") return model.attention;
+  std::string heads = std::to_string(model.heads);
+  return "multi-head (" + heads + (model.heads == 1 ? " head)" : " heads)");
+}
+
 }  // namespace nmt::io

@@ -66,7 +66,7 @@ const std::vector<TableColumn>& table_columns() {
   static const std::vector<TableColumn> columns = {
       {"recipe", "recipe", "the recipe file (or run directory) the row is about", false},
       {"model", "model", "model.type of the recipe", false},
-      {"attention", "attention", "model.attention: the attention mechanism, or none", false},
+      {"attention", "attention", "model.attention: the attention mechanism, or none; multi-head (H heads) for a Transformer", false},
       {"parameters", "parameters", "trainable parameters of the model", true},
       {"training time", "training_seconds",
        "training time of the run (seconds in the CSV) as its metrics.jsonl records it: updates and "

@@ -100,6 +100,15 @@ TEST(Recipe, EveryKeyIsDocumented) {
   }
 }
 
+TEST(Recipe, AttentionIsDescribedByWhatTheModelHas) {
+  // A Transformer has no model.attention of its own: logs and tables must not show the key's
+  // RNN default for it.
+  EXPECT_EQ(attention_description(parse_recipe(kMinimal + "model:\n  attention: bahdanau\n", "r.yaml").model),
+            "bahdanau");
+  EXPECT_EQ(attention_description(parse_recipe(kMinimal + "model:\n  type: transformer\n  heads: 4\n", "r.yaml").model),
+            "multi-head (4 heads)");
+}
+
 TEST(Recipe, TheRepositorysRecipesAreValid) {
   for (const char* name : {"en-fr", "tiny", "en-fr-none", "en-fr-bahdanau", "en-fr-luong-dot", "en-fr-luong-general",
                            "en-fr-luong-concat", "en-fr-luong-location", "en-fr-local-m", "en-fr-local-p", "en-fr-transformer"}) {
