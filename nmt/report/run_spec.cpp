@@ -4,6 +4,8 @@
 #include <map>
 #include <set>
 
+#include "nmt/graph/memory_pool.h"
+#include "nmt/graph/primitive_cache.h"
 #include "nmt/io/section_file.h"
 #include "nmt/train/trainer.h"
 
@@ -103,10 +105,18 @@ TrainingOutcome train_unless_finished(const RunSpec& spec, std::ostream& log, bo
   bool finished = false;
   if (fs::exists(metrics) && fs::file_size(metrics) > 0 && fs::exists(dir / "model.nmt"))
     finished = run_finished(read_run_metrics(metrics.string()), spec.recipe.training);
-  // Constructing the trainer checks that the directory holds a run of this recipe.
-  train::Trainer trainer(spec.recipe, log, progress_bar);
-  if (finished) return TrainingOutcome::already_finished;
-  const train::TrainingSummary summary = trainer.run();
+  train::TrainingSummary summary;
+  {
+    // Constructing the trainer checks that the directory holds a run of this recipe.
+    train::Trainer trainer(spec.recipe, log, progress_bar);
+    if (finished) return TrainingOutcome::already_finished;
+    summary = trainer.run();
+  }
+  // The next recipe has other shapes: the primitives compiled for this one and the buffers
+  // cached for its tensors would only hold memory (gigabytes after a long run) while the
+  // following recipes train in the same process.
+  graph::primitive_cache().clear();
+  graph::release_cached_buffers();
   if (summary.stop_reason == "signal") return TrainingOutcome::stopped_by_signal;
   if (summary.stop_reason == "diverged") return TrainingOutcome::diverged;
   return TrainingOutcome::trained;
