@@ -4,16 +4,20 @@
 # 30 minutes. Training stops at 12 minutes, is scored, and resumes to 30 minutes; resumption is
 # exact, so the second score is that of an uninterrupted 30-minute run.
 #
-#   bash bench/train_default.sh [RUN_DIRECTORY]      (default runs/bench-default; run it on an idle machine)
+#   bash bench/train_default.sh [RUN_DIRECTORY] [RECIPE]
+#
+# RUN_DIRECTORY defaults to runs/bench-default and RECIPE to recipes/en-fr.yaml (pass, say,
+# recipes/en-fr-transformer.yaml to measure another recipe the same way). Run it on an idle machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 run=${1:-runs/bench-default}
+recipe=${2:-recipes/en-fr.yaml}
 bin=build/release/bin
 [ -x "$bin/nmt-train" ] || { echo "build first: cmake -S . -B build/release -G Ninja && cmake --build build/release" >&2; exit 2; }
 rm -rf "$run"
 uptime
 for minutes in 12 30; do
-  "$bin/nmt-train" recipes/en-fr.yaml --set output.directory="$run" --set training.max_time="${minutes}m" \
+  "$bin/nmt-train" "$recipe" --set output.directory="$run" --set training.max_time="${minutes}m" \
     > "$run.$minutes.out" 2> "$run.$minutes.err" || { cat "$run.$minutes.err" >&2; exit 1; }
   cp "$run/test.scores.json" "$run/test.scores.${minutes}m.json"
   cp "$run/test.hyp" "$run/test.${minutes}m.hyp"
