@@ -7,6 +7,11 @@ namespace nmt::models {
 
 std::int64_t max_source_length(const io::Recipe& recipe) { return recipe.data.max_length + 1; }
 
+bool source_length_is_limited(const io::Recipe& recipe) {
+  return recipe.model.type == "rnn" &&
+         layers::parse_attention_type(recipe.model.attention) == layers::AttentionType::luong_location;
+}
+
 std::unique_ptr<Seq2SeqModel> make_model(const io::Recipe& recipe, std::int64_t source_vocabulary,
                                          std::int64_t target_vocabulary, std::uint64_t seed) {
   const io::ModelRecipe& m = recipe.model;

@@ -14,5 +14,8 @@ std::unique_ptr<Seq2SeqModel> make_model(const io::Recipe& recipe, std::int64_t 
                                          std::int64_t target_vocabulary, std::uint64_t seed);
 // The longest source (in subwords, EOS included) a model of this recipe accepts.
 std::int64_t max_source_length(const io::Recipe& recipe);
+// Whether a longer source is an error for the model rather than merely unusual: true for the
+// location-based attention, which has one score per position up to max_source_length.
+bool source_length_is_limited(const io::Recipe& recipe);
 
 }  // namespace nmt::models

@@ -208,7 +208,25 @@ struct Trainer::Impl {
                     std::chrono::duration<double>(Clock::now() - start).count()));
     if (!d.dev_source.empty()) {
       const data::ParallelCorpus dev = data::ParallelCorpus::read(d.dev_source, d.dev_target);
-      dev_corpus = std::make_shared<const data::EncodedCorpus>(data::encode_corpus(dev, vocabularies));
+      data::EncodedCorpus encoded = data::encode_corpus(dev, vocabularies);
+      if (models::source_length_is_limited(recipe)) {
+        // The model cannot read longer sources at all; translation cuts them (as nmt-translate
+        // does), and so does the perplexity, with the count in the log.
+        const std::size_t limit = static_cast<std::size_t>(models::max_source_length(recipe)) - 1;  // room for EOS
+        data::EncodedCorpus cut;
+        std::size_t cut_count = 0;
+        for (std::size_t i = 0; i < encoded.size(); ++i) {
+          const auto source = encoded.source[i];
+          cut_count += source.size() > limit;
+          cut.source.push_back(source.first(std::min(source.size(), limit)));
+          cut.target.push_back(encoded.target[i]);
+        }
+        if (cut_count > 0)
+          say(fmt::format("dev: {} sources longer than the model's {} subwords are cut for the perplexity", cut_count,
+                          limit));
+        encoded = std::move(cut);
+      }
+      dev_corpus = std::make_shared<const data::EncodedCorpus>(std::move(encoded));
       dev_sources = data::read_text_lines(d.dev_source);
       dev_references = data::read_text_lines(d.dev_target);
       if (recipe.validation.max_sentences > 0 &&

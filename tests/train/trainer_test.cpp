@@ -88,6 +88,19 @@ TEST_F(TrainerTest, TheTransformerTrainsFromARecipeAndItsModelFileLoads) {
                std::invalid_argument);
 }
 
+TEST_F(TrainerTest, LocationAttentionValidatesOnDevSourcesLongerThanItsPositions) {
+  // luong-location scores a fixed number of source positions (data.max_length + EOS): dev
+  // sources longer than that are cut for the perplexity, as translation cuts them, instead of
+  // stopping the run at its first validation.
+  const TrainingSummary s =
+      train(tiny("location", {"model.attention=luong-location", "data.max_length=8", "training.max_steps=4"}));
+  EXPECT_EQ(s.steps, 4);
+  EXPECT_NE(log_.find("sources longer than the model's 8 subwords are cut for the perplexity"), std::string::npos)
+      << log_;
+  EXPECT_NE(log_.find("validation at step 4"), std::string::npos) << log_;
+  EXPECT_TRUE(s.has_test_scores);
+}
+
 TEST_F(TrainerTest, ARunDirectoryRefusesADifferentRecipe) {
   train(tiny("run", {"training.max_steps=2"}));
   try {
