@@ -92,17 +92,20 @@ TEST_P(RnnModelTest, SearchStepsReproduceTheTeacherForcedLoss) {
   EXPECT_NEAR(total, expected, 1e-4 * expected);
 }
 
-TEST_P(RnnModelTest, WholeModelGradientMatchesFiniteDifferences) {
-  RnnConfig c = tiny_config(GetParam());
+// Encoder states of 2 x encoder_hidden and a decoder of decoder_hidden; both gradient checks
+// run with the two equal and, but for the dot score, with them different (as in a recipe with
+// encoder_hidden 256 and decoder_hidden 256: states of 512 against a decoder of 256).
+void check_whole_model_gradient(AttentionType type, std::int64_t encoder_hidden, std::int64_t decoder_hidden) {
+  RnnConfig c = tiny_config(type);
   c.source_vocabulary = c.target_vocabulary = 7;
   c.embedding_size = 3;
-  c.encoder_hidden = 2;
-  c.decoder_hidden = 4;
+  c.encoder_hidden = encoder_hidden;
+  c.decoder_hidden = decoder_hidden;
   c.attention.hidden_size = 3;
   // A perturbation that moves local-p's p_t across a window edge changes which positions take
   // part (a jump, not a derivative): a window wider than the sentences keeps the edges away
   // while p_t still shapes the Gaussian. (The layer's own check covers narrow windows.)
-  c.attention.window = GetParam() == AttentionType::local_p ? 8 : 1;
+  c.attention.window = type == AttentionType::local_p ? 8 : 1;
   c.decoder_layers = 2;
   c.encoder_layers = 2;
   RnnSeq2Seq model(c, 17);
@@ -119,6 +122,18 @@ TEST_P(RnnModelTest, WholeModelGradientMatchesFiniteDifferences) {
   loss_options.label_smoothing = 0.1f;
   graph::testing::expect_gradients_match([&] { return model.loss(batch, loss_options).loss; },
                                          model.parameters().vars(), options);
+}
+
+TEST_P(RnnModelTest, WholeModelGradientMatchesFiniteDifferences) { check_whole_model_gradient(GetParam(), 2, 4); }
+
+TEST(RnnModel, WholeModelGradientMatchesWhenEncoderStatesAndDecoderDifferInSize) {
+  // Every attention type but the dot score, which needs equal sizes.
+  for (const AttentionType type : {AttentionType::none, AttentionType::bahdanau, AttentionType::luong_general,
+                                   AttentionType::luong_concat, AttentionType::luong_location, AttentionType::local_m,
+                                   AttentionType::local_p}) {
+    SCOPED_TRACE(std::string(layers::attention_type_name(type)));
+    check_whole_model_gradient(type, 3, 4);  // encoder states of 6, a decoder of 4
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Attention, RnnModelTest,
