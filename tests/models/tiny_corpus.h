@@ -11,6 +11,7 @@
 #include "nmt/data/special_ids.h"
 #include "nmt/decode/greedy.h"
 #include "nmt/graph/random.h"
+#include "nmt/graph/var.h"
 #include "nmt/models/model.h"
 #include "nmt/train/optimizer.h"
 
@@ -40,6 +41,23 @@ inline std::vector<std::size_t> all_rows(std::size_t n) {
   std::vector<std::size_t> rows(n);
   for (std::size_t i = 0; i < n; ++i) rows[i] = i;
   return rows;
+}
+
+// The loss of every sentence of `corpus` in one padded batch, and the sum of the losses of each
+// sentence in a batch of its own: equal when padding changes nothing.
+struct PaddedAndAloneLosses {
+  double together = 0, alone = 0;
+};
+
+inline PaddedAndAloneLosses padded_and_alone_losses(const Seq2SeqModel& model, const data::EncodedCorpus& corpus) {
+  graph::NoGradGuard no_grad;
+  PaddedAndAloneLosses l;
+  l.together = model.loss(data::make_training_batch(corpus, all_rows(corpus.size())), {}).loss.value().item();
+  for (std::size_t i = 0; i < corpus.size(); ++i) {
+    const std::vector<std::size_t> one{i};
+    l.alone += model.loss(data::make_training_batch(corpus, one), {}).loss.value().item();
+  }
+  return l;
 }
 
 struct Memorisation {

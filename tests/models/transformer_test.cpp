@@ -230,16 +230,9 @@ TEST_P(ModelTest, LaterTargetTokensNeverChangeEarlierPositions) {
 }
 
 TEST_P(ModelTest, PaddingDoesNotChangeASentencesLoss) {
-  const data::EncodedCorpus corpus = tiny_corpus(6);
   const Transformer model(tiny_config(GetParam()), 11);
-  graph::NoGradGuard no_grad;
-  const float together = model.loss(data::make_training_batch(corpus, all_rows(6)), {}).loss.value().item();
-  double alone = 0;
-  for (std::size_t i = 0; i < 6; ++i) {
-    const std::vector<std::size_t> one{i};
-    alone += model.loss(data::make_training_batch(corpus, one), {}).loss.value().item();
-  }
-  EXPECT_NEAR(together, alone, 1e-5 * std::abs(alone));
+  const testing::PaddedAndAloneLosses l = testing::padded_and_alone_losses(model, tiny_corpus(6));
+  EXPECT_NEAR(l.together, l.alone, 1e-5 * std::abs(l.alone));
 }
 
 // Decodes the batch's targets with step() (teacher-forced), summing -log p(target).
