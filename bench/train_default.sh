@@ -24,10 +24,12 @@ for minutes in 12 30; do
   echo "after $minutes minutes: $(grep -E '^test BLEU' "$run.$minutes.out")"
 done
 # Throughput over the whole run, from the metrics log.
-grep '"event":"train"' "$run/metrics.jsonl" | /usr/bin/python3 -c '
-import json, sys
-rows = [json.loads(l) for l in sys.stdin]
-print("updates %d, mean target tokens/s %.0f" % (rows[-1]["step"], sum(r["tokens_per_second"] for r in rows) / len(rows)))'
+# (plain awk: a fresh Debian has no Python, and the project needs none)
+grep '"event":"train"' "$run/metrics.jsonl" | awk '
+  { step = $0; sub(/.*"step":/, "", step); sub(/[,}].*/, "", step)
+    tps = $0; sub(/.*"tokens_per_second":/, "", tps); sub(/[,}].*/, "", tps)
+    total += tps; n++; last = step }
+  END { printf "updates %d, mean target tokens/s %.0f\n", last, total / n }'
 # Beam search on the 30-minute model, as nmt-translate runs it.
 zcat corpora/en-fr/test.en.gz > "$run/test.en"
 zcat corpora/en-fr/test.fr.gz > "$run/test.fr"

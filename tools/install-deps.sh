@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config
   libdnnl-dev                    # oneDNN 2.6: every numeric kernel
+  ocl-icd-opencl-dev             # Debian's oneDNN CMake package asks for OpenCL (its GPU runtime)
   libsentencepiece-dev sentencepiece
   libboost-program-options-dev libyaml-cpp-dev libgtest-dev
   nlohmann-json3-dev libfmt-dev zlib1g-dev
