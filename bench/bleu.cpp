@@ -4,6 +4,7 @@
 // different word pair swapped in the hypothesis on every pass, so that no two passes
 // score the same text.
 #include "nmt/eval/bleu.h"
+#include "nmt/graph/cpu_info.h"
 
 #include <fmt/format.h>
 
@@ -53,6 +54,8 @@ void time_metric(const std::string& name, F&& score) {
 }  // namespace
 
 int main() {
+  // Plain C++ on one thread: the CPU model is what the figures depend on.
+  std::printf("bench-bleu: cpu: %s, 1 thread\n", nmt::graph::cpu_model_name().c_str());
   const std::string data = std::string(NMT_SOURCE_DIR) + "/tests/data/bleu/";
   std::vector<std::string> base_hyps, base_refs;
   for (const char* name : {"heavy", "light", "short-brevity"}) {

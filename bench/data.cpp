@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "nmt/data/batching.h"
+#include "nmt/graph/cpu_info.h"
 #include "nmt/data/encoded_corpus.h"
 #include "nmt/data/parallel_corpus.h"
 #include "nmt/data/vocabularies.h"
@@ -41,6 +42,9 @@ int main(int argc, char** argv) {
   const auto source_file = corpus_dir / "train.en.gz";
   const auto target_file = corpus_dir / "train.fr.gz";
 
+  // SentencePiece and plain C++, no oneDNN: the CPU model is what the figures depend on.
+  std::printf("bench-data: cpu: %s, %d subword thread%s\n", nmt::graph::cpu_model_name().c_str(), subword_threads,
+              subword_threads == 1 ? "" : "s");
   auto start = Clock::now();
   const auto corpus = ParallelCorpus::read(source_file, target_file);
   const double first_read = seconds_since(start);

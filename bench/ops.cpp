@@ -8,6 +8,7 @@
 #include <cstring>
 #include <string>
 
+#include "nmt/graph/cpu_info.h"
 #include "nmt/graph/engine.h"
 #include "nmt/graph/ops.h"
 #include "nmt/graph/parameters.h"
@@ -45,6 +46,7 @@ int main(int argc, char** argv) {
   }
   set_compute_threads(threads);
   RandomGenerator gen(1);
+  std::printf("bench-ops: %s\n", nmt::graph::cpu_line().c_str());
   std::printf("bench-ops: %d threads, %.1f s per measurement, f32\n\n", compute_threads(), budget);
   std::printf("%-18s %12s %12s %12s %8s %8s   %s\n", "shape MxK->N", "oneDNN GF/s", "matmul GF/s",
               "linear GF/s", "mm/ceil", "lin/ceil", "implementation");

@@ -21,6 +21,7 @@ for minutes in 12 30; do
     > "$run.$minutes.out" 2> "$run.$minutes.err" || { cat "$run.$minutes.err" >&2; exit 1; }
   cp "$run/test.scores.json" "$run/test.scores.${minutes}m.json"
   cp "$run/test.hyp" "$run/test.${minutes}m.hyp"
+  [ "$minutes" != 12 ] || grep -m1 "cpu: " "$run/train.log"
   echo "after $minutes minutes: $(grep -E '^test BLEU' "$run.$minutes.out")"
 done
 # Throughput over the whole run, from the metrics log.

@@ -13,6 +13,7 @@
 #include "nmt/data/batching.h"
 #include "nmt/data/encoded_corpus.h"
 #include "nmt/data/vocabularies.h"
+#include "nmt/graph/cpu_info.h"
 #include "nmt/graph/engine.h"
 #include "matmul_ceiling.h"
 #include "nmt/graph/memory_pool.h"
@@ -69,6 +70,7 @@ int main(int argc, char** argv) {
   vocab_options.subword.vocab_size = 8000;
   const data::Vocabularies vocab = data::train_vocabularies(corpus, vocab_options);
   auto encoded = std::make_shared<const data::EncodedCorpus>(data::encode_corpus(corpus, vocab));
+  std::printf("bench-train-transformer: %s\n", graph::cpu_line().c_str());
   std::printf("bench-train-transformer: %zu pairs, joint %d-piece vocabulary (%.1f s), %d threads, %zu target tokens per batch\n",
               corpus.size(), vocab.target->size(), seconds_since(start), graph::compute_threads(), max_tokens);
   std::string implementation;

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <string>
 
+#include "nmt/graph/cpu_info.h"
 #include "nmt/data/text_file.h"
 #include "nmt/decode/translator.h"
 #include "nmt/eval/bleu.h"
@@ -36,6 +37,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   graph::set_compute_threads(threads);
+  std::printf("bench-translate: %s\n", graph::cpu_line().c_str());
   auto start = Clock::now();
   const models::SavedModel saved = models::load_model(model_path);
   const double load_seconds = std::chrono::duration<double>(Clock::now() - start).count();

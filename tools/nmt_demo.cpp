@@ -9,6 +9,7 @@
 
 #include <boost/program_options.hpp>
 
+#include "nmt/graph/cpu_info.h"
 #include "nmt/graph/engine.h"
 #include "nmt/graph/ops.h"
 #include "nmt/graph/parameters.h"
@@ -88,6 +89,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   set_compute_threads(threads);
+  std::printf("nmt-demo: %s\n", nmt::graph::cpu_line().c_str());
   RandomGenerator gen(seed);
   Model model(32, 64, gen);
   nmt::train::AdamOptions adam_options;

@@ -19,6 +19,7 @@
 
 #include "nmt/text/utf8.h"
 #include "nmt/decode/translator.h"
+#include "nmt/graph/cpu_info.h"
 #include "nmt/graph/engine.h"
 #include "nmt/models/factory.h"
 #include "nmt/models/saved_model.h"
@@ -111,6 +112,7 @@ int main(int argc, char** argv) {
   options.beam.attention = alignment != "none";
   try {
     nmt::graph::set_compute_threads(threads);
+    std::cerr << "nmt-translate: " << nmt::graph::cpu_line() << "\n";
     const nmt::models::SavedModel saved = nmt::models::load_model(model_path);
     options.max_source_length = nmt::models::max_source_length(saved.recipe);
     std::vector<std::string> lines;

@@ -22,6 +22,7 @@
 #include "nmt/decode/translator.h"
 #include "nmt/eval/bleu.h"
 #include "nmt/eval/chrf.h"
+#include "nmt/graph/cpu_info.h"
 #include "nmt/graph/engine.h"
 #include "nmt/graph/ops.h"
 #include "nmt/graph/tensor_io.h"
@@ -292,6 +293,7 @@ struct Trainer::Impl {
       schedule->restore(state.plateau_scale, state.plateau_stalled);
       checkpoint_step = state.step;
     }
+    say(graph::cpu_line());
     say(fmt::format("model: {}, {} attention, {} parameters; {} threads", recipe.model.type,
                     io::attention_description(recipe.model),
                     model->parameters().element_count(), graph::compute_threads()));

@@ -13,6 +13,8 @@
 
 #include <gtest/gtest.h>
 
+#include "nmt/graph/cpu_info.h"
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -108,6 +110,13 @@ TEST_F(NmtTrainCli, SigtermWritesACheckpointAndTheRunDirectoryResumes) {
   const Result resumed = run(run_dir.string() + " --set training.max_steps=" + std::to_string(step + 2) +
                              " --set output.translate_test=false");
   EXPECT_EQ(resumed.status, 0) << resumed.output;
+  // Every start logs the CPU and the instruction set oneDNN dispatches to, so that each figure
+  // names the machine it was measured on.
+  std::ifstream log(run_dir / "train.log");
+  std::stringstream log_text;
+  log_text << log.rdbuf();
+  EXPECT_NE(log_text.str().find("cpu: " + nmt::graph::cpu_model_name() + " (" + nmt::graph::onednn_cpu_isa() + "), "),
+            std::string::npos) << log_text.str();
   EXPECT_NE(resumed.output.find("resuming from " + (run_dir / "checkpoints" / newest).string()), std::string::npos)
       << resumed.output;
   EXPECT_NE(resumed.output.find("stopped at step " + std::to_string(step + 2) + " (max_steps)"), std::string::npos)

@@ -8,6 +8,8 @@
 #include <sstream>
 
 #include <gtest/gtest.h>
+
+#include "nmt/graph/cpu_info.h"
 #include <nlohmann/json.hpp>
 
 namespace {
@@ -72,6 +74,8 @@ TEST_F(NmtTranslateCli, OneOutputLinePerInputLineFromStdinAndFiles) {
   ASSERT_EQ(lines.size(), 5u) << r.out;
   EXPECT_EQ(lines[1], "");
   EXPECT_EQ(lines[4], "");
+  EXPECT_NE(r.err.find("nmt-translate: cpu: " + nmt::graph::cpu_model_name() + " (" +
+                       nmt::graph::onednn_cpu_isa() + "), 1 thread\n"), std::string::npos) << r.err;
   // The same from a file to a file; and a last line without a newline still counts.
   std::ofstream(dir_ / "in.txt") << kInput.substr(0, kInput.size() - 2);
   const Result f = translate("-i " + (dir_ / "in.txt").string() + " -o " + (dir_ / "out.txt").string(), "");
