@@ -20,6 +20,7 @@
 
 #include <boost/program_options.hpp>
 
+#include "nmt/graph/engine.h"
 #include "nmt/io/section_file.h"
 #include "nmt/report/comparison.h"
 #include "nmt/report/html_report.h"
@@ -130,7 +131,8 @@ int main(int argc, char** argv) {
     heatmap_lines = parse_lines(heatmap_text);
     if (inputs.empty()) throw po::error("give the recipes or run directories to compare");
     if (decoding.beam_size < 1) throw po::error("--beam-size must be at least 1");
-    if (decoding.threads < 1) throw po::error("--threads must be at least 1");
+    if (decoding.threads < 1 || decoding.threads > nmt::graph::kMaxComputeThreads)
+      throw po::error("--threads must be between 1 and " + std::to_string(nmt::graph::kMaxComputeThreads));
     if (decoding.batch_tokens < 1) throw po::error("--batch-tokens must be at least 1");
     if (!(decoding.max_length_ratio > 0)) throw po::error("--max-length-ratio must be positive");
   } catch (const po::error& e) {

@@ -88,6 +88,10 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "nmt-demo: --length, --batch and --steps must be positive\n");
     return 2;
   }
+  if (threads < 1 || threads > nmt::graph::kMaxComputeThreads) {
+    std::fprintf(stderr, "nmt-demo: --threads must be between 1 and %d\n", nmt::graph::kMaxComputeThreads);
+    return 2;
+  }
   set_compute_threads(threads);
   std::printf("nmt-demo: %s\n", nmt::graph::cpu_line().c_str());
   RandomGenerator gen(seed);

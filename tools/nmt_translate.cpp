@@ -106,7 +106,8 @@ int main(int argc, char** argv) {
   if (options.beam.beam_size < 1) return usage("--beam-size must be at least 1");
   if (options.beam.n_best < 1 || options.beam.n_best > options.beam.beam_size)
     return usage("--n-best must be between 1 and the beam size");
-  if (threads < 1) return usage("--threads must be at least 1");
+  if (threads < 1 || threads > nmt::graph::kMaxComputeThreads)
+    return usage("--threads must be between 1 and " + std::to_string(nmt::graph::kMaxComputeThreads));
   if (options.batch_tokens < 1) return usage("--batch-tokens must be at least 1");
   if (options.batch_sentences < 1) return usage("--batch-size must be at least 1");
   options.beam.attention = alignment != "none";

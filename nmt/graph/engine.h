@@ -13,6 +13,9 @@ dnnl::stream& cpu_stream();
 // slow f32 arithmetic by an order of magnitude, and their contribution is below rounding.
 // Called once with the default thread count when the engine is created.
 void set_compute_threads(int threads);
+// The most compute threads a program accepts (as training.threads): OpenMP crashes or hangs
+// far above it (issue 14: --threads 100000 ended in SIGSEGV inside libgomp).
+inline constexpr int kMaxComputeThreads = 1024;
 int compute_threads();
 
 }  // namespace nmt::graph

@@ -156,6 +156,10 @@ TEST_F(NmtTranslateCli, WrongFilesAndOptionsAreClearErrors) {
   EXPECT_EQ(r.status, 1);
   EXPECT_NE(r.err.find("/nonexistent.nmt"), std::string::npos) << r.err;
   EXPECT_EQ(translate("--beam-size 0", "x\n").status, 2);
+  // Thread counts OpenMP cannot serve are refused up front (100000 crashed in libgomp).
+  const Result many = run(std::string(NMT_BINARY_DIR) + "/bin/nmt-translate -m " + model_ + " --threads 100000", "x\n");
+  EXPECT_EQ(many.status, 2) << many.err;
+  EXPECT_NE(many.err.find("--threads must be between 1 and 1024"), std::string::npos) << many.err;
   EXPECT_EQ(translate("--n-best 9 --beam-size 2", "x\n").status, 2);
   EXPECT_EQ(translate("--alignment sideways", "x\n").status, 2);
   EXPECT_EQ(run(std::string(NMT_BINARY_DIR) + "/bin/nmt-translate", "").status, 2);
