@@ -36,11 +36,6 @@ std::string onednn_cpu_isa() {
   }
 }
 
-std::string onednn_version() {
-  const dnnl_version_t* version = dnnl_version();
-  return fmt::format("{}.{}.{}", version->major, version->minor, version->patch);
-}
-
 std::string cpu_line() {
   const int threads = compute_threads();
   return fmt::format("cpu: {} ({}), {} thread{}", cpu_model_name(), onednn_cpu_isa(), threads,

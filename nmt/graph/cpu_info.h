@@ -14,9 +14,6 @@ std::string cpu_model_name();
 // (avx2, avx512_core, avx512_core_vnni, avx512_core_bf16, avx512_core_amx, ...).
 std::string onednn_cpu_isa();
 
-// The oneDNN library version, e.g. "2.6.3".
-std::string onednn_version();
-
 // "cpu: MODEL (ISA), N threads" with the current compute thread count.
 std::string cpu_line();
 

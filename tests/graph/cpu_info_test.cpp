@@ -25,7 +25,6 @@ TEST(CpuInfo, ModelNameIsTheOneInProcCpuinfo) {
 TEST(CpuInfo, IsaIsOneOfOneDnnsAndTheLineHasTheThreadCount) {
   // Every machine of this project has AVX-512 (Sapphire Rapids or Zen 5).
   EXPECT_EQ(onednn_cpu_isa().rfind("avx512_core", 0), 0u) << onednn_cpu_isa();
-  EXPECT_EQ(onednn_version().rfind("2.", 0), 0u) << onednn_version();
   set_compute_threads(1);
   EXPECT_EQ(cpu_line(), "cpu: " + cpu_model_name() + " (" + onednn_cpu_isa() + "), 1 thread");
   set_compute_threads(2);
