@@ -9,7 +9,9 @@
 // (soft) or Pharaoh "i-j" pairs (hard: source piece i is target piece j's most attended).
 // Exit status: 0 done, 1 bad input or model file, 2 bad command line.
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -17,7 +19,7 @@
 #include <boost/program_options.hpp>
 #include <nlohmann/json.hpp>
 
-#include "nmt/text/utf8.h"
+#include "nmt/decode/input_lines.h"
 #include "nmt/decode/translator.h"
 #include "nmt/graph/cpu_info.h"
 #include "nmt/graph/engine.h"
@@ -27,24 +29,6 @@
 namespace po = boost::program_options;
 
 namespace {
-
-// Lines of a stream: LF or CRLF endings, a final line without LF, a UTF-8 BOM dropped.
-// Invalid UTF-8 is replaced by U+FFFD with a warning naming the line.
-std::vector<std::string> read_lines(std::istream& in, const std::string& name) {
-  std::vector<std::string> lines;
-  std::string line;
-  while (std::getline(in, line)) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (lines.empty() && line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);
-    if (!nmt::text::is_valid_utf8(line)) {
-      std::cerr << "nmt-translate: warning: " << name << " line " << lines.size() + 1
-                << ": invalid UTF-8 replaced by U+FFFD\n";
-      line = nmt::text::replace_invalid_utf8(line);
-    }
-    lines.push_back(std::move(line));
-  }
-  return lines;
-}
 
 std::string pharaoh(const std::vector<std::vector<float>>& attention, std::size_t target_pieces) {
   std::string out;
@@ -112,21 +96,16 @@ int main(int argc, char** argv) {
   if (options.batch_sentences < 1) return usage("--batch-size must be at least 1");
   options.beam.attention = alignment != "none";
   try {
+    nmt::decode::InputLines input(input_path);  // a missing file or a directory fails before the model loads
     nmt::graph::set_compute_threads(threads);
     std::cerr << "nmt-translate: " << nmt::graph::cpu_line() << "\n";
     const nmt::models::SavedModel saved = nmt::models::load_model(model_path);
     options.max_source_length = nmt::models::max_source_length(saved.recipe);
-    std::vector<std::string> lines;
-    if (input_path.empty()) {
-      lines = read_lines(std::cin, "standard input");
-    } else {
-      std::ifstream in(input_path, std::ios::binary);
-      if (!in) {
-        std::cerr << "nmt-translate: " << input_path << ": cannot open\n";
-        return 1;
-      }
-      lines = read_lines(in, input_path);
-    }
+    const nmt::decode::InputChunk chunk = input.read_all();
+    for (std::size_t line : chunk.repaired)
+      std::cerr << "nmt-translate: warning: " << input.name() << " line " << line + 1
+                << ": invalid UTF-8 replaced by U+FFFD\n";
+    const std::vector<std::string>& lines = chunk.lines;
     const nmt::decode::Translations result = nmt::decode::translate(*saved.model, saved.vocabularies, lines, options);
     for (std::size_t line : result.truncated_lines)
       std::cerr << "nmt-translate: warning: line " << line + 1 << " is longer than the model's "
@@ -135,7 +114,7 @@ int main(int argc, char** argv) {
     if (!output_path.empty()) {
       file.open(output_path, std::ios::binary);
       if (!file) {
-        std::cerr << "nmt-translate: " << output_path << ": cannot open for writing\n";
+        std::cerr << "nmt-translate: " << output_path << ": cannot open for writing: " << std::strerror(errno) << "\n";
         return 1;
       }
     }

@@ -265,6 +265,17 @@ TEST_F(NmtBleuCli, MissingFilesAreNamed) {
   }
 }
 
+// A directory is not an empty file: as hypotheses or as a reference it is an error naming it.
+TEST_F(NmtBleuCli, DirectoriesAreNamedErrors) {
+  const fs::path good = write("good.txt", "one\n");
+  for (const std::string& args : {quoted(good) + " -i " + quoted(dir_), quoted(dir_) + " -i " + quoted(good)}) {
+    const ProgramRun r = run(args);
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_EQ(r.out, "");
+    EXPECT_NE(r.err.find("cannot read '" + dir_.string() + "': Is a directory"), std::string::npos) << r.err;
+  }
+}
+
 TEST_F(NmtBleuCli, EmptyHypothesesScoreZero) {
   const ProgramRun blank_lines =
       run(data("all-empty", "ref0.txt") + " -i " + data("all-empty", "hyp.txt") + " -m bleu chrf");

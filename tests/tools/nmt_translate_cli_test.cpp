@@ -143,6 +143,33 @@ TEST_F(NmtTranslateCli, BadInputIsWarnedAboutNeverFatal) {
   EXPECT_NE(r.err.find("line 2 is longer than the model's 40 subwords and was cut"), std::string::npos) << r.err;
 }
 
+// A directory or an unreadable file is an error naming it (a directory gave exit 0 and no
+// output); so is an output that cannot be written.
+TEST_F(NmtTranslateCli, DirectoriesAndUnreadableFilesAreErrorsNamingThePath) {
+  const std::string directory = dir_.string();
+  Result r = translate("-i " + directory, "");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.out, "");
+  EXPECT_NE(r.err.find("nmt-translate: " + directory + ": is a directory, not a text file"), std::string::npos) << r.err;
+  r = translate("-i " + (dir_ / "absent.txt").string(), "");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find((dir_ / "absent.txt").string() + ": cannot open: No such file or directory"), std::string::npos)
+      << r.err;
+  r = translate("-o " + directory, "Open the file.\n");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find(directory + ": cannot open for writing: Is a directory"), std::string::npos) << r.err;
+  // Root reads any file whatever its mode: the unreadable case can only be checked as a user.
+  if (::geteuid() != 0) {
+    const fs::path locked = dir_ / "locked.txt";
+    std::ofstream(locked) << "Open the file.\n";
+    fs::permissions(locked, fs::perms::none);
+    r = translate("-i " + locked.string(), "");
+    EXPECT_EQ(r.status, 1);
+    EXPECT_NE(r.err.find(locked.string() + ": cannot open: Permission denied"), std::string::npos) << r.err;
+    fs::remove(locked);
+  }
+}
+
 TEST_F(NmtTranslateCli, WrongFilesAndOptionsAreClearErrors) {
   Result r = run(std::string(NMT_BINARY_DIR) + "/bin/nmt-translate -m recipes/tiny.yaml", "x\n");
   EXPECT_EQ(r.status, 1);
