@@ -1,6 +1,8 @@
 #include "nmt/graph/parameters.h"
 
+#include <algorithm>
 #include <cmath>
+#include <span>
 #include <stdexcept>
 
 namespace nmt::graph {
@@ -55,6 +57,14 @@ void Parameters::deserialize(std::string_view bytes, const std::string& source) 
     if (t.shape() != entries_[i].second.shape() || t.type() != DataType::f32)
       throw FormatError(source + ": parameter '" + name + "' has shape " + to_string(t.shape()) +
                         ", expected " + to_string(entries_[i].second.shape()));
+    // A checksum says the bytes are as written, not that the numbers are usable: a diverged
+    // run's weights would translate every line to nothing.
+    const std::span<const float> values = t.values();
+    const auto bad = std::find_if(values.begin(), values.end(), [](float x) { return !std::isfinite(x); });
+    if (bad != values.end())
+      throw FormatError(source + ": parameter '" + name + "' holds " + (std::isnan(*bad) ? "NaN" : "infinity") +
+                        " (element " + std::to_string(bad - values.begin()) + " of " + std::to_string(values.size()) +
+                        "): the weights are unusable (did training diverge?)");
   }
   for (std::size_t i = 0; i < tensors.size(); ++i) entries_[i].second.mutable_value().copy_from(tensors[i].second);
 }

@@ -21,7 +21,8 @@ class Parameters {
   std::int64_t element_count() const;
   void zero_grads();
 
-  // The values as named tensors (tensor_io format); load checks names and shapes match.
+  // The values as named tensors (tensor_io format); load checks that names and shapes match
+  // and that every value is finite (FormatError naming the parameter for a NaN or infinity).
   std::string serialize() const;
   void deserialize(std::string_view bytes, const std::string& source);
 

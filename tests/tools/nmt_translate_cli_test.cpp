@@ -2,6 +2,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -10,6 +11,8 @@
 #include <gtest/gtest.h>
 
 #include "nmt/graph/cpu_info.h"
+#include "nmt/graph/tensor_io.h"
+#include "nmt/io/section_file.h"
 #include <nlohmann/json.hpp>
 
 namespace {
@@ -168,6 +171,27 @@ TEST_F(NmtTranslateCli, DirectoriesAndUnreadableFilesAreErrorsNamingThePath) {
     EXPECT_NE(r.err.find(locked.string() + ": cannot open: Permission denied"), std::string::npos) << r.err;
     fs::remove(locked);
   }
+}
+
+// A model whose checksums are valid but whose weights hold a NaN (a diverged run) is refused,
+// naming the tensor; it translated every line to an empty line with exit 0.
+TEST_F(NmtTranslateCli, ModelWithNanWeightsIsRefusedNamingTheTensor) {
+  nmt::io::Sections sections = nmt::io::read_section_file(model_, "model");
+  std::string name;
+  for (auto& [section, bytes] : sections) {
+    if (section != "parameters") continue;
+    nmt::graph::NamedTensors tensors = nmt::graph::decode_tensors(bytes, model_);
+    name = tensors.at(1).first;
+    tensors.at(1).second.data()[5] = std::nanf("");
+    bytes = nmt::graph::encode_tensors(tensors);
+  }
+  const std::string broken = (dir_ / "nan.nmt").string();
+  nmt::io::write_section_file(broken, "model", sections);
+  const Result r = run(std::string(NMT_BINARY_DIR) + "/bin/nmt-translate --threads 1 -m " + broken, "Open the file.\n");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.out, "");
+  EXPECT_NE(r.err.find("nmt-translate: " + broken + ": parameter '" + name + "' holds NaN (element 5 of "),
+            std::string::npos) << r.err;
 }
 
 TEST_F(NmtTranslateCli, WrongFilesAndOptionsAreClearErrors) {
