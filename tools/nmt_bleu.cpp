@@ -3,6 +3,8 @@
 //
 //   nmt-bleu ref.txt [ref2.txt ...] -i hyp.txt -m bleu chrf [--tokenize intl] [-b] [-w 2]
 //
+// "-" is standard input: the hypotheses by default or with -i -, or one reference when -i
+// names a file.
 // Differences from sacreBLEU 2.6.0: one system only (no -i a b c, no tab-separated
 // systems on standard input, no paired tests or confidence intervals), no built-in test
 // sets (-t), no TER, no --short signatures; usage errors exit with 2, bad input with 1.
@@ -41,9 +43,11 @@ struct UsageError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+constexpr std::string_view kStdinPath = "-";  // as a path: standard input
+
 struct Arguments {
-  std::vector<std::string> references;
-  std::optional<std::string> input;  // standard input if unset
+  std::vector<std::string> references;  // one of them may be "-" when the hypotheses are a file
+  std::optional<std::string> input;  // standard input if unset (or "-")
   std::vector<std::string> metrics;  // "bleu", "chrf": sorted, without duplicates
   bool sentence_level = false;
   eval::BleuOptions bleu;
@@ -77,7 +81,7 @@ po::options_description option_descriptions() {
     ("help,h", "show this help and exit")
     ("version,V", "show the version and exit")
     ("input,i", po::value<std::vector<std::string>>()->multitoken(),
-     "the system output to score (default: standard input)")
+     "the system output to score; - or none: standard input")
     ("metrics,m", po::value<std::vector<std::string>>()->multitoken(),
      "metrics to compute: bleu, chrf (default: bleu)")
     ("sentence-level", "score each line alone (BLEU with effective order); one metric (-sl)")
@@ -106,7 +110,8 @@ void print_help(const po::options_description& options) {
   fmt::print(
       "Usage: nmt-bleu REF [REF...] [-i HYP] [-m bleu chrf] [options]\n\n"
       "BLEU and chrF identical to sacreBLEU {}'s, with its command line. References come\n"
-      "before -i; without -i the hypotheses are read from standard input. Signatures say\n"
+      "before -i; without -i (or with -i -) the hypotheses are read from standard input, and\n"
+      "with -i FILE one reference may be - (standard input). Signatures say\n"
       "version:{} (sacreBLEU's version + the nmt release).\n\n",
       eval::kSacrebleuVersion, eval::signature_version());
   std::cout << options;
@@ -129,7 +134,7 @@ Arguments arguments_from(const po::variables_map& vm) {
       throw UsageError(
           fmt::format("-i takes one hypothesis file, got {}; references go before -i", inputs.size()));
     }
-    args.input = inputs.front();
+    if (inputs.front() != kStdinPath) args.input = inputs.front();  // sacreBLEU's default: standard input
   }
   args.metrics =
       flag("metrics") ? vm["metrics"].as<std::vector<std::string>>() : std::vector<std::string>{"bleu"};
@@ -167,6 +172,11 @@ Arguments arguments_from(const po::variables_map& vm) {
 void check(Arguments& args) {
   if (args.references.empty()) {
     throw UsageError("no reference files: give them before -i (built-in test sets are not supported)");
+  }
+  const auto from_stdin = std::count(args.references.begin(), args.references.end(), kStdinPath) + (args.input ? 0 : 1);
+  if (from_stdin > 1) {
+    throw UsageError("standard input can be read once: give the hypotheses (-i - or no -i) or one reference as '-', "
+                     "not both");
   }
   for (const std::string& metric : args.metrics) {
     if (metric == "ter") throw UsageError("nmt-bleu offers BLEU and chrF only, not TER; use -m bleu and/or chrf");
@@ -230,8 +240,14 @@ void warn_about_bom(const Arguments& args, const eval::Segments& segments, std::
 struct Corpus {
   std::string hypothesis_name;
   std::vector<std::string> hypotheses;
+  std::vector<std::string> reference_names;          // the paths, "<stdin>" for "-"
   std::vector<std::vector<std::string>> references;  // [reference file][line]
 };
+
+eval::Segments read_reference(const std::string& path) {
+  if (path != kStdinPath) return eval::read_segments_file(path);
+  return eval::read_segments(std::cin, kStdinName, eval::LineEnds::kUniversal);
+}
 
 eval::Segments read_hypotheses(const Arguments& args) {
   if (args.input) return eval::read_segments_file(*args.input);
@@ -251,8 +267,9 @@ eval::Segments read_hypotheses(const Arguments& args) {
 Corpus read_corpus(const Arguments& args) {
   Corpus corpus;
   for (const std::string& path : args.references) {
-    eval::Segments segments = eval::read_segments_file(path);
-    warn_about_bom(args, segments, path);
+    eval::Segments segments = read_reference(path);
+    corpus.reference_names.push_back(path == kStdinPath ? std::string(kStdinName) : path);
+    warn_about_bom(args, segments, corpus.reference_names.back());
     corpus.references.push_back(std::move(segments.lines));
   }
   corpus.hypothesis_name = args.input.value_or(std::string(kStdinName));
@@ -265,7 +282,7 @@ Corpus read_corpus(const Arguments& args) {
     if (corpus.references[r].size() != lines) {
       throw std::runtime_error(
           fmt::format("line counts differ: hypothesis {} has {} lines, reference {} has {}",
-                      corpus.hypothesis_name, lines, args.references[r], corpus.references[r].size()));
+                      corpus.hypothesis_name, lines, corpus.reference_names[r], corpus.references[r].size()));
     }
   }
   for (std::size_t i = 0; i < lines; ++i) {
@@ -274,7 +291,7 @@ Corpus read_corpus(const Arguments& args) {
     if (!has_reference) {
       throw std::runtime_error(fmt::format(
           "line {} is empty in every reference ({}); sacreBLEU refuses a segment without reference", i + 1,
-          fmt::join(args.references, ", ")));
+          fmt::join(corpus.reference_names, ", ")));
     }
   }
   if (lines == 0) warn(args, fmt::format("{} has no lines; every score is 0", corpus.hypothesis_name));

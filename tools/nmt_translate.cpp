@@ -50,11 +50,11 @@ int main(int argc, char** argv) {
   nmt::decode::TranslateOptions options;
   po::options_description visible(
       "nmt-translate -m MODEL [-i INPUT] [-o OUTPUT] [options]\n\n"
-      "Translates raw text, one sentence per line, from INPUT (default: standard input) to\n"
-      "OUTPUT (default: standard output).\n\nOptions");
+      "Translates raw text, one sentence per line, from INPUT (default or -: standard input) to\n"
+      "OUTPUT (default or -: standard output).\n\nOptions");
   visible.add_options()("help,h", "show this help")("model,m", po::value(&model_path), "model file (model.nmt)")(
-      "input,i", po::value(&input_path), "input file (default: standard input)")(
-      "output,o", po::value(&output_path), "output file (default: standard output)")(
+      "input,i", po::value(&input_path), "input file; - or none: standard input")(
+      "output,o", po::value(&output_path), "output file; - or none: standard output")(
       "beam-size,b", po::value(&options.beam.beam_size)->default_value(5), "beam size; 1 is greedy search")(
       "length-penalty", po::value(&options.beam.length_penalty)->default_value(1.0),
       "alpha: hypotheses are ranked by log P / length^alpha")(
@@ -110,6 +110,7 @@ int main(int argc, char** argv) {
     for (std::size_t line : result.truncated_lines)
       std::cerr << "nmt-translate: warning: line " << line + 1 << " is longer than the model's "
                 << options.max_source_length - 1 << " subwords and was cut\n";
+    if (output_path == "-") output_path.clear();
     std::ofstream file;
     if (!output_path.empty()) {
       file.open(output_path, std::ios::binary);

@@ -18,7 +18,7 @@ std::string reason(int error) { return std::strerror(error); }
 }  // namespace
 
 InputLines::InputLines(const std::string& path) {
-  if (path.empty()) {
+  if (path.empty() || path == "-") {
     fd_ = STDIN_FILENO;
     name_ = "standard input";
   } else {

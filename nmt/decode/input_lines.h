@@ -1,4 +1,4 @@
-// nmt-translate's input: the lines of a file or of standard input. Lines end at LF or
+// nmt-translate's input: the lines of a file or of standard input ("-"). Lines end at LF or
 // CRLF, a final line without LF counts, a UTF-8 byte order mark at the start is dropped, and
 // invalid UTF-8 is replaced by U+FFFD (the caller warns about the lines named in `repaired`).
 //
@@ -26,7 +26,7 @@ struct InputChunk {
 
 class InputLines {
  public:
-  // "": standard input. InputError naming `path` if it cannot be opened or is a directory.
+  // "-" or "": standard input. InputError naming `path` if it cannot be opened or is a directory.
   explicit InputLines(const std::string& path);
   ~InputLines();
   InputLines(const InputLines&) = delete;

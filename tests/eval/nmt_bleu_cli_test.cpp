@@ -195,6 +195,28 @@ TEST_F(NmtBleuCli, ReadsHypothesesFromStandardInput) {
   EXPECT_NE(from_stdin.out.find("68.8"), std::string::npos);
 }
 
+// "-" is standard input, as in sacreBLEU: for the hypotheses (-i -), or for one reference
+// when the hypotheses are a file; standard input cannot be both.
+TEST_F(NmtBleuCli, DashIsStandardInput) {
+  const std::string refs = data("light", "ref0.txt"), hyp = data("light", "hyp.txt");
+  const ProgramRun from_files = run(refs + " -i " + hyp + " -m bleu chrf");
+  ASSERT_EQ(from_files.exit_code, 0) << from_files.err;
+  const ProgramRun hypotheses = run(refs + " -i - -m bleu chrf", kVectors / "light" / "hyp.txt");
+  ASSERT_EQ(hypotheses.exit_code, 0) << hypotheses.err;
+  EXPECT_EQ(hypotheses.out, from_files.out);
+  const ProgramRun reference = run("- -i " + hyp + " -m bleu chrf", kVectors / "light" / "ref0.txt");
+  ASSERT_EQ(reference.exit_code, 0) << reference.err;
+  EXPECT_EQ(reference.out, from_files.out);
+  const ProgramRun short_reference = run("- -i " + hyp, write("one.txt", "one line\n"));
+  EXPECT_EQ(short_reference.exit_code, 1);
+  EXPECT_NE(short_reference.err.find("reference <stdin> has 1"), std::string::npos) << short_reference.err;
+  for (const std::string& args : {std::string("- -i -"), std::string("-"), refs + " - -i - "}) {
+    const ProgramRun twice = run(args, kVectors / "light" / "hyp.txt");
+    EXPECT_EQ(twice.exit_code, 2) << args;
+    EXPECT_NE(twice.err.find("standard input can be read once"), std::string::npos) << twice.err;
+  }
+}
+
 TEST_F(NmtBleuCli, CrlfLineEndsScoreLikeNewlines) {
   std::string hyp = read_file(kVectors / "light" / "hyp.txt"),
               ref = read_file(kVectors / "light" / "ref0.txt");

@@ -146,6 +146,18 @@ TEST_F(NmtTranslateCli, BadInputIsWarnedAboutNeverFatal) {
   EXPECT_NE(r.err.find("line 2 is longer than the model's 40 subwords and was cut"), std::string::npos) << r.err;
 }
 
+// "-" is standard input for -i and standard output for -o (it failed as an input and created a
+// file named "-" as an output).
+TEST_F(NmtTranslateCli, DashIsStandardInputAndOutput) {
+  const Result plain = translate("", kInput);
+  ASSERT_EQ(plain.status, 0) << plain.err;
+  const Result dashes = run("cd " + dir_.string() + " && " + std::string(NMT_BINARY_DIR) + "/bin/nmt-translate -m " +
+                                model_ + " --threads 1 -i - -o -", kInput);
+  ASSERT_EQ(dashes.status, 0) << dashes.err;
+  EXPECT_EQ(dashes.out, plain.out);
+  EXPECT_FALSE(fs::exists(dir_ / "-"));
+}
+
 // A directory or an unreadable file is an error naming it (a directory gave exit 0 and no
 // output); so is an output that cannot be written.
 TEST_F(NmtTranslateCli, DirectoriesAndUnreadableFilesAreErrorsNamingThePath) {
