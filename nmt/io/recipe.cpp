@@ -3,10 +3,13 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include <yaml-cpp/yaml.h>
+
+#include "nmt/text/utf8.h"
 
 namespace nmt::io {
 namespace {
@@ -90,6 +93,12 @@ bool is_section(const std::string& name) {
   return false;
 }
 
+std::string recipe_schema_first_key(const std::string& section) {
+  for (const auto& f : recipe_schema())
+    if (f.path.compare(0, section.size() + 1, section + ".") == 0) return f.path;
+  return section + ".key";
+}
+
 std::string describe(const YAML::Node& node) {
   if (node.IsScalar()) return "'" + node.Scalar() + "'";
   if (node.IsSequence()) return "a list";
@@ -98,7 +107,36 @@ std::string describe(const YAML::Node& node) {
 }
 
 [[noreturn]] void fail(const std::string& where, const std::string& message) {
+  if (where.rfind("--set ", 0) == 0) throw OverrideError(where + ": " + message);
   throw RecipeError(where + ": " + message);
+}
+
+// YAML that yaml-cpp would misreport: a NUL byte ("unknown escape character") or bytes that
+// are not UTF-8. Names the line and column of the first bad byte.
+void check_is_text(const std::string& text, const std::string& origin) {
+  std::size_t line = 1, line_start = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      line_start = i + 1;
+    } else if (text[i] == '\0') {
+      fail(origin + ":" + std::to_string(line) + ":" + std::to_string(i - line_start + 1),
+           "a NUL byte: a recipe is UTF-8 text");
+    }
+  }
+  if (!text::is_valid_utf8(text)) {
+    // The line of the first invalid sequence: the longest valid prefix ends there.
+    std::size_t bad_line = 1;
+    std::size_t begin = 0;
+    while (begin < text.size()) {
+      const std::size_t end = text.find('\n', begin);
+      const std::string one = text.substr(begin, end == std::string::npos ? std::string::npos : end - begin);
+      if (!text::is_valid_utf8(one)) break;
+      ++bad_line;
+      begin = end == std::string::npos ? text.size() : end + 1;
+    }
+    fail(origin + ":" + std::to_string(bad_line), "not valid UTF-8: a recipe is UTF-8 text");
+  }
 }
 
 // The values of a recipe document, flattened to "section.key" -> value, each key checked
@@ -214,6 +252,9 @@ std::string effective_yaml(const std::map<std::string, std::string>& values, con
   return text + "\n";
 }
 
+Recipe typed_recipe(const std::map<std::string, std::string>& text, const std::string& origin,
+                    const std::vector<std::string>& overrides);
+
 }  // namespace
 
 double parse_duration(const std::string& text) {
@@ -243,9 +284,14 @@ double parse_duration(const std::string& text) {
 }
 
 Recipe parse_recipe(const std::string& yaml_text, const std::string& origin, const std::vector<std::string>& overrides) {
+  check_is_text(yaml_text, origin);
   YAML::Node root;
   try {
-    root = YAML::Load(yaml_text);
+    const std::vector<YAML::Node> documents = YAML::LoadAll(yaml_text);
+    if (documents.size() > 1)
+      fail(where_in(origin, documents[1].Mark()),
+           "a second YAML document ('---'): a recipe is one document; merge them or split the file");
+    if (!documents.empty()) root = documents.front();
   } catch (const YAML::ParserException& e) {
     fail(where_in(origin, e.mark), "not valid YAML: " + e.msg);
   }
@@ -254,8 +300,11 @@ Recipe parse_recipe(const std::string& yaml_text, const std::string& origin, con
   for (const auto& o : overrides) {
     const auto eq = o.find('=');
     const std::string where = "--set " + o;
-    if (eq == std::string::npos) fail(where, "expected section.key=value");
+    if (eq == std::string::npos || eq == 0) fail(where, "expected section.key=value");
     const std::string path = o.substr(0, eq);
+    if (path.find('.') == std::string::npos && is_section(path))
+      fail(where, "'" + path + "' is a section, not a key: --set takes section.key=value, e.g. " +
+                      recipe_schema_first_key(path) + "=...");
     if (!find_field(path)) fail(where, "unknown key '" + path + "'" + suggestion(path));
     YAML::Node node;
     try {
@@ -279,6 +328,14 @@ Recipe parse_recipe(const std::string& yaml_text, const std::string& origin, con
       if (f.required && text[f.path].empty()) fail(it->second.where, f.path + " must not be empty");
     }
   }
+  return typed_recipe(text, origin, overrides);
+}
+
+namespace {
+
+// The typed recipe of checked values, with the checks of keys that only make sense together.
+Recipe typed_recipe(const std::map<std::string, std::string>& text, const std::string& origin,
+                    const std::vector<std::string>& overrides) {
   const auto str = [&](const char* p) { return text.at(p); };
   const auto integer = [&](const char* p) { return std::stoll(text.at(p)); };
   const auto real = [&](const char* p) { return std::stod(text.at(p)); };
@@ -319,8 +376,16 @@ Recipe parse_recipe(const std::string& yaml_text, const std::string& origin, con
     fail(origin, "data.test_source and data.test_target must be given together");
   if (r.training.max_epochs == 0 && r.training.max_steps == 0 && r.training.max_seconds == 0 && r.validation.patience == 0)
     fail(origin, "no stopping rule: set training.max_epochs, training.max_steps, training.max_time or validation.patience");
+  // Two SentencePiece models number their pieces independently: one table for both would tie
+  // unrelated pieces that only share an id.
+  if (r.model.type == "transformer" && r.model.tie_embeddings && !r.data.joint_vocabulary &&
+      r.data.sentencepiece_model.empty())
+    fail(origin, "model.tie_embeddings: true needs data.joint_vocabulary: true (one vocabulary for both languages); "
+                 "with two vocabularies tie only the decoder's embeddings and output with model.tie_output_embeddings");
   return r;
 }
+
+}  // namespace
 
 Recipe load_recipe(const std::string& path, const std::vector<std::string>& overrides) {
   std::ifstream in(path, std::ios::binary);
@@ -328,6 +393,20 @@ Recipe load_recipe(const std::string& path, const std::vector<std::string>& over
   std::stringstream text;
   text << in.rdbuf();
   return parse_recipe(text.str(), path, overrides);
+}
+
+Recipe with_absolute_paths(const Recipe& recipe, const std::string& base) {
+  std::map<std::string, std::string> text = recipe.values;
+  for (const auto& f : recipe_schema()) {
+    if (f.kind != ValueKind::path) continue;
+    std::string& value = text.at(f.path);
+    if (value.empty()) continue;
+    std::filesystem::path p = std::filesystem::path(base) / value;  // an absolute value replaces base
+    p = p.lexically_normal();
+    if (!p.has_filename() && p != p.root_path()) p = p.parent_path();  // "runs/x/" -> "runs/x"
+    value = p.string();
+  }
+  return typed_recipe(text, recipe.origin, recipe.overrides);
 }
 
 std::string attention_description(const ModelRecipe& model) {

@@ -17,6 +17,11 @@ class RecipeError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
+// A RecipeError in a --set override: a mistake on the command line (nmt-train exits 2 for it).
+class OverrideError : public RecipeError {
+ public:
+  using RecipeError::RecipeError;
+};
 
 enum class ValueKind { string, path, integer, real, boolean, choice, duration };
 
@@ -107,6 +112,11 @@ struct Recipe {
 Recipe parse_recipe(const std::string& yaml_text, const std::string& origin,
                     const std::vector<std::string>& overrides = {});
 Recipe load_recipe(const std::string& path, const std::vector<std::string>& overrides = {});
+
+// The same recipe with every relative path (ValueKind::path keys) made absolute against `base`
+// and normalised ("runs/x/", "./runs/x" and "/abs/runs/x" become one path), so that a run
+// directory names its files wherever it is resumed from.
+Recipe with_absolute_paths(const Recipe& recipe, const std::string& base);
 
 // "25m", "1h30m", "90s", "2h" or a number of seconds -> seconds.
 double parse_duration(const std::string& text);

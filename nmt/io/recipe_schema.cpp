@@ -92,13 +92,13 @@ std::vector<RecipeField> make_schema() {
       field("validation.bleu", K::boolean, "true", "also decode the dev set (greedy) and score BLEU"),
       field("validation.max_sentences", K::integer, "0", "dev sentences to decode for BLEU; 0: all", 0, 100000000),
       field("validation.max_output_ratio", K::integer, "200", "longest output as a percentage of the source length (+10 tokens)", 10, 10000),
-      field("validation.early_stopping_metric", K::choice, "bleu", "metric for early stopping and the best checkpoint",
+      field("validation.early_stopping_metric", K::choice, "bleu", "metric for early stopping, the plateau schedule and the best model",
             -1e300, 1e300, {"bleu", "perplexity"}),
       field("validation.patience", K::integer, "0", "validations without improvement before stopping; 0: never", 0, 100000),
 
       field("output.directory", K::path, "runs/default", "run directory: checkpoints, model, metrics, translations"),
       field("output.keep_checkpoints", K::integer, "2", "most recent checkpoints kept", 1, 1000),
-      field("output.keep_best", K::boolean, "true", "also keep the checkpoint with the best dev metric"),
+      field("output.keep_best", K::boolean, "true", "with a dev set, model.nmt is the validated model with the best dev metric; false: the last validated one"),
       field("output.translate_test", K::boolean, "true", "after training, translate and score the test split"),
   };
 }

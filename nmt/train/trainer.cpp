@@ -1,10 +1,14 @@
 #include "nmt/train/trainer.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cmath>
 #include <csignal>
+#include <cstring>
+#include <optional>
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
@@ -15,8 +19,10 @@
 #include <nlohmann/json.hpp>
 
 #include "nmt/data/batching.h"
+#include "nmt/data/data_error.h"
 #include "nmt/data/encoded_corpus.h"
 #include "nmt/data/parallel_corpus.h"
+#include "nmt/data/sentencepiece_model.h"
 #include "nmt/data/text_file.h"
 #include "nmt/data/vocabularies.h"
 #include "nmt/decode/translator.h"
@@ -42,17 +48,35 @@ using nlohmann::json;
 namespace {
 
 std::atomic<int> g_stop_signal{0};
-extern "C" void on_stop_signal(int signal_number) { g_stop_signal.store(signal_number); }
 
-// Keys a resumed run may change: its limits and its reporting, not what it computes.
+void write_to_stderr(const char* text) {
+  std::size_t left = std::strlen(text);
+  while (left > 0) {
+    const ssize_t n = ::write(STDERR_FILENO, text, left);
+    if (n <= 0) return;
+    text += n;
+    left -= static_cast<std::size_t>(n);
+  }
+}
+
+// The first signal asks for a clean stop at the next safe point (after the current update,
+// or after data preparation, which cannot be interrupted); a second one stops at once. Every
+// file the trainer writes is replaced atomically, so stopping at once loses at most the work
+// since the last checkpoint.
+extern "C" void on_stop_signal(int signal_number) {
+  if (g_stop_signal.exchange(signal_number) != 0) {
+    write_to_stderr("\nnmt-train: second stop signal: stopping at once; the last checkpoint is intact\n");
+    ::_exit(128 + signal_number);
+  }
+  write_to_stderr("\nnmt-train: stopping at the next safe point (signal again to stop at once)\n");
+}
+
+// Keys a resumed run may change: its limits, its reporting and where it runs, not what it
+// computes. The thread count changes no result (tests/train/trainer_test.cpp checks it).
 bool may_change_on_resume(const std::string& key) {
   return key == "training.max_epochs" || key == "training.max_steps" || key == "training.max_time" ||
          key == "validation.patience" || key == "training.log_every" || key == "output.translate_test" ||
-         key == "output.keep_checkpoints";
-}
-
-std::map<std::string, std::string> flat_values(const std::string& effective_yaml, const std::string& origin) {
-  return io::parse_recipe(effective_yaml, origin).values;
+         key == "output.keep_checkpoints" || key == "output.directory" || key == "training.threads";
 }
 
 std::string format_duration(double seconds) {
@@ -74,12 +98,22 @@ struct TrainerState {
   double plateau_scale = 1.0;
   std::int64_t plateau_stalled = 0;
   std::int64_t skipped_updates = 0;
+  // The best_* fields above record the scheduled validations (every validation.every_steps),
+  // which drive early stopping and the plateau schedule; the model_* fields record what
+  // model.nmt holds, which also the validation at the end of a run may replace. Keeping the
+  // two apart keeps a stopped and resumed run on the same schedule as an uninterrupted one.
+  std::int64_t last_validated_step = -1;
+  bool has_model = false;
+  double model_metric = 0;
+  std::int64_t model_step = 0;
 
   json to_json() const {
     return {{"step", step}, {"epoch", position.epoch}, {"batch", position.batch}, {"dropout_position", dropout_position},
             {"seconds", seconds}, {"target_tokens", target_tokens}, {"has_best", has_best}, {"best_metric", best_metric},
             {"best_step", best_step}, {"stalled_validations", stalled_validations}, {"plateau_scale", plateau_scale},
-            {"plateau_stalled", plateau_stalled}, {"skipped_updates", skipped_updates}};
+            {"plateau_stalled", plateau_stalled}, {"skipped_updates", skipped_updates},
+            {"last_validated_step", last_validated_step}, {"has_model", has_model}, {"model_metric", model_metric},
+            {"model_step", model_step}};
   }
   static TrainerState from_json(const json& j) {
     TrainerState s;
@@ -96,6 +130,11 @@ struct TrainerState {
     s.plateau_scale = j.at("plateau_scale");
     s.plateau_stalled = j.at("plateau_stalled");
     s.skipped_updates = j.at("skipped_updates");
+    // Checkpoints written before these fields existed: model.nmt was the best scheduled one.
+    s.last_validated_step = j.value("last_validated_step", std::int64_t{-1});
+    s.has_model = j.value("has_model", s.has_best);
+    s.model_metric = j.value("model_metric", s.best_metric);
+    s.model_step = j.value("model_step", s.best_step);
     return s;
   }
 };
@@ -132,52 +171,130 @@ struct Trainer::Impl {
   graph::RandomGenerator dropout{0};
   TrainerState state;
   std::int64_t checkpoint_step = -1;  // step of the newest checkpoint on disk
+  int lock_fd = -1;                    // holds the run directory's lock while the trainer lives
 
-  Impl(io::Recipe r, std::ostream& log, bool bar) : recipe(std::move(r)), log_stream(log), progress_bar(bar) {}
+  // Read by check_inputs() before anything is written; the training pairs are released once
+  // encoded.
+  std::optional<data::ParallelCorpus> train_pairs;
+  std::vector<std::string> test_sources, test_references;
+
+  Impl(io::Recipe r, std::ostream& log, bool bar)
+      : recipe(io::with_absolute_paths(r, fs::current_path().string())), log_stream(log), progress_bar(bar) {}
+  ~Impl() {
+    if (lock_fd >= 0) ::close(lock_fd);
+  }
 
   void say(const std::string& line) {
     if (progress_bar) log_stream << "\r\033[K";
     log_stream << line << std::endl;
     if (log_file) log_file << line << std::endl;
   }
+  // A line for train.log alone (on a terminal, the progress bar shows it on screen).
+  void log_only(const std::string& line) {
+    if (log_file) log_file << line << std::endl;
+  }
 
   fs::path checkpoint_dir() const { return dir / "checkpoints"; }
 
-  // The newest checkpoint in the run directory, or empty.
-  fs::path newest_checkpoint() const {
-    fs::path newest;
-    if (!fs::exists(checkpoint_dir())) return newest;
-    for (const auto& e : fs::directory_iterator(checkpoint_dir()))
-      if (e.path().extension() == ".ckpt" && (newest.empty() || e.path().filename() > newest.filename())) newest = e.path();
-    return newest;
+  // Every file the recipe names, read and checked (exists, UTF-8, equal line counts) before
+  // anything is written, so that a mistake costs neither a run directory nor a training run.
+  void check_inputs() {
+    const auto& d = recipe.data;
+    train_pairs.emplace(data::ParallelCorpus::read(d.train_source, d.train_target));
+    if (!d.sentencepiece_model.empty() && !fs::is_regular_file(d.sentencepiece_model))
+      throw data::DataError(d.sentencepiece_model + ": data.sentencepiece_model: no such file");
+    if (!d.dev_source.empty()) (void)data::ParallelCorpus::read(d.dev_source, d.dev_target);
+    if (!d.test_source.empty()) {
+      test_sources = data::read_text_lines(d.test_source);
+      test_references = data::read_text_lines(d.test_target);
+      if (test_sources.size() != test_references.size())
+        throw data::DataError(fmt::format("data.test_source {} has {} lines but data.test_target {} has {}",
+                                          d.test_source, test_sources.size(), d.test_target,
+                                          test_references.size()));
+    }
+  }
+
+  // An advisory lock on the run directory: a second trainer refuses at once, naming the
+  // process that holds it. The kernel drops it with its holder, so kill -9 leaves none behind.
+  void lock_run_directory() {
+    const fs::path path = dir / "lock";
+    lock_fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (lock_fd < 0) throw io::RecipeError(path.string() + ": cannot open the run's lock file: " + std::strerror(errno));
+    if (::flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
+      std::string holder = io::read_file(path.string());
+      while (!holder.empty() && (holder.back() == '\n' || holder.back() == ' ')) holder.pop_back();
+      ::close(lock_fd);
+      lock_fd = -1;
+      throw io::RecipeError(dir.string() + " is in use by another nmt-train (" +
+                            (holder.empty() ? std::string("process unknown") : holder) +
+                            "); wait for it to end or stop it first");
+    }
+    const std::string pid = "process " + std::to_string(::getpid()) + "\n";
+    if (::ftruncate(lock_fd, 0) != 0 || ::pwrite(lock_fd, pid.data(), pid.size(), 0) != static_cast<ssize_t>(pid.size()))
+      throw io::RecipeError(path.string() + ": cannot write the run's lock file: " + std::strerror(errno));
+  }
+
+  bool has_checkpoint() const { return !checkpoints_newest_first().empty(); }
+
+  // The first difference between the run stored in the directory and this recipe, or empty.
+  // Paths compare by meaning (both made absolute against this working directory).
+  std::string difference_from_stored_run() const {
+    const fs::path stored = dir / "recipe.yaml";
+    if (!fs::exists(stored)) return "";
+    const auto before =
+        io::with_absolute_paths(io::parse_recipe(io::read_file(stored.string()), stored.string()),
+                                fs::current_path().string())
+            .values;
+    for (const auto& [key, value] : recipe.values) {
+      if (may_change_on_resume(key)) continue;
+      const auto it = before.find(key);
+      const std::string old = it == before.end() ? "(unset)" : it->second;
+      if (old != value) return key + " is '" + old + "' there and '" + value + "' here";
+    }
+    return "";
   }
 
   void open_run_directory() {
     dir = recipe.output.directory;
-    const fs::path stored = dir / "recipe.yaml";
-    if (fs::exists(stored)) {
-      const auto before = flat_values(io::read_file(stored.string()), stored.string());
-      const auto now = recipe.values;
-      for (const auto& [key, value] : now) {
-        if (may_change_on_resume(key)) continue;
-        const auto it = before.find(key);
-        const std::string old = it == before.end() ? "(unset)" : it->second;
-        if (old != value)
-          throw io::RecipeError(dir.string() + " holds a run of a different recipe: " + key + " is '" + old +
-                                "' there and '" + value + "' here; resume it with 'nmt-train " + dir.string() +
-                                "' or set another output.directory");
-      }
+    fs::create_directories(dir);
+    lock_run_directory();
+    bool afresh = false;
+    if (const std::string difference = difference_from_stored_run(); !difference.empty()) {
+      // A run that never reached its first checkpoint (it failed at start-up) holds nothing to
+      // lose: the corrected recipe starts it afresh.
+      if (has_checkpoint())
+        throw io::RecipeError(dir.string() + " holds a run of a different recipe: " + difference +
+                              "; resume it with 'nmt-train " + dir.string() + "' or set another output.directory");
+      afresh = true;
     }
     fs::create_directories(checkpoint_dir());
-    io::write_file_atomically(stored.string(), recipe.effective_yaml);
+    io::write_file_atomically((dir / "recipe.yaml").string(), recipe.effective_yaml);
     log_file.open(dir / "train.log", std::ios::app);
     metrics = std::make_unique<MetricsLog>((dir / "metrics.jsonl").string());
+    if (afresh) say(dir.string() + " held no checkpoint (an earlier start failed before training): starting afresh");
+  }
+
+  // Checkpoint files, newest first.
+  std::vector<fs::path> checkpoints_newest_first() const {
+    std::vector<fs::path> all;
+    if (!fs::exists(checkpoint_dir())) return all;
+    for (const auto& e : fs::directory_iterator(checkpoint_dir()))
+      if (e.path().extension() == ".ckpt") all.push_back(e.path());
+    std::sort(all.rbegin(), all.rend());
+    return all;
   }
 
   void prepare_data(const io::Sections* checkpoint) {
     const auto& d = recipe.data;
     const auto start = Clock::now();
-    const data::ParallelCorpus corpus = data::ParallelCorpus::read(d.train_source, d.train_target);
+    const data::ParallelCorpus corpus = std::move(*train_pairs);
+    train_pairs.reset();
+    say(fmt::format("data: preparing {} training pairs ({}; a stop signal takes effect after this step, a second "
+                    "one at once)",
+                    corpus.size(),
+                    checkpoint ? "vocabularies from the checkpoint"
+                    : !d.sentencepiece_model.empty() ? "SentencePiece model " + d.sentencepiece_model
+                                                     : "training SentencePiece"));
     if (checkpoint) {
       const auto model = models::model_from_sections(*checkpoint, "checkpoint");
       vocabularies = model.vocabularies;
@@ -249,8 +366,10 @@ struct Trainer::Impl {
     return s;
   }
 
-  void write_checkpoint() {
-    if (checkpoint_step == state.step) return;
+  // Writes the checkpoint of this step (again, with force: after the validation at the end of
+  // a run, whose record of model.nmt the checkpoint must hold).
+  void write_checkpoint(bool force = false) {
+    if (checkpoint_step == state.step && !force) return;
     const fs::path path = checkpoint_dir() / fmt::format("step-{:010}.ckpt", state.step);
     io::write_section_file(path.string(), "checkpoint", checkpoint_sections());
     checkpoint_step = state.step;
@@ -263,8 +382,11 @@ struct Trainer::Impl {
     for (std::size_t i = 0; i + keep < all.size(); ++i) fs::remove(all[i]);
   }
 
-  void save_model_file() {
+  void save_model_file(double metric) {
     models::save_model((dir / "model.nmt").string(), recipe, vocabularies, *model);
+    state.has_model = true;
+    state.model_metric = metric;
+    state.model_step = state.step;
   }
 
   void build(const io::Sections* checkpoint) {
@@ -299,8 +421,10 @@ struct Trainer::Impl {
                     model->parameters().element_count(), graph::compute_threads()));
   }
 
-  // Dev perplexity (teacher forced, no dropout, no smoothing) and greedy dev BLEU.
-  json validate() {
+  // Dev perplexity (teacher forced, no dropout, no smoothing) and greedy dev BLEU. A scheduled
+  // validation (every validation.every_steps) drives early stopping and the plateau schedule;
+  // the final one, when a run stops between two, only competes for model.nmt.
+  json validate(bool scheduled) {
     json record{{"event", "validation"}, {"step", state.step}, {"time", state.seconds}, {"epoch", state.position.epoch}};
     double loss = 0, tokens = 0;
     {
@@ -331,19 +455,54 @@ struct Trainer::Impl {
       record["dev_bleu"] = bleu.score;
       if (recipe.validation.early_stopping_metric == "bleu") metric = bleu.score;
     }
-    const bool improved = !state.has_best || metric > state.best_metric;
-    if (improved) {
-      state.has_best = true;
-      state.best_metric = metric;
-      state.best_step = state.step;
-      state.stalled_validations = 0;
-      if (recipe.output.keep_best) save_model_file();
-    } else {
-      ++state.stalled_validations;
+    state.last_validated_step = state.step;
+    if (scheduled) {
+      const bool improved = !state.has_best || metric > state.best_metric;
+      if (improved) {
+        state.has_best = true;
+        state.best_metric = metric;
+        state.best_step = state.step;
+        state.stalled_validations = 0;
+      } else {
+        ++state.stalled_validations;
+      }
+      if (schedule->record_validation(improved))
+        say(fmt::format("learning rate lowered to {:.3g}", schedule->at(state.step + 1)));
     }
-    if (schedule->record_validation(improved)) say(fmt::format("learning rate lowered to {:.3g}", schedule->at(state.step + 1)));
-    record["best"] = improved;
+    const bool best = !state.has_model || metric > state.model_metric;
+    const bool save = best || !recipe.output.keep_best;
+    if (save) save_model_file(metric);
+    record["final"] = !scheduled;
+    record["best"] = best;
+    record["saved"] = save;
     return record;
+  }
+
+  void validate_and_log(bool scheduled) {
+    const auto start = Clock::now();
+    const json record = validate(scheduled);
+    state.seconds += std::chrono::duration<double>(Clock::now() - start).count();
+    metrics->write(record);
+    say(fmt::format("{} at step {}: dev perplexity {:.2f}{}{}", scheduled ? "validation" : "final validation",
+                    state.step, record["dev_perplexity"].get<double>(),
+                    record.contains("dev_bleu") ? fmt::format(", dev BLEU {:.2f}", record["dev_bleu"].get<double>()) : "",
+                    record["best"].get<bool>() ? " (best)" : ""));
+  }
+
+  // Where model.nmt comes from, for the log and the stop record.
+  std::string model_origin() const {
+    if (!state.has_model) return "no model.nmt was written";
+    std::string why;
+    if (!dev_corpus)
+      why = "the last step; no dev set";
+    else if (!recipe.output.keep_best)
+      why = "the last validated step; output.keep_best is false";
+    else
+      why = recipe.validation.bleu && recipe.validation.early_stopping_metric == "bleu"
+                ? fmt::format("the best dev BLEU, {:.2f}", state.model_metric)
+                : fmt::format("the best dev perplexity, {:.2f}", -state.model_metric);
+    return fmt::format("model.nmt is the model of step {} ({}{})", state.model_step, why,
+                       state.model_step == 0 ? ", before any update" : "");
   }
 
   std::vector<std::string> translate(const std::vector<std::string>& lines) {
@@ -382,7 +541,6 @@ struct Trainer::Impl {
     const auto& t = recipe.training;
     const std::vector<graph::Var> params = model->parameters().vars();
     const bool has_dev = dev_corpus != nullptr;
-    if (!fs::exists(dir / "model.nmt")) save_model_file();
     if (checkpoint_step < 0) write_checkpoint();  // step 0: the run can always be resumed
     say(fmt::format("training from step {} (epoch {}, {}); limits: steps {}, epochs {}, time {}", state.step,
                     state.position.epoch, format_duration(state.seconds), t.max_steps ? std::to_string(t.max_steps) : "-",
@@ -467,48 +625,61 @@ struct Trainer::Impl {
                           {"learning_rate", lr}, {"tokens_per_second", window_tokens / window_seconds},
                           {"grad_norm", window_norm / static_cast<double>(window_steps)}};
         metrics->write(record);
-        if (!progress_bar)
-          say(fmt::format("step {} epoch {} loss {:.4f} lr {:.3g} {:.0f} tok/s elapsed {} ETA {}", state.step,
-                          state.position.epoch, window_loss / window_tokens, lr, window_tokens / window_seconds,
-                          format_duration(state.seconds), format_duration(eta(window_steps / window_seconds))));
+        const std::string line =
+            fmt::format("step {} epoch {} loss {:.4f} lr {:.3g} {:.0f} tok/s elapsed {} ETA {}", state.step,
+                        state.position.epoch, window_loss / window_tokens, lr, window_tokens / window_seconds,
+                        format_duration(state.seconds), format_duration(eta(window_steps / window_seconds)));
+        if (progress_bar)
+          log_only(line);
+        else
+          say(line);
         window_loss = window_tokens = window_seconds = window_norm = 0;
         window_steps = 0;
       }
       if (state.step % recipe.validation.every_steps == 0) {
         if (has_dev) {
-          const auto v_start = Clock::now();
-          const json record = validate();
-          state.seconds += std::chrono::duration<double>(Clock::now() - v_start).count();
-          metrics->write(record);
-          say(fmt::format("validation at step {}: dev perplexity {:.2f}{}{}", state.step,
-                          record["dev_perplexity"].get<double>(),
-                          record.contains("dev_bleu") ? fmt::format(", dev BLEU {:.2f}", record["dev_bleu"].get<double>()) : "",
-                          record["best"].get<bool>() ? " (best)" : ""));
+          validate_and_log(true);
           if (recipe.validation.patience > 0 && state.stalled_validations >= recipe.validation.patience) {
             write_checkpoint();
             reason = "early_stopping";
             break;
           }
         } else {
-          save_model_file();
+          save_model_file(0);
         }
         write_checkpoint();
       }
     }
     if (progress_bar) log_stream << "\r\033[K";
-    if (reason != "diverged") write_checkpoint();
-    if (!has_dev && reason != "diverged") save_model_file();
+    // A diverged run keeps its last good checkpoint and model.nmt as they are.
+    if (reason != "diverged") {
+      // The checkpoint first: a second stop signal during the final validation loses nothing.
+      write_checkpoint();
+      if (has_dev && state.last_validated_step != state.step) {
+        say(fmt::format("validating the model of step {} before stopping{}", state.step,
+                        reason == "signal" ? " (signal again to stop at once)" : ""));
+        validate_and_log(false);
+        write_checkpoint(true);
+      } else if (!has_dev && !(state.has_model && state.model_step == state.step)) {
+        save_model_file(0);
+        write_checkpoint(true);
+      }
+    }
     metrics->write({{"event", "stop"}, {"step", state.step}, {"time", state.seconds}, {"epoch", state.position.epoch},
-                    {"reason", reason}});
+                    {"reason", reason}, {"model_step", state.has_model ? json(state.model_step) : json(nullptr)}});
     const int signal_number = received_stop_signal();
-    say(fmt::format("stopped at step {} ({}) after {} of training", state.step,
-                    reason == "signal" ? fmt::format("signal {}", signal_number) : reason, format_duration(state.seconds)));
+    say(fmt::format("stopped at step {} ({}) after {} of training; {}", state.step,
+                    reason == "signal" ? fmt::format("signal {}", signal_number) : reason, format_duration(state.seconds),
+                    model_origin()));
     summary.steps = state.step;
     summary.seconds = state.seconds;
     summary.stop_reason = reason;
     summary.best_metric = state.best_metric;
-    summary.model_path = (dir / "model.nmt").string();
-    if (reason != "signal" && reason != "diverged" && recipe.output.translate_test && !recipe.data.test_source.empty())
+    summary.has_model = state.has_model;
+    summary.model_step = state.model_step;
+    summary.model_path = state.has_model ? (dir / "model.nmt").string() : "";
+    if (reason != "signal" && reason != "diverged" && state.has_model && recipe.output.translate_test &&
+        !recipe.data.test_source.empty())
       test(summary);
     return summary;
   }
@@ -517,8 +688,8 @@ struct Trainer::Impl {
   void test(TrainingSummary& summary) {
     models::SavedModel best = models::load_model((dir / "model.nmt").string());
     model = std::move(best.model);
-    const auto sources = data::read_text_lines(recipe.data.test_source);
-    const auto references = data::read_text_lines(recipe.data.test_target);
+    const auto& sources = test_sources;
+    const auto& references = test_references;
     const auto start = Clock::now();
     const auto hyps = translate(sources);
     const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
@@ -531,7 +702,8 @@ struct Trainer::Impl {
     const json record{{"event", "test"}, {"step", state.step}, {"time", state.seconds}, {"epoch", state.position.epoch},
                       {"test_bleu", bleu.score}, {"test_chrf", chrf.score}, {"bleu_verbose", bleu.verbose()},
                       {"translations", out.string()}, {"sentences", hyps.size()},
-                      {"sentences_per_second", static_cast<double>(hyps.size()) / seconds}, {"decoding", "greedy"}};
+                      {"sentences_per_second", static_cast<double>(hyps.size()) / seconds}, {"decoding", "greedy"},
+                      {"model_step", state.model_step}};
     metrics->write(record);
     io::write_file_atomically((dir / "test.scores.json").string(), record.dump(2) + "\n");
     summary.has_test_scores = true;
@@ -545,18 +717,71 @@ struct Trainer::Impl {
 
 Trainer::Trainer(io::Recipe recipe, std::ostream& log, bool progress_bar)
     : impl_(std::make_unique<Impl>(std::move(recipe), log, progress_bar)) {
+  impl_->check_inputs();
   impl_->open_run_directory();
-  const fs::path newest = impl_->newest_checkpoint();
-  if (newest.empty()) {
-    impl_->build(nullptr);
-  } else {
-    const io::Sections checkpoint = io::read_section_file(newest.string(), "checkpoint");
-    impl_->say("resuming from " + newest.string());
-    impl_->build(&checkpoint);
+  // The newest intact checkpoint: a damaged newest one (a disk error, a copy cut short) falls
+  // back to the one before it, with a warning; it stays on disk for a look.
+  const std::vector<fs::path> checkpoints = impl_->checkpoints_newest_first();
+  std::string damaged;
+  for (const fs::path& path : checkpoints) {
+    std::optional<io::Sections> checkpoint;
+    try {
+      checkpoint = io::read_section_file(path.string(), "checkpoint");
+    } catch (const io::FileFormatError& e) {
+      damaged += (damaged.empty() ? "" : "; ") + std::string(e.what()) + ": skipped";
+      continue;
+    }
+    if (!damaged.empty()) impl_->say("warning: " + damaged);
+    impl_->say("resuming from " + path.string());
+    impl_->build(&*checkpoint);
+    return;
   }
+  if (!checkpoints.empty())
+    throw io::FileFormatError("no intact checkpoint in " + impl_->checkpoint_dir().string() + ": " + damaged +
+                              " (move them away to start the run afresh)");
+  impl_->build(nullptr);
 }
 
 Trainer::~Trainer() = default;
+
+std::string Trainer::check(io::Recipe recipe) {
+  std::ostringstream ignored;
+  Impl impl(std::move(recipe), ignored, false);
+  impl.check_inputs();
+  const auto& r = impl.recipe;
+  // The model's own constraints (heads dividing d_model, tied sizes, ...), on a vocabulary of
+  // the size the run would have.
+  std::int64_t source_vocabulary = r.data.vocab_size, target_vocabulary = r.data.vocab_size;
+  if (!r.data.sentencepiece_model.empty())
+    source_vocabulary = target_vocabulary =
+        static_cast<std::int64_t>(data::SentencePieceModel::load(r.data.sentencepiece_model).size());
+  (void)models::make_model(r, source_vocabulary, target_vocabulary, static_cast<std::uint64_t>(r.training.seed));
+  impl.dir = r.output.directory;
+  std::string run = "a new run";
+  if (fs::exists(impl.dir)) {
+    // Probe the lock without taking the directory: a held lock means a trainer is using it.
+    const fs::path lock = impl.dir / "lock";
+    if (fs::exists(lock)) {
+      const int fd = ::open(lock.c_str(), O_RDONLY | O_CLOEXEC);
+      if (fd >= 0 && ::flock(fd, LOCK_SH | LOCK_NB) != 0) {
+        ::close(fd);
+        throw io::RecipeError(impl.dir.string() + " is in use by another nmt-train (" + io::read_file(lock.string()) +
+                              ")");
+      }
+      if (fd >= 0) ::close(fd);
+    }
+    const std::vector<fs::path> checkpoints = impl.checkpoints_newest_first();
+    const std::string difference = impl.difference_from_stored_run();
+    if (!difference.empty() && !checkpoints.empty())
+      throw io::RecipeError(impl.dir.string() + " holds a run of a different recipe: " + difference);
+    if (!checkpoints.empty()) run = "resumes the run from " + checkpoints.front().filename().string();
+  }
+  const std::size_t pairs = impl.train_pairs->size();
+  return fmt::format("{}: valid; {} training pairs{}{}; model {} ({}); {} in {}", r.origin, pairs,
+                     r.data.dev_source.empty() ? ", no dev set" : ", a dev set",
+                     r.data.test_source.empty() ? "" : fmt::format(", {} test sentences", impl.test_sources.size()),
+                     r.model.type, io::attention_description(r.model), run, impl.dir.string());
+}
 
 TrainingSummary Trainer::run() { return impl_->run(); }
 

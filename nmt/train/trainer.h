@@ -1,10 +1,16 @@
 // The training loop of nmt-train: a run directory, resumable exactly.
 //
 // Run directory (output.directory):
-//   recipe.yaml          the effective recipe (after --set overrides)
+//   recipe.yaml          the effective recipe (after --set overrides), paths made absolute so
+//                        that the run resumes from any working directory
 //   checkpoints/*.ckpt   the last output.keep_checkpoints checkpoints (model + optimizer +
 //                        trainer state: step, batch position, random state, timers, best metric)
-//   model.nmt            the model with the best dev metric (the latest one without a dev set)
+//   model.nmt            with a dev set, the validated model with the best dev metric (with
+//                        output.keep_best false, the last validated one); without, the last
+//                        one. A run validates once more when it stops between two scheduled
+//                        validations, so its last updates count too; the log and the stop
+//                        record of metrics.jsonl name the step model.nmt is from
+//   lock                 held (flock) by the trainer using the directory; names its process
 //   metrics.jsonl        one JSON object per line (metrics_log.h)
 //   train.log            the log lines
 //   test.hyp             translations of the test split, and test.scores.json
@@ -28,6 +34,8 @@ struct TrainingSummary {
   double seconds = 0;
   std::string stop_reason;  // "max_steps", "max_epochs", "max_time", "early_stopping", "signal", "diverged"
   double best_metric = 0;   // dev BLEU or perplexity, per validation.early_stopping_metric
+  bool has_model = false;   // false only when training diverged before model.nmt was written
+  std::int64_t model_step = 0;  // the step model.nmt is from
   bool has_test_scores = false;
   double test_bleu = 0, test_chrf = 0;
   std::string model_path, translations_path;
@@ -35,11 +43,19 @@ struct TrainingSummary {
 
 class Trainer {
  public:
-  // Opens recipe.output.directory: resumes the run there, or starts one. A directory that
-  // holds a run of a different recipe is an io::RecipeError naming the first difference.
+  // Checks every input file the recipe names (before writing anything), then opens
+  // recipe.output.directory: resumes the run there from its newest intact checkpoint, or
+  // starts one. A directory that holds a run of a different recipe (with a checkpoint) or
+  // that another trainer holds is an io::RecipeError naming the first difference or the
+  // process.
   Trainer(io::Recipe recipe, std::ostream& log, bool progress_bar);
   ~Trainer();
   TrainingSummary run();
+
+  // What `nmt-train --validate-only` prints: the recipe, every file it names and the run
+  // directory checked as a run would check them (and the model built once to check its
+  // sizes), without writing anything. Errors are thrown as the constructor throws them.
+  static std::string check(io::Recipe recipe);
 
  private:
   struct Impl;

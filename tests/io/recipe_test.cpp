@@ -1,6 +1,7 @@
 // Recipes are strict: every mistake is an error naming the file, line and column (or the
 // --set override), with the closest valid key for a misspelt one.
 #include <fstream>
+#include <iomanip>
 #include <sstream>
 
 #include <gtest/gtest.h>
@@ -80,6 +81,59 @@ TEST(Recipe, OverridesApplyAreCheckedAndRecorded) {
   EXPECT_NE(error_of(kMinimal, {"training.learning_rate"}).find("expected section.key=value"), std::string::npos);
 }
 
+TEST(Recipe, OverrideMistakesAreCommandLineErrors) {
+  EXPECT_THROW(parse_recipe(kMinimal, "r.yaml", {"training.learning_rate"}), OverrideError);
+  EXPECT_THROW(parse_recipe(kMinimal, "r.yaml", {"=1"}), OverrideError);
+  EXPECT_THROW(parse_recipe(kMinimal, "r.yaml", {"training.learning_rate=x"}), OverrideError);
+  EXPECT_THROW(parse_recipe(kMinimal, "r.yaml", {"training.lr=0.1"}), OverrideError);
+  // A mistake in the file itself is not one.
+  try {
+    parse_recipe(kMinimal + "  learning_rate: x\n", "r.yaml");
+  } catch (const OverrideError&) {
+    FAIL() << "a recipe file's mistake reported as an override's";
+  } catch (const RecipeError&) {
+  }
+  // A section given where a key belongs says so instead of "did you mean 'training'?".
+  EXPECT_EQ(error_of(kMinimal, {"training=1"}),
+            "--set training=1: 'training' is a section, not a key: --set takes section.key=value, e.g. "
+            "training.learning_rate=...");
+}
+
+TEST(Recipe, ARecipeIsOneDocumentOfUtf8Text) {
+  EXPECT_EQ(error_of(kMinimal + std::string("  seed: 1\0\n", 11)), "r.yaml:6:10: a NUL byte: a recipe is UTF-8 text");
+  EXPECT_EQ(error_of(std::string("data:\n  train_source: a\xff\n")), "r.yaml:2: not valid UTF-8: a recipe is UTF-8 text");
+  EXPECT_NE(error_of(kMinimal + "---\ntraining:\n  max_steps: 99\n")
+                .find("r.yaml:7:1: a second YAML document ('---'): a recipe is one document"),
+            std::string::npos)
+      << error_of(kMinimal + "---\ntraining:\n  max_steps: 99\n");
+  // A document marker before the only document is fine.
+  EXPECT_EQ(parse_recipe("---\n" + kMinimal, "r.yaml").training.max_steps, 10);
+}
+
+TEST(Recipe, TiedEmbeddingsNeedOneVocabulary) {
+  const std::string transformer = kMinimal + "model:\n  type: transformer\n  tie_embeddings: true\n";
+  EXPECT_NO_THROW(parse_recipe(transformer, "r.yaml"));
+  EXPECT_NE(error_of(transformer, {"data.joint_vocabulary=false"})
+                .find("model.tie_embeddings: true needs data.joint_vocabulary: true"),
+            std::string::npos)
+      << error_of(transformer, {"data.joint_vocabulary=false"});
+  // One given SentencePiece model serves both languages: tying is valid there.
+  EXPECT_NO_THROW(parse_recipe(transformer, "r.yaml", {"data.joint_vocabulary=false", "data.sentencepiece_model=m.model"}));
+}
+
+TEST(Recipe, PathsAreMadeAbsoluteAndNormal) {
+  const Recipe r = with_absolute_paths(
+      parse_recipe(kMinimal, "r.yaml", {"output.directory=runs/x/", "data.dev_source=./d/../dev.en", "data.dev_target=/abs/dev.fr"}),
+      "/work/here");
+  EXPECT_EQ(r.data.train_source, "/work/here/a.en");
+  EXPECT_EQ(r.data.dev_source, "/work/here/dev.en");
+  EXPECT_EQ(r.data.dev_target, "/abs/dev.fr");
+  EXPECT_EQ(r.data.test_source, "");
+  EXPECT_EQ(r.output.directory, "/work/here/runs/x");
+  EXPECT_EQ(r.values.at("output.directory"), "/work/here/runs/x");
+  EXPECT_EQ(parse_recipe(r.effective_yaml, "effective.yaml").values, r.values);
+}
+
 TEST(Recipe, Durations) {
   EXPECT_DOUBLE_EQ(parse_duration("1h30m"), 5400);
   EXPECT_DOUBLE_EQ(parse_duration("25m"), 1500);
@@ -89,15 +143,36 @@ TEST(Recipe, Durations) {
   EXPECT_THROW(parse_duration("m"), RecipeError);
 }
 
-TEST(Recipe, EveryKeyIsDocumented) {
+// The docs row of a key as the schema says it: "| `key` | type | default | meaning" (the docs
+// may say more after the schema's meaning).
+std::string documented_row(const RecipeField& f) {
+  std::ostringstream type;
+  type << std::setprecision(12);
+  const auto range = [&] { type << " [" << f.minimum << ", " << f.maximum << "]"; };
+  switch (f.kind) {
+    case ValueKind::string: type << "text"; break;
+    case ValueKind::path: type << "path"; break;
+    case ValueKind::integer: type << "integer"; range(); break;
+    case ValueKind::real: type << "number"; range(); break;
+    case ValueKind::duration: type << "duration"; range(); break;
+    case ValueKind::boolean: type << "true/false"; break;
+    case ValueKind::choice:
+      type << "one of ";
+      for (std::size_t i = 0; i < f.choices.size(); ++i) type << (i ? ", `" : "`") << f.choices[i] << "`";
+      break;
+  }
+  const std::string default_text = f.required ? "required" : f.default_value.empty() ? "(empty)" : "`" + f.default_value + "`";
+  return "| `" + f.path.substr(f.path.find('.') + 1) + "` | " + type.str() + " | " + default_text + " | " + f.help;
+}
+
+TEST(Recipe, EveryKeyIsDocumentedAsTheSchemaSaysIt) {
   std::ifstream in(std::string(NMT_SOURCE_DIR) + "/docs/recipes.md");
   ASSERT_TRUE(in) << "docs/recipes.md is missing";
   std::stringstream doc;
   doc << in.rdbuf();
-  for (const auto& f : recipe_schema()) {
-    const std::string key = f.path.substr(f.path.find('.') + 1);
-    EXPECT_NE(doc.str().find("`" + key + "`"), std::string::npos) << f.path << " is not documented";
-  }
+  for (const auto& f : recipe_schema())
+    EXPECT_NE(doc.str().find(documented_row(f)), std::string::npos)
+        << f.path << " is not documented as the schema says; expected the row\n" << documented_row(f);
 }
 
 TEST(Recipe, AttentionIsDescribedByWhatTheModelHas) {

@@ -68,9 +68,176 @@ TEST_F(TrainerTest, StoppedAndResumedRunEndsBitForBitLikeAnUninterruptedOne) {
   EXPECT_TRUE(io::section(a, "optimizer", "a") == io::section(b, "optimizer", "b")) << "optimizer moments differ";
   auto state_a = nlohmann::json::parse(io::section(a, "trainer", "a"));
   auto state_b = nlohmann::json::parse(io::section(b, "trainer", "b"));
-  state_a.erase("seconds");
-  state_b.erase("seconds");
+  // Which model.nmt holds may differ: the resumed run also validated when it stopped at step 6.
+  for (const char* key : {"seconds", "has_model", "model_metric", "model_step"}) {
+    state_a.erase(key);
+    state_b.erase(key);
+  }
   EXPECT_EQ(state_a, state_b);
+}
+
+TEST_F(TrainerTest, TheThreadCountMayChangeOnResumeAndChangesNoResult) {
+  train(tiny("straight", {"training.max_steps=8", "training.threads=1"}));
+  train(tiny("resumed", {"training.max_steps=4", "training.threads=1"}));
+  train(tiny("resumed", {"training.max_steps=8", "training.threads=2"}));
+  const io::Sections a = io::read_section_file(newest_checkpoint("straight").string(), "checkpoint");
+  const io::Sections b = io::read_section_file(newest_checkpoint("resumed").string(), "checkpoint");
+  EXPECT_TRUE(io::section(a, "parameters", "a") == io::section(b, "parameters", "b")) << "parameters differ";
+}
+
+// The parameters section of model.nmt and of the newest checkpoint: equal when model.nmt is
+// the model of the run's last step.
+bool model_file_is_the_last_step(const fs::path& run, const fs::path& newest) {
+  const io::Sections model = io::read_section_file((run / "model.nmt").string(), "model");
+  const io::Sections checkpoint = io::read_section_file(newest.string(), "checkpoint");
+  return io::section(model, "parameters", "model") == io::section(checkpoint, "parameters", "checkpoint");
+}
+
+nlohmann::json stop_record(const fs::path& run) {
+  std::ifstream in(run / "metrics.jsonl");
+  std::string line;
+  nlohmann::json stop;
+  while (std::getline(in, line))
+    if (const auto record = nlohmann::json::parse(line); record["event"] == "stop") stop = record;
+  return stop;
+}
+
+TEST_F(TrainerTest, ARunThatStopsBeforeItsFirstValidationSavesItsTrainedModel) {
+  // The repro: no scheduled validation before max_steps. model.nmt used to stay the
+  // untrained model of step 0.
+  const TrainingSummary s = train(tiny("run", {"training.max_steps=6", "validation.every_steps=1000"}));
+  EXPECT_TRUE(s.has_model);
+  EXPECT_EQ(s.model_step, 6);
+  EXPECT_NE(log_.find("final validation at step 6"), std::string::npos) << log_;
+  EXPECT_NE(log_.find("model.nmt is the model of step 6 (the best dev BLEU"), std::string::npos) << log_;
+  EXPECT_TRUE(model_file_is_the_last_step(base_ / "run", newest_checkpoint("run")));
+  EXPECT_EQ(stop_record(base_ / "run")["model_step"], 6);
+  std::ifstream scores(base_ / "run" / "test.scores.json");
+  EXPECT_EQ(nlohmann::json::parse(scores)["model_step"], 6);
+}
+
+TEST_F(TrainerTest, WithoutKeepBestModelNmtIsTheLastValidatedModel) {
+  // keep_best false used to leave model.nmt at step 0 for good.
+  const TrainingSummary s = train(tiny("run", {"training.max_steps=6", "output.keep_best=false"}));
+  EXPECT_EQ(s.model_step, 6);
+  EXPECT_NE(log_.find("model.nmt is the model of step 6 (the last validated step; output.keep_best is false)"),
+            std::string::npos)
+      << log_;
+  EXPECT_TRUE(model_file_is_the_last_step(base_ / "run", newest_checkpoint("run")));
+}
+
+TEST_F(TrainerTest, WithKeepBestModelNmtIsTheBestValidatedModel) {
+  train(tiny("run", {"training.max_steps=10"}));
+  // The step of the best validation (scheduled ones and the final one) is the model's step.
+  std::ifstream in(base_ / "run" / "metrics.jsonl");
+  std::string line;
+  double best = -1;
+  std::int64_t best_step = -1;
+  int validations = 0;
+  while (std::getline(in, line)) {
+    const auto record = nlohmann::json::parse(line);
+    if (record["event"] != "validation") continue;
+    ++validations;
+    if (record["dev_bleu"].get<double>() > best) {
+      best = record["dev_bleu"];
+      best_step = record["step"];
+    }
+    EXPECT_EQ(record["saved"], record["best"]) << line;
+  }
+  EXPECT_EQ(validations, 3);  // steps 4, 8 and the final one at 10
+  EXPECT_EQ(stop_record(base_ / "run")["model_step"], best_step);
+}
+
+TEST_F(TrainerTest, WithoutADevSetModelNmtIsTheLastModel) {
+  const TrainingSummary s =
+      train(tiny("run", {"training.max_steps=6", "data.dev_source=", "data.dev_target=", "validation.every_steps=4"}));
+  EXPECT_EQ(s.model_step, 6);
+  EXPECT_NE(log_.find("model.nmt is the model of step 6 (the last step; no dev set)"), std::string::npos) << log_;
+  EXPECT_TRUE(model_file_is_the_last_step(base_ / "run", newest_checkpoint("run")));
+}
+
+TEST_F(TrainerTest, AStopBeforeAnyUpdateSaysModelNmtIsUntrained) {
+  request_stop(SIGINT);
+  const TrainingSummary s = train(tiny("run", {"training.max_steps=6"}));
+  EXPECT_EQ(s.stop_reason, "signal");
+  EXPECT_EQ(s.model_step, 0);
+  EXPECT_NE(log_.find("model.nmt is the model of step 0 (the best dev BLEU"), std::string::npos) << log_;
+  EXPECT_NE(log_.find(", before any update)"), std::string::npos) << log_;
+}
+
+TEST_F(TrainerTest, InputFilesAreCheckedBeforeAnythingIsWritten) {
+  fs::create_directories(base_);
+  const fs::path short_references = base_ / "short.fr";
+  {
+    std::ifstream in("tests/data/tiny/dev.fr");
+    std::ofstream out(short_references);
+    std::string line;
+    std::getline(in, line);
+    out << line << "\n";
+  }
+  for (const std::vector<std::string>& bad :
+       {std::vector<std::string>{"data.test_target=" + short_references.string()},
+        std::vector<std::string>{"data.dev_target=" + short_references.string()},
+        std::vector<std::string>{"data.test_source=/nonexistent/test.en"},
+        std::vector<std::string>{"data.sentencepiece_model=/nonexistent/spm.model"}}) {
+    try {
+      Trainer t(tiny("run", bad), std::cerr, false);
+      FAIL() << "accepted " << bad[0];
+    } catch (const std::runtime_error& e) {
+      const std::string value = bad[0].substr(bad[0].find('=') + 1);
+      EXPECT_NE(std::string(e.what()).find(value), std::string::npos) << e.what();
+    }
+    EXPECT_FALSE(fs::exists(base_ / "run")) << bad[0] << " left a run directory behind";
+  }
+}
+
+TEST_F(TrainerTest, ARunThatFailedBeforeItsFirstCheckpointIsStartedAfreshByTheCorrectedRecipe) {
+  // What a failed start leaves behind: the directory and its recipe, no checkpoint.
+  fs::create_directories(base_ / "run");
+  io::write_file_atomically((base_ / "run" / "recipe.yaml").string(),
+                            tiny("run", {"training.learning_rate=0.5"}).effective_yaml);
+  const TrainingSummary s = train(tiny("run", {"training.max_steps=2"}));
+  EXPECT_EQ(s.steps, 2);
+  EXPECT_NE(log_.find("held no checkpoint (an earlier start failed before training): starting afresh"),
+            std::string::npos)
+      << log_;
+}
+
+TEST_F(TrainerTest, ARunDirectoryIsTheSameWhateverItsPathLooksLike) {
+  train(tiny("run", {"training.max_steps=2"}));
+  // A trailing slash, "./" and ".." segments name the same run.
+  EXPECT_EQ(train(tiny("run/", {"training.max_steps=4"})).steps, 4);
+  EXPECT_EQ(train(tiny("./x/../run/.", {"training.max_steps=6"})).steps, 6);
+  // The stored recipe names its files by absolute paths.
+  const io::Recipe stored = io::load_recipe((base_ / "run" / "recipe.yaml").string());
+  EXPECT_EQ(stored.data.train_source, (fs::path(NMT_SOURCE_DIR) / "tests/data/tiny/train.en").string());
+  EXPECT_EQ(stored.output.directory, (base_ / "run").string());
+}
+
+TEST_F(TrainerTest, WithAProgressBarTrainLogStillHasEveryStepLine) {
+  std::ostringstream screen;
+  Trainer trainer(tiny("run", {"training.max_steps=4"}), screen, true);
+  trainer.run();
+  std::ifstream in(base_ / "run" / "train.log");
+  std::stringstream log;
+  log << in.rdbuf();
+  EXPECT_NE(log.str().find("step 2 epoch"), std::string::npos) << log.str();
+  EXPECT_NE(log.str().find("step 4 epoch"), std::string::npos) << log.str();
+  EXPECT_EQ(screen.str().find("step 2 epoch"), std::string::npos) << "the bar replaces the lines on screen";
+}
+
+TEST_F(TrainerTest, ASecondTrainerOnARunDirectoryRefusesAtOnceNamingTheFirst) {
+  const io::Recipe recipe = tiny("run", {"training.max_steps=2"});
+  Trainer first(recipe, std::cerr, false);
+  try {
+    Trainer second(recipe, std::cerr, false);
+    FAIL() << "two trainers opened one run directory";
+  } catch (const io::RecipeError& e) {
+    EXPECT_NE(std::string(e.what()).find("is in use by another nmt-train (process " + std::to_string(::getpid()) + ")"),
+              std::string::npos)
+        << e.what();
+  }
+  EXPECT_EQ(first.run().steps, 2);
 }
 
 TEST_F(TrainerTest, TheTransformerTrainsFromARecipeAndItsModelFileLoads) {
@@ -148,21 +315,22 @@ TEST_F(TrainerTest, AStopRequestWritesACheckpointAndTheRunResumes) {
 
 TEST_F(TrainerTest, NonFiniteLossesAreSkippedAndRepeatedDivergenceStops) {
   train(tiny("run", {"training.max_steps=2"}));
-  // Make the newest checkpoint's output bias NaN: every loss from it on is NaN.
+  // Poison the newest checkpoint's Adam second moments (a checkpoint with NaN weights is
+  // refused at load): the first update from it makes every weight NaN, and every loss after.
   const fs::path checkpoint = newest_checkpoint("run");
   io::Sections sections = io::read_section_file(checkpoint.string(), "checkpoint");
   for (auto& [name, bytes] : sections) {
-    if (name != "parameters") continue;
-    graph::NamedTensors tensors = graph::decode_tensors(bytes, "parameters");
+    if (name != "optimizer") continue;
+    graph::NamedTensors tensors = graph::decode_tensors(bytes, "optimizer");
     for (auto& [tensor_name, tensor] : tensors)
-      if (tensor_name == "output.bias") tensor.fill(std::numeric_limits<float>::quiet_NaN());
+      if (tensor_name.rfind("adam.v.", 0) == 0) tensor.fill(std::numeric_limits<float>::quiet_NaN());
     bytes = graph::encode_tensors(tensors);
   }
   io::write_section_file(checkpoint.string(), "checkpoint", sections);
   const std::string before = io::read_file(checkpoint.string());
   const TrainingSummary s = train(tiny("run", {"training.max_steps=10"}));
   EXPECT_EQ(s.stop_reason, "diverged");
-  EXPECT_EQ(s.steps, 2);
+  EXPECT_EQ(s.steps, 3);  // the poisoned update, then five skipped ones
   EXPECT_EQ(io::read_file(newest_checkpoint("run").string()), before) << "the last checkpoint changed";
   std::ifstream in(base_ / "run" / "metrics.jsonl");
   std::string line;
@@ -199,14 +367,26 @@ TEST_F(TrainerTest, DamagedModelFilesAndCheckpointsAreClearErrors) {
   } catch (const io::FileFormatError& e) {
     EXPECT_NE(std::string(e.what()).find("is an nmt checkpoint file, not a model file"), std::string::npos) << e.what();
   }
-  // A damaged newest checkpoint stops a resumption with an error naming it.
+  // A damaged newest checkpoint falls back to the older intact one, with a warning naming it.
   const fs::path checkpoint = newest_checkpoint("run");
   io::write_file_atomically(checkpoint.string(), io::read_file(checkpoint.string()).substr(0, 100));
+  const TrainingSummary resumed = train(tiny("run", {"training.max_steps=4", "output.translate_test=false"}));
+  EXPECT_EQ(resumed.steps, 4);
+  EXPECT_NE(log_.find("warning: " + checkpoint.string() + ": "), std::string::npos) << log_;
+  EXPECT_NE(log_.find("resuming from " + (base_ / "run" / "checkpoints" / "step-0000000000.ckpt").string()),
+            std::string::npos)
+      << log_;
+  // With no intact checkpoint left, resuming is an error naming every damaged one (nothing is
+  // started afresh over them).
+  std::vector<fs::path> all;
+  for (const auto& e : fs::directory_iterator(base_ / "run" / "checkpoints")) all.push_back(e.path());
+  ASSERT_EQ(all.size(), 2u);
+  for (const auto& path : all) io::write_file_atomically(path.string(), "nmt");
   try {
-    Trainer t(tiny("run", {"training.max_steps=4"}), std::cerr, false);
-    FAIL();
+    Trainer t(tiny("run", {"training.max_steps=6"}), std::cerr, false);
+    FAIL() << "resumed without an intact checkpoint";
   } catch (const io::FileFormatError& e) {
-    EXPECT_NE(std::string(e.what()).find(checkpoint.string()), std::string::npos) << e.what();
+    for (const auto& path : all) EXPECT_NE(std::string(e.what()).find(path.string()), std::string::npos) << e.what();
   }
 }
 
