@@ -3,26 +3,61 @@
 //   nmt-train recipes/en-fr.yaml [--set training.max_time=10m]...
 //   nmt-train runs/en-fr            (continue the run stored there)
 //
-// Exit status: 0 when training ended by one of its limits or early stopping, 1 for bad input
-// (recipe, data, files), 2 for a bad command line, 3 when training diverged, 128 + N after
-// signal N (the checkpoint is written first).
+// Exit status: 0 when training ended by one of its limits or early stopping (or the recipe
+// is valid, with --validate-only), 1 for bad input (recipe, data, files, a run directory in
+// use), 2 for a bad command line (--set overrides included), 3 when training diverged,
+// 128 + N after signal N (the checkpoint is written first; a second signal stops at once).
 #include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <sstream>
 
 #include <boost/program_options.hpp>
 
+#include "nmt/graph/build_info.h"
 #include "nmt/io/recipe.h"
 #include "nmt/train/trainer.h"
 
 namespace po = boost::program_options;
 namespace fs = std::filesystem;
 
+namespace {
+
+// Writes everything to two streams: the screen (or nothing, with --quiet) and a --log file.
+class TeeBuffer : public std::streambuf {
+ public:
+  TeeBuffer(std::streambuf* a, std::streambuf* b) : a_(a), b_(b) {}
+
+ protected:
+  int overflow(int c) override {
+    if (c == EOF) return !EOF;
+    const bool ok_a = !a_ || a_->sputc(static_cast<char>(c)) != EOF;
+    const bool ok_b = !b_ || b_->sputc(static_cast<char>(c)) != EOF;
+    return ok_a && ok_b ? c : EOF;
+  }
+  std::streamsize xsputn(const char* s, std::streamsize n) override {
+    if (a_) a_->sputn(s, n);
+    if (b_) b_->sputn(s, n);
+    return n;
+  }
+  int sync() override {
+    const int ra = a_ ? a_->pubsync() : 0;
+    const int rb = b_ ? b_->pubsync() : 0;
+    return ra == 0 && rb == 0 ? 0 : -1;
+  }
+
+ private:
+  std::streambuf* a_;
+  std::streambuf* b_;
+};
+
+}  // namespace
+
 int main(int argc, char** argv) {
-  std::string target;
+  std::string target, log_path;
   std::vector<std::string> overrides;
   po::options_description visible(
       "nmt-train RECIPE.yaml | RUN_DIRECTORY [options]\n\n"
@@ -30,9 +65,12 @@ int main(int argc, char** argv) {
       "metrics.jsonl and test translations to the recipe's output.directory. Given a run\n"
       "directory (or a recipe whose output.directory holds a run), training resumes exactly\n"
       "where it stopped. SIGINT/SIGTERM write a checkpoint and stop.\n\nOptions");
-  visible.add_options()("help,h", "show this help")(
+  visible.add_options()("help,h", "show this help")("version", "show the version, commit and oneDNN version")(
       "set", po::value(&overrides)->composing(),
-      "override a recipe key, e.g. --set training.max_time=10m (repeatable; recorded in the run)");
+      "override a recipe key, e.g. --set training.max_time=10m (repeatable; recorded in the run)")(
+      "validate-only", "check the recipe, every file it names and the run directory, write nothing, and exit")(
+      "quiet,q", "no log lines on standard error (train.log still has them; errors are still shown)")(
+      "log", po::value(&log_path), "also append the log lines to this file");
   po::options_description all;
   all.add(visible).add_options()("target", po::value(&target));
   po::positional_options_description positional;
@@ -49,6 +87,10 @@ int main(int argc, char** argv) {
     std::cout << visible << "\n";
     return 0;
   }
+  if (vm.count("version")) {
+    std::cout << nmt::graph::version_text("nmt-train");
+    return 0;
+  }
   if (target.empty()) {
     std::cerr << "nmt-train: give a recipe file or a run directory (see nmt-train --help)\n";
     return 2;
@@ -61,18 +103,36 @@ int main(int argc, char** argv) {
         std::cerr << "nmt-train: " << target << " is a directory without a recipe.yaml: not a run directory\n";
         return 1;
       }
+      // The run is where it is now, wherever it was started.
       overrides.push_back("output.directory=" + target);
       recipe = nmt::io::load_recipe(stored.string(), overrides);
     } else {
       recipe = nmt::io::load_recipe(target, overrides);
     }
+    if (vm.count("validate-only")) {
+      std::cout << nmt::train::Trainer::check(recipe) << "\n";
+      return 0;
+    }
+    std::ofstream log_file;
+    if (!log_path.empty()) {
+      log_file.open(log_path, std::ios::app);
+      if (!log_file) {
+        std::cerr << "nmt-train: --log " << log_path << ": cannot open the file for writing\n";
+        return 2;
+      }
+    }
+    const bool quiet = vm.count("quiet") > 0;
+    TeeBuffer tee(quiet ? nullptr : std::cerr.rdbuf(), log_file.is_open() ? log_file.rdbuf() : nullptr);
+    std::ostream log(&tee);
     nmt::train::install_stop_signal_handlers();
-    nmt::train::Trainer trainer(recipe, std::cerr, ::isatty(STDERR_FILENO) != 0);
+    nmt::train::Trainer trainer(recipe, log, !quiet && log_path.empty() && ::isatty(STDERR_FILENO) != 0);
     const nmt::train::TrainingSummary s = trainer.run();
-    std::cout << "run directory: " << recipe.output.directory << "\n"
-              << "model:         " << s.model_path << "\n"
-              << "metrics:       " << recipe.output.directory << "/metrics.jsonl\n"
-              << "log:           " << recipe.output.directory << "/train.log\n";
+    const std::string& run_dir = recipe.output.directory;
+    std::cout << "run directory: " << run_dir << "\n"
+              << "model:         " << (s.has_model ? s.model_path + " (step " + std::to_string(s.model_step) + ")" : "(none)")
+              << "\n"
+              << "metrics:       " << run_dir << "/metrics.jsonl\n"
+              << "log:           " << run_dir << "/train.log\n";
     if (s.has_test_scores)
       std::cout << "translations:  " << s.translations_path << "\n"
                 << "test BLEU " << s.test_bleu << ", chrF " << s.test_chrf << "\n";
@@ -84,6 +144,9 @@ int main(int argc, char** argv) {
       return 3;
     }
     return 0;
+  } catch (const nmt::io::OverrideError& e) {
+    std::cerr << "nmt-train: " << e.what() << " (see nmt-train --help)\n";
+    return 2;
   } catch (const std::exception& e) {
     std::cerr << "nmt-train: " << e.what() << "\n";
     return 1;
