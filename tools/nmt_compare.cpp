@@ -20,6 +20,7 @@
 
 #include <boost/program_options.hpp>
 
+#include "nmt/graph/build_info.h"
 #include "nmt/graph/engine.h"
 #include "nmt/io/section_file.h"
 #include "nmt/report/comparison.h"
@@ -99,7 +100,7 @@ int main(int argc, char** argv) {
       "settings, and writes to the output directory: comparison.md and comparison.csv (the table),\n"
       "report.html (table, learning curves, attention heat-maps; self-contained) and translations/.\n"
       "See docs/comparing-attention.md.\n\nOptions");
-  visible.add_options()("help,h", "show this help")(
+  visible.add_options()("help,h", "show this help")("version", "show the version, commit and oneDNN version")(
       "output,o", po::value(&output_dir)->default_value(output_dir), "output directory")(
       "collect-only", "train nothing: compare the runs that exist (an error names any that does not)")(
       "set", po::value(&overrides)->composing(),
@@ -126,6 +127,10 @@ int main(int argc, char** argv) {
     po::notify(vm);
     if (vm.count("help")) {
       std::cout << visible << "\n";
+      return 0;
+    }
+    if (vm.count("version")) {
+      std::cout << nmt::graph::version_text("nmt-compare");
       return 0;
     }
     heatmap_lines = parse_lines(heatmap_text);

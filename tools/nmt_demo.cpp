@@ -9,6 +9,7 @@
 
 #include <boost/program_options.hpp>
 
+#include "nmt/graph/build_info.h"
 #include "nmt/graph/cpu_info.h"
 #include "nmt/graph/engine.h"
 #include "nmt/graph/ops.h"
@@ -67,6 +68,7 @@ int main(int argc, char** argv) {
   std::uint64_t seed = 1;
   po::options_description options("nmt-demo: a bidirectional LSTM learns to reverse digit sequences");
   options.add_options()("help,h", "show this help")
+      ("version", "show the version, commit and oneDNN version")
       ("steps", po::value(&steps_to_train)->default_value(steps_to_train), "training steps")
       ("length", po::value(&length)->default_value(length), "sequence length")
       ("batch", po::value(&batch)->default_value(batch), "sequences per batch")
@@ -82,6 +84,10 @@ int main(int argc, char** argv) {
   }
   if (vm.count("help")) {
     std::printf("%s\n", [&] { std::ostringstream s; s << options; return s.str(); }().c_str());
+    return 0;
+  }
+  if (vm.count("version")) {
+    std::printf("%s", nmt::graph::version_text("nmt-demo").c_str());
     return 0;
   }
   if (length < 1 || batch < 1 || steps_to_train < 1) {

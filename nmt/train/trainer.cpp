@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cmath>
 #include <csignal>
+#include <cerrno>  // program_invocation_short_name
 #include <cstring>
 #include <optional>
 #include <filesystem>
@@ -64,11 +65,13 @@ void write_to_stderr(const char* text) {
 // file the trainer writes is replaced atomically, so stopping at once loses at most the work
 // since the last checkpoint.
 extern "C" void on_stop_signal(int signal_number) {
+  write_to_stderr("\n");
+  write_to_stderr(program_invocation_short_name);  // nmt-train or nmt-compare
   if (g_stop_signal.exchange(signal_number) != 0) {
-    write_to_stderr("\nnmt-train: second stop signal: stopping at once; the last checkpoint is intact\n");
+    write_to_stderr(": second stop signal: stopping at once; the last checkpoint is intact\n");
     ::_exit(128 + signal_number);
   }
-  write_to_stderr("\nnmt-train: stopping at the next safe point (signal again to stop at once)\n");
+  write_to_stderr(": stopping at the next safe point (signal again to stop at once)\n");
 }
 
 // Keys a resumed run may change: its limits, its reporting and where it runs, not what it
