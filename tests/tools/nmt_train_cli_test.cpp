@@ -173,6 +173,28 @@ TEST_F(NmtTrainCli, SigtermWritesACheckpointAndTheRunDirectoryResumes) {
       << resumed.output;
 }
 
+TEST_F(NmtTrainCli, TheAdversarialCasesOfIssue14) {
+  const std::string out = " --set output.directory=" + (dir_ / "run").string();
+  // A run that stops before its first validation saves its trained model, not step 0's.
+  const Result early = run("recipes/tiny.yaml --set training.max_steps=6 --set validation.every_steps=1000" + out);
+  EXPECT_EQ(early.status, 0) << early.output;
+  EXPECT_NE(early.output.find("model.nmt is the model of step 6"), std::string::npos) << early.output;
+  EXPECT_NE(early.output.find("model.nmt (step 6)"), std::string::npos) << early.output;
+  // A test split whose two sides differ in length is refused before training, naming both.
+  const Result test = run("recipes/tiny.yaml --set data.test_target=tests/data/tiny/train.fr" + out + "2");
+  EXPECT_EQ(test.status, 1);
+  EXPECT_NE(test.output.find("data.test_source " + std::string(NMT_SOURCE_DIR) + "/tests/data/tiny/dev.en has 8 lines"),
+            std::string::npos)
+      << test.output;
+  EXPECT_FALSE(fs::exists(dir_ / "run2"));
+  // Tied embeddings over two unrelated vocabularies.
+  const Result tied = run("recipes/tiny.yaml --set model.type=transformer --set model.tie_embeddings=true --set "
+                          "data.joint_vocabulary=false" + out + "3");
+  EXPECT_EQ(tied.status, 1);
+  EXPECT_NE(tied.output.find("model.tie_embeddings: true needs data.joint_vocabulary: true"), std::string::npos)
+      << tied.output;
+}
+
 TEST_F(NmtTrainCli, ValidateOnlyChecksEverythingAndWritesNothing) {
   const std::string out = " --set output.directory=" + (dir_ / "run").string();
   const Result ok = run("recipes/tiny.yaml --validate-only" + out);
