@@ -47,6 +47,7 @@ std::string pharaoh(const std::vector<std::vector<float>>& attention, std::size_
 int main(int argc, char** argv) {
   std::string model_path, input_path, output_path, alignment = "none";
   int threads = 2;
+  std::int64_t batch_tokens = 0, batch_sentences = 0;
   nmt::decode::TranslateOptions options;
   po::options_description visible(
       "nmt-translate -m MODEL [-i INPUT] [-o OUTPUT] [options]\n\n"
@@ -55,17 +56,17 @@ int main(int argc, char** argv) {
   visible.add_options()("help,h", "show this help")("model,m", po::value(&model_path), "model file (model.nmt)")(
       "input,i", po::value(&input_path), "input file; - or none: standard input")(
       "output,o", po::value(&output_path), "output file; - or none: standard output")(
-      "beam-size,b", po::value(&options.beam.beam_size)->default_value(5), "beam size; 1 is greedy search")(
+      "beam-size,b", po::value(&options.beam.beam_size)->default_value(5), "beam size (1 to 256); 1 is greedy search")(
       "length-penalty", po::value(&options.beam.length_penalty)->default_value(1.0),
-      "alpha: hypotheses are ranked by log P / length^alpha")(
+      "alpha (0 to 10): hypotheses are ranked by log P / length^alpha")(
       "max-length-ratio", po::value(&options.beam.max_length_ratio)->default_value(2.0),
-      "longest output: ratio x source subwords + 10")(
+      "longest output: ratio x source subwords + 10 (ratio above 0, at most 100)")(
       "n-best", po::value(&options.beam.n_best)->default_value(1),
-      "hypotheses per sentence, as 'LINE ||| translation ||| score' lines")(
+      "hypotheses per sentence (1 to the beam size), as 'LINE ||| translation ||| score' lines")(
       "alignment", po::value(&alignment)->default_value("none"),
       "none | soft (JSON lines with attention weights) | hard (translation ||| Pharaoh i-j pairs)")(
-      "batch-tokens", po::value(&options.batch_tokens)->default_value(2000), "padded source subwords per batch")(
-      "batch-size", po::value(&options.batch_sentences)->default_value(64), "sentences per batch (at most)")(
+      "batch-tokens", po::value(&batch_tokens)->default_value(2000), "padded source subwords per batch (1 to 10000000)")(
+      "batch-size", po::value(&batch_sentences)->default_value(64), "sentences per batch, at most (1 to 10000000)")(
       "threads", po::value(&threads)->default_value(2), "compute threads");
   po::variables_map vm;
   try {
@@ -87,13 +88,14 @@ int main(int argc, char** argv) {
   if (alignment != "none" && alignment != "soft" && alignment != "hard")
     return usage("--alignment must be none, soft or hard, not '" + alignment + "'");
   if (alignment != "none" && options.beam.n_best != 1) return usage("--alignment works with --n-best 1");
-  if (options.beam.beam_size < 1) return usage("--beam-size must be at least 1");
-  if (options.beam.n_best < 1 || options.beam.n_best > options.beam.beam_size)
-    return usage("--n-best must be between 1 and the beam size");
   if (threads < 1 || threads > nmt::graph::kMaxComputeThreads)
     return usage("--threads must be between 1 and " + std::to_string(nmt::graph::kMaxComputeThreads));
-  if (options.batch_tokens < 1) return usage("--batch-tokens must be at least 1");
-  if (options.batch_sentences < 1) return usage("--batch-size must be at least 1");
+  // Read as signed numbers: "-1" would wrap to a huge unsigned one.
+  for (const auto& [name, value] : {std::pair{"--batch-tokens", batch_tokens}, std::pair{"--batch-size", batch_sentences}})
+    if (const std::string error = nmt::decode::batch_option_error(name, value); !error.empty()) return usage(error);
+  options.batch_tokens = static_cast<std::size_t>(batch_tokens);
+  options.batch_sentences = static_cast<std::size_t>(batch_sentences);
+  if (const std::string error = nmt::decode::options_error(options); !error.empty()) return usage(error);
   options.beam.attention = alignment != "none";
   try {
     nmt::decode::InputLines input(input_path);  // a missing file or a directory fails before the model loads

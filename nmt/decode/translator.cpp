@@ -1,6 +1,7 @@
 #include "nmt/decode/translator.h"
 
 #include <algorithm>
+#include <sstream>
 
 #include "nmt/data/decoding_batches.h"
 #include "nmt/data/encoded_corpus.h"
@@ -17,6 +18,41 @@ std::vector<std::string> Translations::best_lines() const {
   out.reserve(sentences.size());
   for (const auto& s : sentences) out.push_back(s.best());
   return out;
+}
+
+namespace {
+
+// "12.5" rather than "12.500000"; "nan" and "inf" as they are.
+std::string number(double x) {
+  std::ostringstream s;
+  s << x;
+  return s.str();
+}
+
+}  // namespace
+
+std::string options_error(const TranslateOptions& options) {
+  const BeamOptions& b = options.beam;
+  if (b.beam_size < 1 || b.beam_size > kMaxBeamSize)
+    return "--beam-size must be between 1 and " + std::to_string(kMaxBeamSize) + ", not " + std::to_string(b.beam_size);
+  if (b.n_best < 1 || b.n_best > b.beam_size)
+    return "--n-best must be between 1 and the beam size (" + std::to_string(b.beam_size) + "), not " +
+           std::to_string(b.n_best);
+  if (!(b.length_penalty >= 0 && b.length_penalty <= kMaxLengthPenalty))
+    return "--length-penalty must be between 0 and " + number(kMaxLengthPenalty) + ", not " + number(b.length_penalty);
+  if (!(b.max_length_ratio > 0 && b.max_length_ratio <= kMaxLengthRatio))
+    return "--max-length-ratio must be above 0 and at most " + number(kMaxLengthRatio) + ", not " +
+           number(b.max_length_ratio);
+  const auto signed_value = [](std::size_t n) {
+    return n > static_cast<std::size_t>(kMaxBatchOption) ? kMaxBatchOption + 1 : static_cast<std::int64_t>(n);
+  };
+  if (std::string e = batch_option_error("--batch-tokens", signed_value(options.batch_tokens)); !e.empty()) return e;
+  return batch_option_error("--batch-size", signed_value(options.batch_sentences));
+}
+
+std::string batch_option_error(const std::string& option, std::int64_t value) {
+  if (value >= 1 && value <= kMaxBatchOption) return "";
+  return option + " must be between 1 and " + std::to_string(kMaxBatchOption) + ", not " + std::to_string(value);
 }
 
 Translations translate(const models::Seq2SeqModel& model, const data::Vocabularies& vocabularies,

@@ -3,6 +3,7 @@
 // an empty translation.
 #pragma once
 
+#include <cstdint>
 #include <span>
 #include <string>
 #include <vector>
@@ -40,6 +41,30 @@ struct Translations {
   std::vector<std::size_t> truncated_lines;  // their 0-based line numbers
   std::vector<std::string> best_lines() const;
 };
+
+// The ranges of the decoding options (nmt-translate's command line), and why:
+//   beam size 1..256: each step scores beam x sentences rows, so time and memory grow with it;
+//     beams past a few dozen only lower BLEU, and 256 leaves room for wide n-best lists
+//     (100000 ran for minutes);
+//   n-best 1..beam size: the beam holds no more finished hypotheses;
+//   length penalty alpha 0..10: 0 ranks by probability, 1 by the per-token average, more favours
+//     long outputs; negative, NaN or infinite alphas rank nothing sensible;
+//   max length ratio in (0, 100]: output length <= ratio x source subwords + 10; the bound of a
+//     recipe's validation.max_output_ratio (10000 %), and far from overflowing the integer limit;
+//   batch tokens and batch size 1..10000000, the bound of a recipe's training.batch_tokens.
+inline constexpr int kMaxBeamSize = 256;
+inline constexpr double kMaxLengthPenalty = 10;
+inline constexpr double kMaxLengthRatio = 100;
+inline constexpr std::int64_t kMaxBatchOption = 10'000'000;
+
+// "" when every option is in its range; otherwise what is wrong, naming the command-line option
+// (--beam-size, --n-best, --length-penalty, --max-length-ratio, --batch-tokens, --batch-size),
+// the valid range and the value given. Programs check it before any work: translate() itself
+// refuses only what beam search cannot do (a beam or n-best below 1, n-best above the beam).
+std::string options_error(const TranslateOptions& options);
+
+// "" when 1 <= value <= kMaxBatchOption; else "OPTION must be between 1 and 10000000, not VALUE".
+std::string batch_option_error(const std::string& option, std::int64_t value);
 
 Translations translate(const models::Seq2SeqModel& model, const data::Vocabularies& vocabularies,
                        std::span<const std::string> lines, const TranslateOptions& options);

@@ -146,6 +146,42 @@ TEST_F(NmtTranslateCli, BadInputIsWarnedAboutNeverFatal) {
   EXPECT_NE(r.err.find("line 2 is longer than the model's 40 subwords and was cut"), std::string::npos) << r.err;
 }
 
+// Decoding options out of their range are usage errors (exit 2) that give the range; NaN,
+// infinities, negative ratios and penalties were accepted, --beam-size 100000 ran for minutes,
+// and a negative batch size wrapped to a huge one.
+TEST_F(NmtTranslateCli, DecodingOptionsOutOfRangeAreUsageErrorsGivingTheRange) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"--max-length-ratio -1", "--max-length-ratio must be above 0 and at most 100, not -1"},
+      {"--max-length-ratio 0", "--max-length-ratio must be above 0 and at most 100, not 0"},
+      {"--max-length-ratio nan", "--max-length-ratio must be above 0 and at most 100, not nan"},
+      {"--max-length-ratio inf", "--max-length-ratio must be above 0 and at most 100, not inf"},
+      {"--max-length-ratio 1e300", "--max-length-ratio must be above 0 and at most 100, not 1e+300"},
+      {"--length-penalty nan", "--length-penalty must be between 0 and 10, not nan"},
+      {"--length-penalty inf", "--length-penalty must be between 0 and 10, not inf"},
+      {"--length-penalty -5", "--length-penalty must be between 0 and 10, not -5"},
+      {"--beam-size 100000", "--beam-size must be between 1 and 256, not 100000"},
+      {"--beam-size 0", "--beam-size must be between 1 and 256, not 0"},
+      {"--beam-size 2 --n-best 3", "--n-best must be between 1 and the beam size (2), not 3"},
+      {"--n-best 0", "--n-best must be between 1 and the beam size (5), not 0"},
+      {"--batch-size -1", "--batch-size must be between 1 and 10000000, not -1"},
+      {"--batch-tokens 0", "--batch-tokens must be between 1 and 10000000, not 0"},
+      {"--batch-tokens 20000000", "--batch-tokens must be between 1 and 10000000, not 20000000"},
+  };
+  for (const auto& [arguments, message] : cases) {
+    const Result r = translate(arguments, "Open the file.\n");
+    EXPECT_EQ(r.status, 2) << arguments;
+    EXPECT_EQ(r.out, "") << arguments;
+    EXPECT_NE(r.err.find(std::string("nmt-translate: ") + message + " (see nmt-translate --help)"), std::string::npos)
+        << arguments << ": " << r.err;
+  }
+  // The ends of each range are accepted.
+  const Result edges = translate("--beam-size 1 --length-penalty 0 --max-length-ratio 100 --batch-size 1", "Open.\n");
+  EXPECT_EQ(edges.status, 0) << edges.err;
+  const Result wide = translate("--beam-size 256 --n-best 256 --length-penalty 10 --max-length-ratio 0.01", "Open.\n");
+  EXPECT_EQ(wide.status, 0) << wide.err;
+  EXPECT_EQ(split_lines(wide.out).size(), 256u);
+}
+
 // "-" is standard input for -i and standard output for -o (it failed as an input and created a
 // file named "-" as an output).
 TEST_F(NmtTranslateCli, DashIsStandardInputAndOutput) {
