@@ -6,19 +6,19 @@
 // Exactly one output line per input line, in order (an empty line gives an empty line); with
 // --n-best N, N lines per input in Moses' format "LINE ||| translation ||| score"; with
 // --alignment, the attention of each target subword over the source subwords as JSON lines
-// (soft) or Pharaoh "i-j" pairs (hard: source piece i is target piece j's most attended).
+// (soft) or Pharaoh "i-j" pairs (hard: source piece i is target piece j's most attended, EOS
+// never named); nmt/decode/alignments.h and docs/translating.md describe both formats.
 // Exit status: 0 done, 1 bad input or model file, 2 bad command line.
-#include <algorithm>
 #include <cerrno>
-#include <cstdio>
+#include <cstdint>
 #include <cstring>
 #include <fstream>
 #include <iostream>
-#include <sstream>
+#include <utility>
 
 #include <boost/program_options.hpp>
-#include <nlohmann/json.hpp>
 
+#include "nmt/decode/alignments.h"
 #include "nmt/decode/input_lines.h"
 #include "nmt/decode/translator.h"
 #include "nmt/graph/cpu_info.h"
@@ -27,22 +27,6 @@
 #include "nmt/models/saved_model.h"
 
 namespace po = boost::program_options;
-
-namespace {
-
-std::string pharaoh(const std::vector<std::vector<float>>& attention, std::size_t target_pieces) {
-  std::string out;
-  for (std::size_t j = 0; j < std::min(target_pieces, attention.size()); ++j) {
-    const auto& row = attention[j];
-    if (row.empty()) continue;
-    const auto best = std::max_element(row.begin(), row.end()) - row.begin();
-    if (!out.empty()) out += ' ';
-    out.append(std::to_string(best)).append("-").append(std::to_string(j));
-  }
-  return out;
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   std::string model_path, input_path, output_path, alignment = "none";
@@ -128,21 +112,9 @@ int main(int argc, char** argv) {
         for (const auto& h : s.n_best) out << i << " ||| " << h.text << " ||| " << h.score << "\n";
         if (s.n_best.empty()) out << i << " |||  ||| 0\n";
       } else if (alignment == "soft") {
-        nlohmann::json j{{"line", i + 1}, {"translation", s.best()}, {"source", s.source_pieces}};
-        if (!s.n_best.empty()) {
-          auto target = s.n_best.front().pieces;
-          if (s.n_best.front().complete) target.push_back("</s>");
-          j["target"] = target;
-          j["attention"] = s.n_best.front().attention;
-          j["score"] = s.n_best.front().score;
-        } else {
-          j["target"] = nlohmann::json::array();
-          j["attention"] = nlohmann::json::array();
-        }
-        out << j.dump() << "\n";
+        out << nmt::decode::soft_alignment(s, i + 1).dump() << "\n";
       } else if (alignment == "hard") {
-        out << s.best() << " ||| "
-            << (s.n_best.empty() ? "" : pharaoh(s.n_best.front().attention, s.n_best.front().pieces.size())) << "\n";
+        out << s.best() << " ||| " << nmt::decode::hard_alignment(s) << "\n";
       } else {
         out << s.best() << "\n";
       }

@@ -1,6 +1,7 @@
 #include "nmt/report/alignment_json.h"
 
 #include <algorithm>
+#include <span>
 
 #include "nmt/report/run_metrics.h"
 
@@ -35,9 +36,13 @@ AttentionMap attention_map_from_json(const json& record, const std::string& wher
   map.target_text = translation->get<std::string>();
   const auto line = record.find("line");
   map.title = line != record.end() && line->is_number_integer() ? "line " + std::to_string(line->get<long long>()) : where;
+  // "source" ends with the EOS that the rows have a column for (an empty line has neither).
+  if (!map.target_pieces.empty() && (map.source_pieces.empty() || map.source_pieces.back() != "</s>"))
+    throw ReportError(where + ": \"source\" does not end with the EOS \"</s>\" (is this nmt-translate --alignment soft output?)");
   // The source sentence as the model read it: SentencePiece pieces joined, "▁" as spaces.
   const std::string_view boundary = "\xE2\x96\x81";
-  for (const auto& piece : map.source_pieces) {
+  const std::size_t subwords = map.source_pieces.empty() ? 0 : map.source_pieces.size() - 1;  // without the EOS
+  for (const auto& piece : std::span(map.source_pieces).first(subwords)) {
     std::string_view rest = piece;
     for (std::size_t p; (p = rest.find(boundary)) != std::string_view::npos; rest.remove_prefix(p + boundary.size())) {
       map.source_text.append(rest.substr(0, p));
@@ -51,7 +56,6 @@ AttentionMap attention_map_from_json(const json& record, const std::string& wher
     throw ReportError(where + ": no \"attention\" array (is this nmt-translate --alignment soft output?)");
   if (attention->empty() || (attention->size() == map.target_pieces.size() && attention->front().empty()))
     throw ReportError(where + ": no attention weights: the model has no attention (model.attention: none)");
-  map.source_pieces.push_back("</s>");
   for (const auto& row : *attention) {
     if (!row.is_array()) throw ReportError(where + ": \"attention\" must hold one array of weights per target piece");
     std::vector<float> weights;
@@ -59,8 +63,7 @@ AttentionMap attention_map_from_json(const json& record, const std::string& wher
       if (!w.is_number()) throw ReportError(where + ": an attention weight that is not a number");
       weights.push_back(w.get<float>());
     }
-    // nmt-translate writes rows as wide as the padded batch the sentence was decoded in; the
-    // positions past the sentence's EOS are padding, with weight 0.
+    // Positions past the sentence's EOS with weight 0 are a decoding batch's padding.
     const std::size_t columns = map.source_pieces.size();
     if (weights.size() > columns && std::all_of(weights.begin() + static_cast<std::ptrdiff_t>(columns), weights.end(),
                                                 [](float w) { return w == 0.0f; }))

@@ -1,8 +1,8 @@
-// Reading the output of `nmt-translate --alignment soft`: one JSON object per input line,
-// {"line", "translation", "source": [pieces], "target": [pieces, "</s>" if complete],
-//  "attention": [[weight per source piece and EOS] per target piece], "score"}.
-// Rows may be longer, with zeros: nmt-translate keeps the padding positions of the batch a
-// sentence was decoded in; they are dropped.
+// Reading the output of `nmt-translate --alignment soft` (nmt/decode/alignments.h): one JSON
+// object per input line, {"line", "translation", "source": [pieces, "</s>"], "target": [pieces,
+// "</s>" if complete], "attention": [[weight per "source" entry] per "target" entry], "score"}.
+// Rows longer than "source" whose extra weights are all 0 (the padding of a decoding batch) are
+// cut to the sentence's own columns.
 #pragma once
 
 #include <cstddef>

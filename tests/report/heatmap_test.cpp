@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "nmt/decode/alignments.h"
 #include "nmt/report/alignment_json.h"
 #include "nmt/report/heatmap.h"
 #include "nmt/report/run_metrics.h"
@@ -78,11 +79,19 @@ TEST(Heatmap, ShapesMustAgree) {
   EXPECT_THROW(heatmap_svg(m, "x", false), std::invalid_argument);
 }
 
-// A line as nmt-translate --alignment soft writes it (tools/nmt_translate.cpp).
+// A line as nmt-translate --alignment soft writes it (decode::soft_alignment), of the
+// translation that `m` draws.
 nlohmann::json soft_line(std::size_t line, const AttentionMap& m) {
-  std::vector<std::string> source(m.source_pieces.begin(), m.source_pieces.end() - 1);  // without EOS
-  return {{"line", line}, {"translation", m.target_text}, {"source", source}, {"target", m.target_pieces},
-          {"attention", m.weights}, {"score", -0.5}};
+  decode::Translation t;
+  t.source_pieces.assign(m.source_pieces.begin(), m.source_pieces.end() - 1);  // without EOS
+  decode::TranslatedHypothesis h;
+  h.text = m.target_text;
+  h.complete = m.target_pieces.back() == "</s>";
+  h.pieces.assign(m.target_pieces.begin(), m.target_pieces.end() - (h.complete ? 1 : 0));
+  h.attention = m.weights;
+  h.score = -0.5;
+  t.n_best.push_back(h);
+  return decode::soft_alignment(t, line);
 }
 
 TEST(AlignmentJson, ReadsTheRecordOfTheLineAskedFor) {
@@ -141,6 +150,11 @@ TEST(AlignmentJson, ErrorsNameTheFileAndLine) {
             "a.jsonl:1: line 1: target piece 1 has 5 attention weights for 4 source pieces (source pieces include the "
             "EOS \"</s>\")");
   EXPECT_EQ(message("{\"line\":1}\n", 1), "a.jsonl:1: no \"source\" array (is this nmt-translate --alignment soft output?)");
+  // "source" lists the EOS that the rows have a column for.
+  nlohmann::json no_eos = soft_line(1, m);
+  no_eos["source"].erase(no_eos["source"].size() - 1);
+  EXPECT_EQ(message(no_eos.dump() + "\n", 1),
+            "a.jsonl:1: \"source\" does not end with the EOS \"</s>\" (is this nmt-translate --alignment soft output?)");
 }
 
 }  // namespace

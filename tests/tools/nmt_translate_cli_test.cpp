@@ -113,27 +113,40 @@ TEST_F(NmtTranslateCli, SoftAlignmentsAreJsonWithOneDistributionPerTargetPiece) 
   ASSERT_EQ(r.status, 0) << r.err;
   const auto lines = split_lines(r.out);
   ASSERT_EQ(lines.size(), 3u);
-  const auto j = nlohmann::json::parse(lines[0]);
-  const auto& attention = j.at("attention");
-  ASSERT_EQ(attention.size(), j.at("target").size());
-  for (const auto& row : attention) {
-    EXPECT_EQ(row.size(), j.at("source").size() + 1);  // + EOS
-    double sum = 0;
-    for (double w : row) sum += w;
-    EXPECT_NEAR(sum, 1.0, 1e-4);
+  // "source" and "target" list exactly what the rows and columns index, the EOS included on
+  // the source side (and on the target side when the translation ended with one).
+  for (const std::string& line : {lines[0], lines[2]}) {
+    const auto j = nlohmann::json::parse(line);
+    EXPECT_EQ(j.at("source").back(), "</s>") << line;
+    const auto& attention = j.at("attention");
+    ASSERT_EQ(attention.size(), j.at("target").size());
+    for (const auto& row : attention) {
+      EXPECT_EQ(row.size(), j.at("source").size());
+      double sum = 0;
+      for (double w : row) sum += w;
+      EXPECT_NEAR(sum, 1.0, 1e-4);
+    }
   }
   EXPECT_EQ(nlohmann::json::parse(lines[1]).at("translation"), "");
+  EXPECT_EQ(nlohmann::json::parse(lines[1]).at("source").size(), 0u);
   const Result hard = translate("--alignment hard", "Open the file.\n");
   ASSERT_EQ(hard.status, 0) << hard.err;
-  // "translation ||| i-j i-j ...": every pair is two numbers joined by '-'.
+  // "translation ||| i-j i-j ...": every pair is two numbers joined by '-', naming a real source
+  // subword (never the EOS) and a target subword (never the EOS).
+  const auto soft = nlohmann::json::parse(split_lines(translate("--alignment soft", "Open the file.\n").out).at(0));
+  const std::size_t sources = soft.at("source").size() - 1;
+  std::size_t targets = soft.at("target").size();
+  if (targets > 0 && soft.at("target").back() == "</s>") --targets;
   std::istringstream pairs(hard.out.substr(hard.out.find(" ||| ") + 5));
   std::string pair;
+  std::size_t count = 0;
   while (pairs >> pair) {
     const auto dash = pair.find('-');
     ASSERT_NE(dash, std::string::npos) << pair;
-    EXPECT_NO_THROW((void)std::stoi(pair.substr(0, dash)));
-    EXPECT_NO_THROW((void)std::stoi(pair.substr(dash + 1)));
+    EXPECT_LT(std::stoul(pair.substr(0, dash)), sources) << pair;
+    EXPECT_EQ(std::stoul(pair.substr(dash + 1)), count++) << pair;
   }
+  EXPECT_EQ(count, targets);
 }
 
 TEST_F(NmtTranslateCli, BadInputIsWarnedAboutNeverFatal) {
