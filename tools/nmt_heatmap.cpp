@@ -1,12 +1,13 @@
 // nmt-heatmap: the attention heat-map of one sentence, from nmt-translate's soft alignments.
 //
 //   nmt-translate -m runs/en-fr/model.nmt --alignment soft < in.en > in.align.jsonl
-//   nmt-heatmap --alignment-json in.align.jsonl --line 3 -o line3.svg
+//   nmt-heatmap --alignment-json in.align.jsonl --line 3 -o line3.svg   # the 4th input line
 //   echo "Open the file." | nmt-translate -m MODEL --alignment soft | nmt-heatmap > open.svg
 //
 // Exit status: 0 done, 1 bad input (file, record, a model without attention), 2 bad command line.
 #include <fstream>
 #include <iostream>
+#include <optional>
 
 #include <boost/program_options.hpp>
 
@@ -18,7 +19,7 @@ namespace po = boost::program_options;
 
 int main(int argc, char** argv) {
   std::string input, output;
-  std::size_t line = 0;
+  std::size_t line = 0;  // with --line
   po::options_description visible(
       "nmt-heatmap [--alignment-json FILE] [--line N] [-o OUT.svg]\n\n"
       "Draws the attention of one translated sentence as an SVG heat-map: target subwords down the\n"
@@ -27,7 +28,9 @@ int main(int argc, char** argv) {
       "OUT.svg (default: standard output).\n\nOptions");
   visible.add_options()("help,h", "show this help")(
       "alignment-json,i", po::value(&input), "nmt-translate --alignment soft output (default: standard input)")(
-      "line,l", po::value(&line)->default_value(0), "the input line (1-based, its \"line\" field); 0: the first record")(
+      "line,l", po::value(&line),
+      "the record of input line N (its \"line\" field; input lines count from 0, as in n-best lists); "
+      "default: the first record")(
       "output,o", po::value(&output), "SVG file to write (default: standard output)");
   po::variables_map vm;
   try {
@@ -43,15 +46,16 @@ int main(int argc, char** argv) {
   }
   try {
     nmt::report::AttentionMap map;
+    const std::optional<std::size_t> wanted = vm.count("line") ? std::optional(line) : std::nullopt;
     if (input.empty() || input == "-") {
-      map = nmt::report::read_alignment(std::cin, "standard input", line);
+      map = nmt::report::read_alignment(std::cin, "standard input", wanted);
     } else {
       std::ifstream in(input, std::ios::binary);
       if (!in) {
         std::cerr << "nmt-heatmap: " << input << ": cannot open\n";
         return 1;
       }
-      map = nmt::report::read_alignment(in, input, line);
+      map = nmt::report::read_alignment(in, input, wanted);
     }
     const std::string svg = nmt::report::heatmap_svg(map, "heatmap", /*standalone=*/true);
     if (output.empty() || output == "-") {

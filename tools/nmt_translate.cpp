@@ -112,7 +112,7 @@ int main(int argc, char** argv) {
         for (const auto& h : s.n_best) out << i << " ||| " << h.text << " ||| " << h.score << "\n";
         if (s.n_best.empty()) out << i << " |||  ||| 0\n";
       } else if (alignment == "soft") {
-        out << nmt::decode::soft_alignment(s, i + 1).dump() << "\n";
+        out << nmt::decode::soft_alignment(s, i).dump() << "\n";
       } else if (alignment == "hard") {
         out << s.best() << " ||| " << nmt::decode::hard_alignment(s) << "\n";
       } else {

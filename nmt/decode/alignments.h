@@ -2,7 +2,7 @@
 // hypothesis. Both index the subwords the model read and wrote, from 0.
 //
 // soft: one JSON object per input line,
-//   {"line": N, "translation": text,
+//   {"line": N (input lines count from 0, as in n-best lists), "translation": text,
 //    "source": [source subwords..., "</s>"],
 //    "target": [target subwords..., "</s>" if the hypothesis ended with EOS],
 //    "attention": [[one weight per "source" entry] per "target" entry], "score": s}

@@ -78,7 +78,7 @@ AttentionMap attention_map_from_json(const json& record, const std::string& wher
   return map;
 }
 
-AttentionMap read_alignment(std::istream& in, const std::string& name, std::size_t line) {
+AttentionMap read_alignment(std::istream& in, const std::string& name, std::optional<std::size_t> line) {
   std::string text;
   std::size_t number = 0;
   while (std::getline(in, text)) {
@@ -88,11 +88,12 @@ AttentionMap read_alignment(std::istream& in, const std::string& name, std::size
     const json record = json::parse(text, nullptr, /*allow_exceptions=*/false);
     if (record.is_discarded() || !record.is_object()) throw ReportError(where + ": not a JSON object");
     const auto field = record.find("line");
-    if (line == 0 || (field != record.end() && field->is_number_integer() && field->get<long long>() == static_cast<long long>(line)))
+    if (!line || (field != record.end() && field->is_number_unsigned() && field->get<std::size_t>() == *line))
       return attention_map_from_json(record, where);
   }
-  if (line == 0) throw ReportError(name + ": no records (expected nmt-translate --alignment soft output)");
-  throw ReportError(name + ": no record of line " + std::to_string(line) + " (" + std::to_string(number) + " lines read)");
+  if (!line) throw ReportError(name + ": no records (expected nmt-translate --alignment soft output)");
+  throw ReportError(name + ": no record whose \"line\" is " + std::to_string(*line) + " (" + std::to_string(number) +
+                    " lines read; input lines count from 0)");
 }
 
 }  // namespace nmt::report

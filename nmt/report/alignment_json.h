@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <istream>
+#include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -19,8 +20,9 @@ namespace nmt::report {
 // nmt-translate's, an empty translation, or a model without attention (no weights).
 AttentionMap attention_map_from_json(const nlohmann::json& record, const std::string& where);
 
-// The record of input line `line` (1-based, its "line" field) in `in`, or with line 0 the
-// first record. ReportError naming `name` when there is no such record or a line is not JSON.
-AttentionMap read_alignment(std::istream& in, const std::string& name, std::size_t line);
+// The record of input line `line` (its "line" field: input lines count from 0, as in n-best
+// lists) in `in`, or without a line the first record. ReportError naming `name` and the line of
+// the file (counted from 1, as editors do) when there is no such record or a line is not JSON.
+AttentionMap read_alignment(std::istream& in, const std::string& name, std::optional<std::size_t> line);
 
 }  // namespace nmt::report

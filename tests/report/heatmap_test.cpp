@@ -1,5 +1,6 @@
 // Heat-maps: one cell per (target, source) pair carrying its weight, labelled axes, shapes
 // checked; and nmt-translate's soft alignment JSON read into them.
+#include <optional>
 #include <sstream>
 
 #include <gtest/gtest.h>
@@ -98,9 +99,10 @@ TEST(AlignmentJson, ReadsTheRecordOfTheLineAskedFor) {
   const AttentionMap m = sample();
   AttentionMap other = m;
   other.weights[0] = {0.25f, 0.25f, 0.25f, 0.25f};
-  std::istringstream in(soft_line(1, other).dump() + "\n" + soft_line(2, m).dump() + "\n");
-  const AttentionMap read = read_alignment(in, "a.jsonl", 2);
-  EXPECT_EQ(read.title, "line 2");
+  // Input lines count from 0, as in n-best lists: records 0 and 1.
+  std::istringstream in(soft_line(0, other).dump() + "\n" + soft_line(1, m).dump() + "\n");
+  const AttentionMap read = read_alignment(in, "a.jsonl", 1);
+  EXPECT_EQ(read.title, "line 1");
   EXPECT_EQ(read.source_pieces, m.source_pieces);
   EXPECT_EQ(read.target_pieces, m.target_pieces);
   EXPECT_EQ(read.weights, m.weights);
@@ -109,16 +111,20 @@ TEST(AlignmentJson, ReadsTheRecordOfTheLineAskedFor) {
   expect_cells(*parse_xml(heatmap_svg(read, "h", true)), m);
   // Rows padded with zeros to the width of a decoding batch (as nmt-translate writes them for
   // the shorter sentences of a batch) read as the sentence's own columns.
-  nlohmann::json padded = soft_line(2, m);
+  nlohmann::json padded = soft_line(1, m);
   for (auto& row : padded["attention"]) row.insert(row.end(), {0.0, 0.0});
   std::istringstream padded_in(padded.dump() + "\n");
-  EXPECT_EQ(read_alignment(padded_in, "a.jsonl", 2).weights, m.weights);
-  std::istringstream first(soft_line(1, other).dump() + "\n");
-  EXPECT_EQ(read_alignment(first, "a.jsonl", 0).weights, other.weights);
+  EXPECT_EQ(read_alignment(padded_in, "a.jsonl", 1).weights, m.weights);
+  // Without a line, the first record; line 0 is a line like the others.
+  std::istringstream first(soft_line(3, other).dump() + "\n" + soft_line(0, m).dump() + "\n");
+  EXPECT_EQ(read_alignment(first, "a.jsonl", std::nullopt).weights, other.weights);
+  first.clear();
+  first.seekg(0);
+  EXPECT_EQ(read_alignment(first, "a.jsonl", 0).weights, m.weights);
 }
 
 TEST(AlignmentJson, ErrorsNameTheFileAndLine) {
-  const auto message = [](const std::string& text, std::size_t line) {
+  const auto message = [](const std::string& text, std::optional<std::size_t> line) {
     std::istringstream in(text);
     try {
       read_alignment(in, "a.jsonl", line);
@@ -129,8 +135,8 @@ TEST(AlignmentJson, ErrorsNameTheFileAndLine) {
   };
   const AttentionMap m = sample();
   const std::string good = soft_line(1, m).dump() + "\n";
-  EXPECT_EQ(message(good, 7), "a.jsonl: no record of line 7 (1 lines read)");
-  EXPECT_EQ(message("", 0), "a.jsonl: no records (expected nmt-translate --alignment soft output)");
+  EXPECT_EQ(message(good, 7), "a.jsonl: no record whose \"line\" is 7 (1 lines read; input lines count from 0)");
+  EXPECT_EQ(message("", std::nullopt), "a.jsonl: no records (expected nmt-translate --alignment soft output)");
   EXPECT_EQ(message(good + "[1,\n", 3), "a.jsonl:2: not a JSON object");
   nlohmann::json none = soft_line(1, m);
   none["attention"] = nlohmann::json::array();

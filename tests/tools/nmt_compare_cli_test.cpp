@@ -213,7 +213,7 @@ TEST_F(NmtCompareCli, TrainsComparesCollectsAndDrawsHeatmaps) {
   std::ofstream(dir_ / "soft.jsonl") << soft.out;
   const nlohmann::json record = nlohmann::json::parse(split_lines(soft.out)[1]);
   const fs::path svg = dir_ / "line2.svg";
-  const Result drawn = run(kBin + "nmt-heatmap --alignment-json " + (dir_ / "soft.jsonl").string() + " --line 2 -o " + svg.string());
+  const Result drawn = run(kBin + "nmt-heatmap --alignment-json " + (dir_ / "soft.jsonl").string() + " --line 1 -o " + svg.string());
   ASSERT_EQ(drawn.status, 0) << drawn.err;
   EXPECT_EQ(run("xmllint --noout " + svg.string()).status, 0);
   const std::string text = slurp(svg);
@@ -239,7 +239,7 @@ TEST_F(NmtCompareCli, TrainsComparesCollectsAndDrawsHeatmaps) {
   const Result piped = run(kBin + "nmt-heatmap", soft.out);
   ASSERT_EQ(piped.status, 0) << piped.err;
   EXPECT_EQ(piped.out.rfind("<?xml", 0), 0u);
-  EXPECT_NE(piped.out.find("<title>line 1: "), std::string::npos);
+  EXPECT_NE(piped.out.find("<title>line 0: "), std::string::npos);
   // A model without attention has no heat-map.
   const Result none_soft =
       run(kBin + "nmt-translate --threads 1 --alignment soft -m " + (dir_ / "run-none" / "model.nmt").string(), "Open the file.\n");

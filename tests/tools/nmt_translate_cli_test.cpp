@@ -149,6 +149,37 @@ TEST_F(NmtTranslateCli, SoftAlignmentsAreJsonWithOneDistributionPerTargetPiece) 
   EXPECT_EQ(count, targets);
 }
 
+// Soft alignments number input lines from 0, as n-best lists do (and Moses, Marian and
+// sacreBLEU users expect); they counted from 1. nmt-heatmap --line takes the same numbers.
+TEST_F(NmtTranslateCli, SoftAlignmentsNumberLinesFromZeroLikeNBestLists) {
+  const std::string input = "Open the file.\n\nPython scripts\n";
+  const Result soft = translate("--alignment soft", input);
+  ASSERT_EQ(soft.status, 0) << soft.err;
+  const auto records = split_lines(soft.out);
+  ASSERT_EQ(records.size(), 3u);
+  const Result nbest = translate("--beam-size 2 --n-best 2", input);
+  ASSERT_EQ(nbest.status, 0) << nbest.err;
+  std::vector<std::string> numbers;  // of the n-best lines, each once (an empty line has one line)
+  for (const std::string& line : split_lines(nbest.out)) {
+    const std::string number = line.substr(0, line.find(" ||| "));
+    if (numbers.empty() || numbers.back() != number) numbers.push_back(number);
+  }
+  EXPECT_EQ(numbers, (std::vector<std::string>{"0", "1", "2"}));
+  for (std::size_t i = 0; i < records.size(); ++i) EXPECT_EQ(nlohmann::json::parse(records[i]).at("line"), i) << records[i];
+  const std::string heatmap = std::string(NMT_BINARY_DIR) + "/bin/nmt-heatmap";
+  const Result first = run(heatmap + " --line 0", soft.out);
+  ASSERT_EQ(first.status, 0) << first.err;
+  EXPECT_NE(first.out.find("<title>line 0: "), std::string::npos);
+  EXPECT_EQ(run(heatmap, soft.out).out, first.out);  // without --line: the first record
+  const Result third = run(heatmap + " --line 2", soft.out);
+  ASSERT_EQ(third.status, 0) << third.err;
+  EXPECT_NE(third.out.find("<title>line 2: "), std::string::npos);
+  const Result past = run(heatmap + " --line 3", soft.out);
+  EXPECT_EQ(past.status, 1);
+  EXPECT_NE(past.err.find("standard input: no record whose \"line\" is 3 (3 lines read; input lines count from 0)"),
+            std::string::npos) << past.err;
+}
+
 TEST_F(NmtTranslateCli, BadInputIsWarnedAboutNeverFatal) {
   std::string long_line;
   for (int i = 0; i < 100; ++i) long_line += "Open the file and save the document. ";
