@@ -3,13 +3,15 @@
 //   nmt-translate -m runs/en-fr/model.nmt < input.en > output.fr
 //   nmt-translate -m MODEL -i input.en -o output.fr --beam-size 5 --n-best 3
 //
-// Exactly one output line per input line, in order (an empty line gives an empty line); with
+// Exactly one output line per input line, in order (an empty line gives an empty line),
+// written batch by batch as the lines come when the input is a pipe or a terminal; with
 // --n-best N, N lines per input in Moses' format "LINE ||| translation ||| score"; with
 // --alignment, the attention of each target subword over the source subwords as JSON lines
 // (soft) or Pharaoh "i-j" pairs (hard: source piece i is target piece j's most attended, EOS
 // never named); nmt/decode/alignments.h and docs/translating.md describe both formats.
 // Exit status: 0 done, 1 bad input or model file, 2 bad command line.
 #include <cerrno>
+#include <chrono>
 #include <cstdint>
 #include <cstring>
 #include <fstream>
@@ -28,6 +30,13 @@
 
 namespace po = boost::program_options;
 
+namespace {
+
+// From a pipe or a terminal: how long to wait for more lines before translating those in hand.
+constexpr std::chrono::milliseconds kWaitForMoreInput{20};
+
+}  // namespace
+
 int main(int argc, char** argv) {
   std::string model_path, input_path, output_path, alignment = "none";
   int threads = 2;
@@ -36,7 +45,8 @@ int main(int argc, char** argv) {
   po::options_description visible(
       "nmt-translate -m MODEL [-i INPUT] [-o OUTPUT] [options]\n\n"
       "Translates raw text, one sentence per line, from INPUT (default or -: standard input) to\n"
-      "OUTPUT (default or -: standard output).\n\nOptions");
+      "OUTPUT (default or -: standard output). From a pipe or a terminal, each batch of lines is\n"
+      "translated and written as soon as it is there, so a line typed alone is answered at once.\n\nOptions");
   visible.add_options()("help,h", "show this help")("model,m", po::value(&model_path), "model file (model.nmt)")(
       "input,i", po::value(&input_path), "input file; - or none: standard input")(
       "output,o", po::value(&output_path), "output file; - or none: standard output")(
@@ -87,15 +97,9 @@ int main(int argc, char** argv) {
     std::cerr << "nmt-translate: " << nmt::graph::cpu_line() << "\n";
     const nmt::models::SavedModel saved = nmt::models::load_model(model_path);
     options.max_source_length = nmt::models::max_source_length(saved.recipe);
-    const nmt::decode::InputChunk chunk = input.read_all();
-    for (std::size_t line : chunk.repaired)
-      std::cerr << "nmt-translate: warning: " << input.name() << " line " << line + 1
-                << ": invalid UTF-8 replaced by U+FFFD\n";
-    const std::vector<std::string>& lines = chunk.lines;
-    const nmt::decode::Translations result = nmt::decode::translate(*saved.model, saved.vocabularies, lines, options);
-    for (std::size_t line : result.truncated_lines)
-      std::cerr << "nmt-translate: warning: line " << line + 1 << " is longer than the model's "
-                << options.max_source_length - 1 << " subwords and was cut\n";
+    nmt::decode::InputChunk chunk;
+    // A regular file is read whole before the output is opened (so -o may even name it).
+    bool more = !input.streaming() && input.next_chunk(chunk, options.batch_sentences, kWaitForMoreInput);
     if (output_path == "-") output_path.clear();
     std::ofstream file;
     if (!output_path.empty()) {
@@ -106,23 +110,38 @@ int main(int argc, char** argv) {
       }
     }
     std::ostream& out = output_path.empty() ? std::cout : file;
-    for (std::size_t i = 0; i < result.sentences.size(); ++i) {
-      const auto& s = result.sentences[i];
-      if (options.beam.n_best > 1) {
-        for (const auto& h : s.n_best) out << i << " ||| " << h.text << " ||| " << h.score << "\n";
-        if (s.n_best.empty()) out << i << " |||  ||| 0\n";
-      } else if (alignment == "soft") {
-        out << nmt::decode::soft_alignment(s, i).dump() << "\n";
-      } else if (alignment == "hard") {
-        out << s.best() << " ||| " << nmt::decode::hard_alignment(s) << "\n";
-      } else {
-        out << s.best() << "\n";
+    // From a pipe or a terminal, each batch of lines is translated and written as soon as it is
+    // there (a line typed alone gets its translation at once); a file is one chunk.
+    if (input.streaming()) more = input.next_chunk(chunk, options.batch_sentences, kWaitForMoreInput);
+    while (more) {
+      for (std::size_t line : chunk.repaired)
+        std::cerr << "nmt-translate: warning: " << input.name() << " line " << line + 1
+                  << ": invalid UTF-8 replaced by U+FFFD\n";
+      const nmt::decode::Translations result =
+          nmt::decode::translate(*saved.model, saved.vocabularies, chunk.lines, options);
+      for (std::size_t line : result.truncated_lines)
+        std::cerr << "nmt-translate: warning: line " << chunk.first_line + line + 1 << " is longer than the model's "
+                  << options.max_source_length - 1 << " subwords and was cut\n";
+      for (std::size_t k = 0; k < result.sentences.size(); ++k) {
+        const auto& s = result.sentences[k];
+        const std::size_t i = chunk.first_line + k;  // input lines count from 0
+        if (options.beam.n_best > 1) {
+          for (const auto& h : s.n_best) out << i << " ||| " << h.text << " ||| " << h.score << "\n";
+          if (s.n_best.empty()) out << i << " |||  ||| 0\n";
+        } else if (alignment == "soft") {
+          out << nmt::decode::soft_alignment(s, i).dump() << "\n";
+        } else if (alignment == "hard") {
+          out << s.best() << " ||| " << nmt::decode::hard_alignment(s) << "\n";
+        } else {
+          out << s.best() << "\n";
+        }
       }
-    }
-    out.flush();
-    if (!out) {
-      std::cerr << "nmt-translate: cannot write the output\n";
-      return 1;
+      out.flush();
+      if (!out) {
+        std::cerr << "nmt-translate: cannot write the output\n";
+        return 1;
+      }
+      more = input.next_chunk(chunk, options.batch_sentences, kWaitForMoreInput);
     }
     return 0;
   } catch (const std::exception& e) {

@@ -1,6 +1,7 @@
 #include "nmt/decode/input_lines.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -37,6 +38,7 @@ InputLines::InputLines(const std::string& path) {
     if (owned_) ::close(fd_);
     throw InputError(name_ + ": is a directory, not a text file");
   }
+  streaming_ = !S_ISREG(st.st_mode);
 }
 
 InputLines::~InputLines() {
@@ -94,6 +96,32 @@ InputChunk InputLines::read_all() {
     if (at_end_) return chunk;
     fill();
   }
+}
+
+bool InputLines::readable(std::chrono::milliseconds wait) const {
+  pollfd p{fd_, POLLIN, 0};
+  for (;;) {
+    const int ready = ::poll(&p, 1, static_cast<int>(wait.count()));
+    if (ready >= 0) return ready > 0;  // POLLIN, POLLHUP or POLLERR: read() tells which
+    if (errno != EINTR) throw InputError(name_ + ": cannot wait for input: " + reason(errno));
+  }
+}
+
+bool InputLines::next_chunk(InputChunk& chunk, std::size_t limit, std::chrono::milliseconds wait) {
+  if (!streaming_) {
+    chunk = read_all();
+    return !chunk.lines.empty();
+  }
+  chunk = InputChunk{};
+  chunk.first_line = lines_;
+  while (chunk.lines.size() < limit) {
+    if (take_line(chunk)) continue;
+    if (at_end_) break;
+    // A line in hand and nothing more coming at once: answer it rather than wait for more.
+    if (!chunk.lines.empty() && !readable(wait)) break;
+    fill();
+  }
+  return !chunk.lines.empty();
 }
 
 }  // namespace nmt::decode

@@ -2,10 +2,14 @@
 // CRLF, a final line without LF counts, a UTF-8 byte order mark at the start is dropped, and
 // invalid UTF-8 is replaced by U+FFFD (the caller warns about the lines named in `repaired`).
 //
+// A regular file is read whole. A pipe or a terminal is read as its lines come, so that
+// nmt-translate can answer each line as soon as it is typed (next_chunk).
+//
 // A path that does not exist, cannot be opened, is a directory or cannot be read is an
 // InputError naming it, never an empty input.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <stdexcept>
 #include <string>
@@ -33,16 +37,24 @@ class InputLines {
   InputLines& operator=(const InputLines&) = delete;
 
   const std::string& name() const { return name_; }  // the path, or "standard input"
+  bool streaming() const { return streaming_; }       // not a regular file: a pipe, a terminal...
 
   // Every line that is left, as one chunk; InputError naming the input if reading fails.
   InputChunk read_all();
 
+  // The next lines into `chunk`; false when the input has no line left. From a regular file,
+  // every line that is left (read_all). Otherwise it waits as long as it takes for one line,
+  // then takes the lines that follow while each arrives within `wait`, up to `limit` lines.
+  bool next_chunk(InputChunk& chunk, std::size_t limit, std::chrono::milliseconds wait);
+
  private:
+  bool readable(std::chrono::milliseconds wait) const;  // input (or its end) within `wait`
   void fill();                         // one read(2) into the buffer; sets at_end_ at EOF
   bool take_line(InputChunk& chunk);   // moves one complete line (or the last one at EOF) to chunk
 
   int fd_ = -1;
   bool owned_ = false;
+  bool streaming_ = false;
   std::string name_;
   std::string buffer_;
   std::size_t start_ = 0;     // first byte of buffer_ not yet returned

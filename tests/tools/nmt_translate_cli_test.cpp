@@ -1,11 +1,16 @@
 // nmt-translate from the command line, on a model that nmt-train makes from the tiny recipe.
+#include <fcntl.h>
+#include <poll.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cmath>
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include <gtest/gtest.h>
@@ -178,6 +183,101 @@ TEST_F(NmtTranslateCli, SoftAlignmentsNumberLinesFromZeroLikeNBestLists) {
   EXPECT_EQ(past.status, 1);
   EXPECT_NE(past.err.find("standard input: no record whose \"line\" is 3 (3 lines read; input lines count from 0)"),
             std::string::npos) << past.err;
+}
+
+// From a pipe, each line is translated and written as soon as it is there, before the input
+// ends, so that nmt-translate can be used interactively (it read to the end first). Every read
+// is bounded in time, so a regression fails instead of hanging.
+TEST_F(NmtTranslateCli, FromAPipeEachLineIsAnsweredBeforeTheInputEnds) {
+  const std::string first_line = "Open the file.", second_line = "Python scripts";
+  // As translated from a file holding that line alone.
+  const Result one = translate("", first_line + "\n"), two = translate("", second_line + "\n");
+  ASSERT_EQ(one.status, 0) << one.err;
+  ASSERT_EQ(two.status, 0) << two.err;
+  int to_child[2], from_child[2];
+  ASSERT_EQ(::pipe(to_child), 0);
+  ASSERT_EQ(::pipe(from_child), 0);
+  const std::string binary = std::string(NMT_BINARY_DIR) + "/bin/nmt-translate", err = (dir_ / "pipe.err").string();
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    ::dup2(to_child[0], STDIN_FILENO);
+    ::dup2(from_child[1], STDOUT_FILENO);
+    const int log = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ::dup2(log, STDERR_FILENO);
+    for (int fd : {to_child[0], to_child[1], from_child[0], from_child[1], log}) ::close(fd);
+    ::execl(binary.c_str(), "nmt-translate", "-m", model_.c_str(), "--threads", "1", static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  ::close(to_child[0]);
+  ::close(from_child[1]);
+  struct Reaper {  // ends the child if an assertion leaves early
+    pid_t pid;
+    bool reaped = false;
+    ~Reaper() {
+      if (!reaped) {
+        ::kill(pid, SIGKILL);
+        ::waitpid(pid, nullptr, 0);
+      }
+    }
+  } reaper{child};
+  std::string pending;
+  // The next output line, or nullopt if none comes within the time limit (or the output ends).
+  const auto next_line = [&](std::chrono::seconds limit) -> std::optional<std::string> {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    for (;;) {
+      if (const auto end = pending.find('\n'); end != std::string::npos) {
+        std::string line = pending.substr(0, end);
+        pending.erase(0, end + 1);
+        return line;
+      }
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0) return std::nullopt;
+      pollfd p{from_child[0], POLLIN, 0};
+      if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;
+      char buffer[4096];
+      const ssize_t got = ::read(from_child[0], buffer, sizeof buffer);
+      if (got <= 0) return std::nullopt;
+      pending.append(buffer, static_cast<std::size_t>(got));
+    }
+  };
+  const auto send = [&](const std::string& text) {
+    return ::write(to_child[1], text.data(), text.size()) == static_cast<ssize_t>(text.size());
+  };
+  ASSERT_TRUE(send(first_line + "\n"));
+  const auto first = next_line(std::chrono::seconds(60));
+  ASSERT_TRUE(first) << "no translation of a line before the input ended";
+  EXPECT_EQ(*first + "\n", one.out);
+  ASSERT_TRUE(send(second_line + "\n"));
+  const auto second = next_line(std::chrono::seconds(60));
+  ASSERT_TRUE(second) << "no translation of the second line before the input ended";
+  EXPECT_EQ(*second + "\n", two.out);
+  ::close(to_child[1]);
+  EXPECT_EQ(next_line(std::chrono::seconds(60)), std::nullopt);  // the output ends with the input
+  EXPECT_EQ(pending, "");
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  reaper.reaped = true;
+  ::close(from_child[0]);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+  // Through a pipe in several batches (--batch-size 2), lines keep their order and their numbers.
+  const std::string piped = "sh -c 'cat | " + binary + " -m " + model_ + " --threads 1 --batch-size 2 ";
+  const Result nbest = run(piped + "--beam-size 2 --n-best 2'", kInput);
+  ASSERT_EQ(nbest.status, 0) << nbest.err;
+  std::vector<std::string> numbers;
+  for (const std::string& line : split_lines(nbest.out)) {
+    const std::string number = line.substr(0, line.find(" ||| "));
+    if (numbers.empty() || numbers.back() != number) numbers.push_back(number);
+  }
+  EXPECT_EQ(numbers, (std::vector<std::string>{"0", "1", "2", "3", "4"}));
+  const Result soft = run(piped + "--alignment soft'", kInput);
+  ASSERT_EQ(soft.status, 0) << soft.err;
+  const auto records = split_lines(soft.out);
+  ASSERT_EQ(records.size(), 5u);
+  for (std::size_t i = 0; i < records.size(); ++i) EXPECT_EQ(nlohmann::json::parse(records[i]).at("line"), i);
+  const Result plain = run(piped + "'", kInput);
+  ASSERT_EQ(plain.status, 0) << plain.err;
+  EXPECT_EQ(split_lines(plain.out).size(), 5u);
 }
 
 TEST_F(NmtTranslateCli, BadInputIsWarnedAboutNeverFatal) {
