@@ -1,5 +1,6 @@
 #include "nmt/graph/tensor_io.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include <zlib.h>
@@ -97,7 +98,16 @@ NamedTensors decode_tensors(std::string_view bytes, const std::string& source) {
         throw FormatError(source + ": tensor '" + name + "' has invalid dimension " + std::to_string(d));
     }
     const auto dtype = static_cast<DataType>(type);
-    const std::size_t n = static_cast<std::size_t>(element_count(shape)) * element_size(dtype);
+    // The data's size, compared with the bytes left factor by factor: the product of up to 8
+    // dimensions of up to 2^40 would overflow (element_count would be undefined behaviour).
+    std::size_t n = std::find(shape.begin(), shape.end(), 0) != shape.end() ? 0 : element_size(dtype);
+    for (const auto d : shape) {
+      if (n == 0) break;
+      if (static_cast<std::size_t>(d) > r.remaining() / n)
+        throw FormatError(source + ": tensor '" + name + "' of shape " + to_string(shape) + " needs more than the " +
+                          std::to_string(r.remaining()) + " bytes left");
+      n *= static_cast<std::size_t>(d);
+    }
     if (n > r.remaining())
       throw FormatError(source + ": tensor '" + name + "' of shape " + to_string(shape) +
                         " needs " + std::to_string(n) + " bytes, " + std::to_string(r.remaining()) + " left");
