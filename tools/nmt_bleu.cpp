@@ -28,9 +28,11 @@
 #include "nmt/eval/report.h"
 #include "nmt/eval/signature.h"
 #include "nmt/eval/tokenizer.h"
+#include "nmt/graph/build_info.h"
 
 namespace po = boost::program_options;
 namespace eval = nmt::eval;
+namespace graph = nmt::graph;
 
 namespace {
 
@@ -218,7 +220,8 @@ std::optional<Arguments> parse_arguments(int argc, char** argv) {
     return std::nullopt;
   }
   if (vm.count("version")) {
-    fmt::print("nmt-bleu {}\n", eval::signature_version());
+    // The first line as sacreBLEU prints it (the version its signatures name), then the build.
+    fmt::print("nmt-bleu {}\n{}", eval::signature_version(), graph::version_text("nmt-bleu"));
     return std::nullopt;
   }
   Arguments args = arguments_from(vm);

@@ -20,6 +20,7 @@
 
 #include <boost/program_options.hpp>
 
+#include "nmt/decode/translator.h"
 #include "nmt/graph/build_info.h"
 #include "nmt/graph/engine.h"
 #include "nmt/io/section_file.h"
@@ -92,6 +93,7 @@ std::string file_name(const std::string& name) {
 int main(int argc, char** argv) {
   std::vector<std::string> inputs, overrides;
   std::string output_dir = "comparison", heatmap_text = kDefaultHeatmapLines;
+  std::int64_t batch_tokens = 2000;  // signed, so that -1 is refused instead of wrapping
   DecodingSettings decoding;
   po::options_description visible(
       "nmt-compare RECIPE.yaml|RUN_DIRECTORY... [options]\n\n"
@@ -110,7 +112,7 @@ int main(int argc, char** argv) {
       "alpha: hypotheses are ranked by log P / length^alpha")(
       "max-length-ratio", po::value(&decoding.max_length_ratio)->default_value(2.0),
       "longest output: ratio x source subwords + 10")(
-      "batch-tokens", po::value(&decoding.batch_tokens)->default_value(2000), "padded source subwords per decoding batch")(
+      "batch-tokens", po::value(&batch_tokens)->default_value(2000), "padded source subwords per decoding batch")(
       "threads", po::value(&decoding.threads)->default_value(2),
       "compute threads of the test decoding (training uses each recipe's training.threads)")(
       "heatmap-sentences", po::value(&heatmap_text)->default_value(kDefaultHeatmapLines),
@@ -135,11 +137,18 @@ int main(int argc, char** argv) {
     }
     heatmap_lines = parse_lines(heatmap_text);
     if (inputs.empty()) throw po::error("give the recipes or run directories to compare");
-    if (decoding.beam_size < 1) throw po::error("--beam-size must be at least 1");
     if (decoding.threads < 1 || decoding.threads > nmt::graph::kMaxComputeThreads)
       throw po::error("--threads must be between 1 and " + std::to_string(nmt::graph::kMaxComputeThreads));
-    if (decoding.batch_tokens < 1) throw po::error("--batch-tokens must be at least 1");
-    if (!(decoding.max_length_ratio > 0)) throw po::error("--max-length-ratio must be positive");
+    // The ranges nmt-translate checks, before any training.
+    if (const std::string error = nmt::decode::batch_option_error("--batch-tokens", batch_tokens); !error.empty())
+      throw po::error(error);
+    decoding.batch_tokens = static_cast<std::size_t>(batch_tokens);
+    nmt::decode::TranslateOptions checked;
+    checked.batch_tokens = decoding.batch_tokens;
+    checked.beam.beam_size = decoding.beam_size;
+    checked.beam.length_penalty = decoding.length_penalty;
+    checked.beam.max_length_ratio = decoding.max_length_ratio;
+    if (const std::string error = nmt::decode::options_error(checked); !error.empty()) throw po::error(error);
   } catch (const po::error& e) {
     std::cerr << "nmt-compare: " << e.what() << " (see nmt-compare --help)\n";
     return 2;

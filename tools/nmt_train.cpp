@@ -11,7 +11,6 @@
 
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <sstream>
 
@@ -20,41 +19,11 @@
 #include "nmt/graph/build_info.h"
 #include "nmt/io/recipe.h"
 #include "nmt/train/trainer.h"
+#include "tools/log_stream.h"
 
 namespace po = boost::program_options;
 namespace fs = std::filesystem;
 
-namespace {
-
-// Writes everything to two streams: the screen (or nothing, with --quiet) and a --log file.
-class TeeBuffer : public std::streambuf {
- public:
-  TeeBuffer(std::streambuf* a, std::streambuf* b) : a_(a), b_(b) {}
-
- protected:
-  int overflow(int c) override {
-    if (c == EOF) return !EOF;
-    const bool ok_a = !a_ || a_->sputc(static_cast<char>(c)) != EOF;
-    const bool ok_b = !b_ || b_->sputc(static_cast<char>(c)) != EOF;
-    return ok_a && ok_b ? c : EOF;
-  }
-  std::streamsize xsputn(const char* s, std::streamsize n) override {
-    if (a_) a_->sputn(s, n);
-    if (b_) b_->sputn(s, n);
-    return n;
-  }
-  int sync() override {
-    const int ra = a_ ? a_->pubsync() : 0;
-    const int rb = b_ ? b_->pubsync() : 0;
-    return ra == 0 && rb == 0 ? 0 : -1;
-  }
-
- private:
-  std::streambuf* a_;
-  std::streambuf* b_;
-};
-
-}  // namespace
 
 int main(int argc, char** argv) {
   std::string target, log_path;
@@ -113,19 +82,15 @@ int main(int argc, char** argv) {
       std::cout << nmt::train::Trainer::check(recipe) << "\n";
       return 0;
     }
-    std::ofstream log_file;
-    if (!log_path.empty()) {
-      log_file.open(log_path, std::ios::app);
-      if (!log_file) {
-        std::cerr << "nmt-train: --log " << log_path << ": cannot open the file for writing\n";
-        return 2;
-      }
-    }
     const bool quiet = vm.count("quiet") > 0;
-    TeeBuffer tee(quiet ? nullptr : std::cerr.rdbuf(), log_file.is_open() ? log_file.rdbuf() : nullptr);
-    std::ostream log(&tee);
+    nmt::tools::LogStream log(quiet, log_path);
+    if (!log.ok()) {
+      std::cerr << "nmt-train: --log " << log_path << ": cannot open the file for writing\n";
+      return 2;
+    }
     nmt::train::install_stop_signal_handlers();
-    nmt::train::Trainer trainer(recipe, log, !quiet && log_path.empty() && ::isatty(STDERR_FILENO) != 0);
+    // The progress bar is for a terminal alone, not for a --log file.
+    nmt::train::Trainer trainer(recipe, log.stream(), !quiet && !log.has_file() && ::isatty(STDERR_FILENO) != 0);
     const nmt::train::TrainingSummary s = trainer.run();
     const std::string& run_dir = recipe.output.directory;
     std::cout << "run directory: " << run_dir << "\n"

@@ -23,10 +23,12 @@
 #include "nmt/decode/alignments.h"
 #include "nmt/decode/input_lines.h"
 #include "nmt/decode/translator.h"
+#include "nmt/graph/build_info.h"
 #include "nmt/graph/cpu_info.h"
 #include "nmt/graph/engine.h"
 #include "nmt/models/factory.h"
 #include "nmt/models/saved_model.h"
+#include "tools/log_stream.h"
 
 namespace po = boost::program_options;
 
@@ -38,7 +40,7 @@ constexpr std::chrono::milliseconds kWaitForMoreInput{20};
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string model_path, input_path, output_path, alignment = "none";
+  std::string model_path, input_path, output_path, log_path, alignment = "none";
   int threads = 2;
   std::int64_t batch_tokens = 0, batch_sentences = 0;
   nmt::decode::TranslateOptions options;
@@ -47,7 +49,9 @@ int main(int argc, char** argv) {
       "Translates raw text, one sentence per line, from INPUT (default or -: standard input) to\n"
       "OUTPUT (default or -: standard output). From a pipe or a terminal, each batch of lines is\n"
       "translated and written as soon as it is there, so a line typed alone is answered at once.\n\nOptions");
-  visible.add_options()("help,h", "show this help")("model,m", po::value(&model_path), "model file (model.nmt)")(
+  visible.add_options()("help,h", "show this help")("version", "show the version, commit and oneDNN version")(
+      "quiet,q", "no CPU line and no warnings on standard error (errors are still shown)")(
+      "log", po::value(&log_path), "also append the CPU line and the warnings to this file")("model,m", po::value(&model_path), "model file (model.nmt)")(
       "input,i", po::value(&input_path), "input file; - or none: standard input")(
       "output,o", po::value(&output_path), "output file; - or none: standard output")(
       "beam-size,b", po::value(&options.beam.beam_size)->default_value(5), "beam size (1 to 256); 1 is greedy search")(
@@ -74,6 +78,10 @@ int main(int argc, char** argv) {
     std::cout << visible << "\n";
     return 0;
   }
+  if (vm.count("version")) {
+    std::cout << nmt::graph::version_text("nmt-translate");
+    return 0;
+  }
   const auto usage = [](const std::string& message) {
     std::cerr << "nmt-translate: " << message << " (see nmt-translate --help)\n";
     return 2;
@@ -91,10 +99,13 @@ int main(int argc, char** argv) {
   options.batch_sentences = static_cast<std::size_t>(batch_sentences);
   if (const std::string error = nmt::decode::options_error(options); !error.empty()) return usage(error);
   options.beam.attention = alignment != "none";
+  nmt::tools::LogStream log_stream(vm.count("quiet") > 0, log_path);
+  if (!log_stream.ok()) return usage("--log " + log_path + ": cannot open the file for writing");
+  std::ostream& log = log_stream.stream();
   try {
     nmt::decode::InputLines input(input_path);  // a missing file or a directory fails before the model loads
     nmt::graph::set_compute_threads(threads);
-    std::cerr << "nmt-translate: " << nmt::graph::cpu_line() << "\n";
+    log << "nmt-translate: " << nmt::graph::cpu_line() << std::endl;
     const nmt::models::SavedModel saved = nmt::models::load_model(model_path);
     options.max_source_length = nmt::models::max_source_length(saved.recipe);
     nmt::decode::InputChunk chunk;
@@ -115,13 +126,13 @@ int main(int argc, char** argv) {
     if (input.streaming()) more = input.next_chunk(chunk, options.batch_sentences, kWaitForMoreInput);
     while (more) {
       for (std::size_t line : chunk.repaired)
-        std::cerr << "nmt-translate: warning: " << input.name() << " line " << line + 1
-                  << ": invalid UTF-8 replaced by U+FFFD\n";
+        log << "nmt-translate: warning: " << input.name() << " line " << line + 1
+            << ": invalid UTF-8 replaced by U+FFFD" << std::endl;
       const nmt::decode::Translations result =
           nmt::decode::translate(*saved.model, saved.vocabularies, chunk.lines, options);
       for (std::size_t line : result.truncated_lines)
-        std::cerr << "nmt-translate: warning: line " << chunk.first_line + line + 1 << " is longer than the model's "
-                  << options.max_source_length - 1 << " subwords and was cut\n";
+        log << "nmt-translate: warning: line " << chunk.first_line + line + 1 << " is longer than the model's "
+            << options.max_source_length - 1 << " subwords and was cut" << std::endl;
       for (std::size_t k = 0; k < result.sentences.size(); ++k) {
         const auto& s = result.sentences[k];
         const std::size_t i = chunk.first_line + k;  // input lines count from 0

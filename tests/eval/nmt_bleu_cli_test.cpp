@@ -379,7 +379,9 @@ TEST_F(NmtBleuCli, HelpAndVersion) {
   EXPECT_NE(help.out.find("--smooth-method"), std::string::npos);
   const ProgramRun version = run("-V");
   EXPECT_EQ(version.exit_code, 0);
-  EXPECT_EQ(version.out, "nmt-bleu " + std::string(signature_version()) + "\n");
+  EXPECT_EQ(version.out.substr(0, version.out.find('\n') + 1), "nmt-bleu " + std::string(signature_version()) + "\n");
+  EXPECT_NE(version.out.find("\nnmt-bleu (nmt "), std::string::npos) << version.out;
+  EXPECT_NE(version.out.find(", commit "), std::string::npos) << version.out;
 }
 
 }  // namespace

@@ -95,11 +95,25 @@ TEST_F(NmtCompareCli, HelpAndUsageErrors) {
   EXPECT_EQ(lines.status, 2);
   EXPECT_NE(lines.err.find("--heatmap-sentences: 'x' is not a line number"), std::string::npos) << lines.err;
   EXPECT_EQ(compare("recipes/tiny.yaml --heatmap-sentences 0").status, 2);
+  // The decoding ranges of nmt-translate, checked before any training.
+  for (const char* bad : {"--beam-size 100000", "--length-penalty -1", "--length-penalty nan", "--max-length-ratio inf",
+                          "--batch-tokens -1", "--batch-tokens 0"}) {
+    const Result r = compare(std::string("recipes/tiny.yaml ") + bad);
+    EXPECT_EQ(r.status, 2) << bad << "\n" << r.err;
+    EXPECT_NE(r.err.find(" must be "), std::string::npos) << bad << "\n" << r.err;
+  }
+  const Result version = compare("--version");
+  EXPECT_EQ(version.status, 0);
+  EXPECT_NE(version.out.find("nmt-compare (nmt "), std::string::npos) << version.out;
   EXPECT_EQ(compare("recipes/tiny.yaml --heatmap-sentences 2,2").status, 2);
   EXPECT_EQ(compare("recipes/tiny.yaml --beam-size 0").status, 2);
   EXPECT_EQ(compare("recipes/tiny.yaml --frobnicate").status, 2);
   EXPECT_EQ(run(kBin + "nmt-heatmap --help").status, 0);
   EXPECT_EQ(run(kBin + "nmt-heatmap --line x").status, 2);
+  const Result negative = run(kBin + "nmt-heatmap --line -1");
+  EXPECT_EQ(negative.status, 2);
+  EXPECT_NE(negative.err.find("--line counts input lines from 0, not -1"), std::string::npos) << negative.err;
+  EXPECT_NE(run(kBin + "nmt-heatmap --version").out.find("nmt-heatmap (nmt "), std::string::npos);
 }
 
 TEST_F(NmtCompareCli, MissingRunsAndBadFilesAreErrorsNamingThem) {
@@ -142,6 +156,9 @@ TEST_F(NmtCompareCli, MissingRunsAndBadFilesAreErrorsNamingThem) {
   r = run(kBin + "nmt-heatmap --alignment-json " + (dir_ / "absent.jsonl").string());
   EXPECT_EQ(r.status, 1);
   EXPECT_NE(r.err.find((dir_ / "absent.jsonl").string() + ": cannot open"), std::string::npos) << r.err;
+  r = run(kBin + "nmt-heatmap --alignment-json " + dir_.string());
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find(dir_.string() + ": is a directory"), std::string::npos) << r.err;
 }
 
 TEST_F(NmtCompareCli, TrainsComparesCollectsAndDrawsHeatmaps) {

@@ -290,6 +290,29 @@ TEST_F(NmtTranslateCli, BadInputIsWarnedAboutNeverFatal) {
   EXPECT_NE(r.err.find("line 2 is longer than the model's 40 subwords and was cut"), std::string::npos) << r.err;
 }
 
+TEST_F(NmtTranslateCli, QuietLogAndVersion) {
+  const std::string bad = "Open the \xff file.\n";
+  const fs::path log = dir_ / "translate.log";
+  const Result quiet = translate("--quiet --log " + log.string(), bad);
+  ASSERT_EQ(quiet.status, 0) << quiet.err;
+  EXPECT_EQ(quiet.err, "");
+  EXPECT_EQ(split_lines(quiet.out).size(), 1u);
+  std::ifstream in(log);
+  std::stringstream logged;
+  logged << in.rdbuf();
+  EXPECT_NE(logged.str().find("nmt-translate: cpu: "), std::string::npos) << logged.str();
+  EXPECT_NE(logged.str().find("line 1: invalid UTF-8 replaced by U+FFFD"), std::string::npos) << logged.str();
+  // Errors are never quiet.
+  const Result missing = translate("--quiet -i /nonexistent.en", "");
+  EXPECT_EQ(missing.status, 1);
+  EXPECT_NE(missing.err.find("/nonexistent.en"), std::string::npos) << missing.err;
+  EXPECT_EQ(translate("--log /nonexistent/dir/x.log", "").status, 2);
+  const Result version = run(std::string(NMT_BINARY_DIR) + "/bin/nmt-translate --version", "");
+  EXPECT_EQ(version.status, 0);
+  EXPECT_NE(version.out.find("nmt-translate (nmt "), std::string::npos) << version.out;
+  EXPECT_NE(version.out.find("\noneDNN 2."), std::string::npos) << version.out;
+}
+
 // Decoding options out of their range are usage errors (exit 2) that give the range; NaN,
 // infinities, negative ratios and penalties were accepted, --beam-size 100000 ran for minutes,
 // and a negative batch size wrapped to a huge one.
