@@ -5,8 +5,10 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include "nmt/text/utf8.h"
@@ -109,6 +111,36 @@ std::string describe(const YAML::Node& node) {
 [[noreturn]] void fail(const std::string& where, const std::string& message) {
   if (where.rfind("--set ", 0) == 0) throw OverrideError(where + ": " + message);
   throw RecipeError(where + ": " + message);
+}
+
+// Where a second document starts, if there is one after a first one with content. yaml-cpp's
+// LoadAll cannot be used: on some invalid texts (",") it yields empty documents forever, so
+// this asks the parser for one document more; a text whose first document is empty is left to
+// the checks of its (missing) keys.
+std::optional<YAML::Mark> second_document(const std::string& text) {
+  struct ContentFinder : YAML::EventHandler {
+    YAML::Mark document_start;
+    bool content = false;
+    void OnDocumentStart(const YAML::Mark& mark) override { document_start = mark; }
+    void OnDocumentEnd() override {}
+    void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+    void OnAlias(const YAML::Mark&, YAML::anchor_t) override { content = true; }
+    void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override { content = true; }
+    void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+      content = true;
+    }
+    void OnSequenceEnd() override {}
+    void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+      content = true;
+    }
+    void OnMapEnd() override {}
+  };
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  ContentFinder first, second;
+  if (!parser.HandleNextDocument(first) || !first.content) return std::nullopt;
+  if (!parser.HandleNextDocument(second)) return std::nullopt;
+  return second.document_start;
 }
 
 // YAML that yaml-cpp would misreport: a NUL byte ("unknown escape character") or bytes that
@@ -287,11 +319,10 @@ Recipe parse_recipe(const std::string& yaml_text, const std::string& origin, con
   check_is_text(yaml_text, origin);
   YAML::Node root;
   try {
-    const std::vector<YAML::Node> documents = YAML::LoadAll(yaml_text);
-    if (documents.size() > 1)
-      fail(where_in(origin, documents[1].Mark()),
+    root = YAML::Load(yaml_text);
+    if (const auto second = second_document(yaml_text))
+      fail(where_in(origin, *second),
            "a second YAML document ('---'): a recipe is one document; merge them or split the file");
-    if (!documents.empty()) root = documents.front();
   } catch (const YAML::ParserException& e) {
     fail(where_in(origin, e.mark), "not valid YAML: " + e.msg);
   }

@@ -1,5 +1,7 @@
 #include "nmt/models/saved_model.h"
 
+#include <stdexcept>
+
 #include "nmt/graph/tensor_io.h"
 #include "nmt/models/factory.h"
 
@@ -33,7 +35,12 @@ SavedModel model_from_sections(const io::Sections& sections, const std::string& 
   } catch (const std::runtime_error& e) {
     throw io::FileFormatError(path + ": its SentencePiece model cannot be loaded: " + e.what());
   }
-  saved.model = make_model(saved.recipe, saved.vocabularies.source->size(), saved.vocabularies.target->size(), 0);
+  try {
+    saved.model = make_model(saved.recipe, saved.vocabularies.source->size(), saved.vocabularies.target->size(), 0);
+  } catch (const std::invalid_argument& e) {
+    // A recipe section no trainer wrote (e.g. heads that do not divide d_model).
+    throw io::FileFormatError(path + ": its recipe describes no model nmt can build: " + e.what());
+  }
   try {
     saved.model->parameters().deserialize(io::section(sections, "parameters", path), path);
   } catch (const graph::FormatError& e) {

@@ -87,5 +87,18 @@ TEST_F(SavedModelTest, NanOrInfinityInAWeightIsAnErrorNamingTheTensor) {
       io::FileFormatError);
 }
 
+TEST_F(SavedModelTest, ARecipeSectionNoModelCanBeBuiltFromIsAFileFormatError) {
+  // Found by tests/fuzz/model_fuzz: heads that do not divide d_model let make_model's
+  // std::invalid_argument escape load_model, whose callers expect io::FileFormatError.
+  std::string name;
+  io::Sections sections = sections_with(0, 0, 0.25f, name);
+  for (auto& [section, bytes] : sections)
+    if (section == "recipe")
+      bytes = io::parse_recipe(bytes, "recipe", {"model.type=transformer", "model.d_model=16", "model.heads=3"})
+                  .effective_yaml;
+  const std::string message = error_of(sections, "model.nmt");
+  EXPECT_EQ(message.rfind("model.nmt: its recipe describes no model nmt can build: ", 0), 0u) << message;
+}
+
 }  // namespace
 }  // namespace nmt::models
