@@ -177,14 +177,16 @@ void collect(const YAML::Node& root, const std::string& origin, std::map<std::st
   if (!root || root.IsNull()) return;
   if (!root.IsMap()) fail(where_in(origin, root.Mark()), "a recipe is a mapping of sections (data, model, training, validation, output)");
   for (const auto& section : root) {
-    const std::string name = section.first.as<std::string>();
     const std::string at = where_in(origin, section.first.Mark());
+    if (!section.first.IsScalar()) fail(at, "a section name must be a word, got " + describe(section.first));
+    const std::string name = section.first.Scalar();
     if (!is_section(name)) fail(at, "unknown section '" + name + "'" + suggestion(name));
     if (section.second.IsNull()) continue;
     if (!section.second.IsMap()) fail(at, "section '" + name + "' must be a mapping of keys, got " + describe(section.second));
     for (const auto& entry : section.second) {
-      const std::string path = name + "." + entry.first.as<std::string>();
       const std::string key_at = where_in(origin, entry.first.Mark());
+      if (!entry.first.IsScalar()) fail(key_at, "a key must be a word, got " + describe(entry.first));
+      const std::string path = name + "." + entry.first.Scalar();
       if (!find_field(path)) fail(key_at, "unknown key '" + path + "'" + suggestion(path));
       if (values.count(path)) fail(key_at, "key '" + path + "' appears twice");
       values[path] = {entry.second, where_in(origin, entry.second.Mark())};

@@ -110,6 +110,10 @@ TEST(Recipe, ARecipeIsOneDocumentOfUtf8Text) {
   // ordinary errors.
   EXPECT_NE(error_of(","), "(no error)");
   EXPECT_NE(error_of(kMinimal + "--- ,"), "(no error)");
+  // Keys that are lists or mappings (found by tests/fuzz/recipe_fuzz: yaml-cpp's conversion
+  // error escaped as another exception type).
+  EXPECT_EQ(error_of("[]: 1\n"), "r.yaml:1:1: a section name must be a word, got a list");
+  EXPECT_EQ(error_of("data:\n  {a: 1}: 2\n"), "r.yaml:2:3: a key must be a word, got a mapping");
   // A document marker before the only document is fine.
   EXPECT_EQ(parse_recipe("---\n" + kMinimal, "r.yaml").training.max_steps, 10);
 }
