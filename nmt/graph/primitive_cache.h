@@ -1,10 +1,13 @@
-// A cache of oneDNN primitives keyed by operation and shapes.
+// A cache of oneDNN primitives keyed by operation and shapes, bounded (least recently used
+// primitives are dropped past its capacity).
 //
 // Creating a primitive (and JIT-compiling its kernel) costs far more than running it on the
 // small shapes of a decoder step; every op asks this cache instead of creating its own.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <list>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -42,30 +45,63 @@ struct CachedPrimitive {
   Primitive primitive;
 };
 
+struct PrimitiveCacheStats {
+  std::size_t hits = 0, misses = 0;  // misses: primitives created (and JIT-compiled)
+  std::size_t evictions = 0;         // primitives dropped to stay within the capacity
+  std::size_t size = 0, capacity = 0;
+};
+
+// A bounded cache: past `capacity` primitives, the least recently used one is dropped (every
+// new batch shape creates primitives, and a cache that never forgets grows with the run). A
+// reference returned by get() stays valid until `capacity` other primitives have been asked
+// for, far more than one op holds at once (capacity is at least kMinimumCapacity).
 class PrimitiveCache {
  public:
+  static constexpr std::size_t kMinimumCapacity = 16;
+  // The capacity of each thread's cache: NMT_PRIMITIVE_CACHE_CAPACITY from the environment
+  // (a number of primitives, at least kMinimumCapacity), else kDefaultCapacity, the default
+  // of oneDNN's own primitive cache. A bad value is an error naming the variable.
+  static constexpr std::size_t kDefaultCapacity = 1024;
+  static std::size_t configured_capacity();
+
+  explicit PrimitiveCache(std::size_t capacity = configured_capacity());
+
   // Returns the primitive stored under `key`, creating it from `make_pd()` on first use.
   template <class Primitive, class MakePd>
   const CachedPrimitive<Primitive>& get(const PrimitiveKey& key, MakePd&& make_pd) {
-    auto& slot = entries_[key.str()];
-    if (!slot) {
-      auto pd = make_pd();
-      slot = std::make_shared<CachedPrimitive<Primitive>>(CachedPrimitive<Primitive>{pd, Primitive(pd)});
-      misses_++;
-    } else {
-      hits_++;
+    const auto found = index_.find(key.str());
+    if (found != index_.end()) {
+      lru_.splice(lru_.begin(), lru_, found->second);  // now the most recently used
+      ++stats_.hits;
+      return *std::static_pointer_cast<CachedPrimitive<Primitive>>(found->second->primitive);
     }
-    return *std::static_pointer_cast<CachedPrimitive<Primitive>>(slot);
+    auto pd = make_pd();
+    auto entry = std::make_shared<CachedPrimitive<Primitive>>(CachedPrimitive<Primitive>{pd, Primitive(pd)});
+    lru_.push_front({key.str(), entry});
+    index_.emplace(key.str(), lru_.begin());
+    ++stats_.misses;
+    evict_beyond_capacity();
+    return *entry;
   }
 
-  std::size_t size() const { return entries_.size(); }
-  std::size_t hits() const { return hits_; }
-  std::size_t misses() const { return misses_; }
-  void clear() { entries_.clear(); }
+  std::size_t size() const { return lru_.size(); }
+  std::size_t hits() const { return stats_.hits; }
+  std::size_t misses() const { return stats_.misses; }
+  PrimitiveCacheStats stats() const;
+  void set_capacity(std::size_t capacity);  // at least kMinimumCapacity (else std::invalid_argument)
+  void clear();
 
  private:
-  std::unordered_map<std::string, std::shared_ptr<void>> entries_;
-  std::size_t hits_ = 0, misses_ = 0;
+  struct Entry {
+    std::string key;
+    std::shared_ptr<void> primitive;
+  };
+  void evict_beyond_capacity();
+
+  std::list<Entry> lru_;  // most recently used first
+  std::unordered_map<std::string, std::list<Entry>::iterator> index_;
+  std::size_t capacity_;
+  PrimitiveCacheStats stats_;
 };
 
 // The cache of the calling thread (ops run on one thread; oneDNN parallelises inside).
