@@ -1,6 +1,5 @@
 #include "nmt/graph/tensor_io.h"
 
-#include <algorithm>
 #include <cstring>
 
 #include <zlib.h>
@@ -98,19 +97,15 @@ NamedTensors decode_tensors(std::string_view bytes, const std::string& source) {
         throw FormatError(source + ": tensor '" + name + "' has invalid dimension " + std::to_string(d));
     }
     const auto dtype = static_cast<DataType>(type);
-    // The data's size, compared with the bytes left factor by factor: the product of up to 8
-    // dimensions of up to 2^40 would overflow (element_count would be undefined behaviour).
-    std::size_t n = std::find(shape.begin(), shape.end(), 0) != shape.end() ? 0 : element_size(dtype);
-    for (const auto d : shape) {
-      if (n == 0) break;
-      if (static_cast<std::size_t>(d) > r.remaining() / n)
-        throw FormatError(source + ": tensor '" + name + "' of shape " + to_string(shape) + " needs more than the " +
-                          std::to_string(r.remaining()) + " bytes left");
-      n *= static_cast<std::size_t>(d);
-    }
-    if (n > r.remaining())
-      throw FormatError(source + ": tensor '" + name + "' of shape " + to_string(shape) +
-                        " needs " + std::to_string(n) + " bytes, " + std::to_string(r.remaining()) + " left");
+    // The product of up to 8 dimensions of up to 2^40 can overflow: such a shape is refused
+    // before element_count (whose signed product would be undefined behaviour) sees it.
+    std::size_t n = element_size(dtype);
+    bool overflow = false;
+    for (const auto d : shape) overflow |= __builtin_mul_overflow(n, static_cast<std::size_t>(d), &n);
+    if (overflow || n > r.remaining())
+      throw FormatError(source + ": tensor '" + name + "' of shape " + to_string(shape) + " needs " +
+                        (overflow ? "more than 2^64" : std::to_string(n)) + " bytes, " +
+                        std::to_string(r.remaining()) + " left");
     Tensor t = Tensor::empty(shape, dtype);
     std::memcpy(t.raw(), r.take(n, "tensor data"), n);
     out.emplace_back(std::move(name), std::move(t));
