@@ -159,7 +159,8 @@ void dictionary(const std::string& which) {
       tokens.push_back("#set " + f.path + "=");
       for (const auto& c : f.choices) tokens.push_back(c);
     }
-    for (const char* t : {"true", "false", "null", "~", "1h30m", "90s", "1e308", "-1", ".inf", ".nan", "0x10",
+    for (const char* t : {"true", "false", "null", "~", "1h30m", "90s", ".5m", ".", "h", "m", "s", "1e308", "-1", ".inf",
+                          ".nan", "0x10",
                           "!!str", "!!int", "&a", "*a", "<<:", "---", "...", "? ", "- ", "[", "]", "{", "}", "|", ">"})
       tokens.push_back(t);
   } else {

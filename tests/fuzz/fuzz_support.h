@@ -21,13 +21,9 @@
 #include <fstream>
 #include <memory>
 #include <set>
-#include <sstream>
 #include <string>
 #include <typeinfo>
 #include <vector>
-
-#include <yaml-cpp/eventhandler.h>
-#include <yaml-cpp/yaml.h>
 
 namespace nmt::fuzz {
 
@@ -48,12 +44,6 @@ inline const std::vector<std::string>& known_findings() {
     return lines;
   }();
   return known;
-}
-
-inline bool is_known(const std::string& line) {
-  for (const std::string& known : known_findings())
-    if (known == line) return true;
-  return false;
 }
 
 [[noreturn]] inline void finding(const std::string& what) {
@@ -100,39 +90,6 @@ int run_input(const std::uint8_t* data, std::size_t size, Fuzz fuzz) {
   } catch (const KnownFinding&) {
   }
   return 0;
-}
-
-namespace detail {
-struct DocumentCounter : YAML::EventHandler {
-  std::size_t documents = 0;
-  void OnDocumentStart(const YAML::Mark&) override { ++documents; }
-  void OnDocumentEnd() override {}
-  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
-  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
-  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
-  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
-  void OnSequenceEnd() override {}
-  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
-  void OnMapEnd() override {}
-};
-}  // namespace detail
-
-// yaml-cpp 0.7's YAML::LoadAll never returns on a text with a ',' where a document should
-// start (",", "a: 1\n--- ,"): it adds empty documents until memory runs out, and
-// io::parse_recipe calls it. While that finding is listed as known, such texts are skipped
-// (KnownFinding) instead of taking the run's memory; without the line this check does nothing.
-inline constexpr const char* kLoadAllLoops = "yaml-cpp LoadAll does not terminate";
-inline void skip_if_load_all_loops(const std::string& yaml_text) {
-  if (!is_known(kLoadAllLoops)) return;
-  std::istringstream in(yaml_text);
-  detail::DocumentCounter counter;
-  try {
-    YAML::Parser parser(in);
-    // Every real document takes at least one byte of the text.
-    while (parser.HandleNextDocument(counter))
-      if (counter.documents > yaml_text.size() + 1) finding(kLoadAllLoops);
-  } catch (const YAML::Exception&) {
-  }
 }
 
 }  // namespace nmt::fuzz

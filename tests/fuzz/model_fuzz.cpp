@@ -164,7 +164,6 @@ void fuzz_one(const std::string& input) {
       put_checksum(blob);
     }
   }
-  if (io::has_section(sections, "recipe")) nmt::fuzz::skip_if_load_all_loops(io::section(sections, "recipe", "fuzz"));
   if (estimated_parameters(sections) > kMaxParameters) return;
 
   const std::string path = "fuzz." + kind;

@@ -2,6 +2,7 @@
 # Fuzzes the recipe reader and the model/checkpoint reader with libFuzzer for SECONDS each.
 #
 #   tests/fuzz/run.sh [SECONDS] [TARGET...]      (default 60 s; targets: recipe model, both at once)
+#   tests/fuzz/run.sh 0                          (no fuzzing: the summary of the corpus there is)
 #
 # Installs clang and its libFuzzer runtime if they are missing, configures and builds
 # build/fuzz (clang, -DNMT_FUZZ=ON: libFuzzer + AddressSanitizer + UndefinedBehaviorSanitizer),
@@ -14,7 +15,8 @@
 #
 # Environment: BUILD_PREFIX (prefix for build commands, e.g. "flock /tmp/cpu.lock nice -n 10"),
 # FUZZ_NICE (niceness of the fuzzers, default 19), FUZZ_JOBS (build parallelism, default nproc),
-# FUZZ_ARGS (more libFuzzer flags), NMT_FUZZ_KNOWN (default tests/fuzz/known-findings.txt: reported,
+# FUZZ_ARGS (more libFuzzer flags), FUZZ_LINE_COVERAGE=1 (also line coverage from a third build,
+# build/fuzz-coverage, with llvm-cov), NMT_FUZZ_KNOWN (default tests/fuzz/known-findings.txt: reported,
 # unfixed findings the targets let pass, see README.md).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -26,8 +28,8 @@ targets=("$@")
 for t in "${targets[@]}"; do
   case $t in recipe | model) ;; *) echo "run.sh: unknown target '$t' (recipe, model)" >&2; exit 2 ;; esac
 done
-if ! [[ $seconds =~ ^[0-9]+$ ]] || [ "$seconds" -lt 1 ]; then
-  echo "run.sh: SECONDS must be a positive whole number, not '$seconds'" >&2
+if ! [[ $seconds =~ ^[0-9]+$ ]]; then
+  echo "run.sh: SECONDS must be a whole number, not '$seconds'" >&2
   exit 2
 fi
 build=$root/build/fuzz
@@ -70,6 +72,7 @@ for t in "${targets[@]}"; do
   mkdir -p "$build/corpus/$t" "$build/artifacts/$t"
   "$build/bin/fuzz_seeds" dictionary "$t" >"$build/$t.dict"
   log=$build/logs/$t.log
+  [ "$seconds" -gt 0 ] || continue
   echo "== fuzzing $t for $seconds s (log: ${log#"$root"/})"
   # shellcheck disable=SC2086  # FUZZ_ARGS is a list of flags
   nice -n "${FUZZ_NICE:-19}" "$build/bin/${t}_fuzz" -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
@@ -88,13 +91,14 @@ summary() {
   local last execs rate crashes corpus
   last=$(grep -E '^#[0-9]+: cov: ' "$log" | tail -1 || true)
   execs=$(sed -E 's/^#([0-9]+):.*/\1/' <<<"$last")
-  rate=$(sed -E 's/.*exec\/s:? ([0-9]+).*/\1/' <<<"$last")
+  rate=$(sed -E 's/.*exec\/s:? ([0-9]+).*/\1/' <<<"$last")  # the last job's
+  elapsed=$(sed -E 's/.* time: ([0-9]+)s.*/\1/' <<<"$last")
   crashes=$(find "$build/artifacts/$t" -name 'crash-*' | wc -l)
   corpus=$(find "$build/corpus/$t" -type f | wc -l)
   "$build/bin/${t}_fuzz" -runs=0 -print_coverage=1 -rss_limit_mb=2048 -max_len=65536 "$build/corpus/$t" >"$cov" 2>&1 || true
   echo "== $t"
   echo "  last status:  ${last:-(none: see $log)}"
-  echo "  executions:   ${execs:-?} (${rate:-?} exec/s)"
+  echo "  executions:   ${execs:-?} in ${elapsed:-?} s: $(( ${execs:-0} / ${elapsed:-1} )) exec/s on average (${rate:-?} in the last job)"
   echo "  crashes:      $crashes new artifact(s) in build/fuzz/artifacts/$t/ (fork-mode count: $(sed -E 's/.*crash: [0-9]+\/[0-9]+\/([0-9]+).*/\1/' <<<"$last"))"
   echo "  corpus:       $corpus inputs in build/fuzz/corpus/$t/ ($(du -sh "$build/corpus/$t" | cut -f1))"
   echo "  known:        $(grep -o "known finding met: .*" "$cov" | sort -u | wc -l) known finding(s) of known-findings.txt met by the corpus"
@@ -116,5 +120,34 @@ summary() {
                edges[f] ? 100 * edges_hit[f] / edges[f] : 0, funcs_hit[f], funcs[f]
     }' "$cov"
 }
-for t in "${targets[@]}"; do summary "$t"; done
+# 5. With FUZZ_LINE_COVERAGE=1: source-based line coverage of the grown corpus (and the seeds), from
+# a third build (build/fuzz-coverage: clang -fprofile-instr-generate -fcoverage-mapping) of the
+# replay programs: llvm-cov's table for the readers' files.
+line_coverage() {
+  local t=$1 cb=$root/build/fuzz-coverage
+  LLVM_PROFILE_FILE=$cb/$t.profraw nice -n "${FUZZ_NICE:-19}" "$cb/bin/${t}_fuzz_replay" "$build/corpus/$t" \
+    "$root/tests/fuzz/corpus/$t" "$root/tests/fuzz/regressions/$t" >/dev/null 2>"$build/logs/$t.line-coverage.log" ||
+    echo "  (the replay stopped early: see build/fuzz/logs/$t.line-coverage.log)"
+  llvm-profdata merge -sparse -o "$cb/$t.profdata" "$cb/$t.profraw"
+  echo "  line coverage (llvm-cov report, build/fuzz-coverage):"
+  llvm-cov report "$cb/bin/${t}_fuzz_replay" -instr-profile="$cb/$t.profdata" \
+    "$root"/nmt/io/recipe.cpp "$root"/nmt/io/section_file.cpp "$root"/nmt/graph/tensor_io.cpp \
+    "$root"/nmt/graph/parameters.cpp "$root"/nmt/models/saved_model.cpp "$root"/nmt/train/optimizer.cpp |
+    sed -e "s|$root/||" -e 's/^/    /' | grep -v -- '^    ---'
+}
+if [ "${FUZZ_LINE_COVERAGE:-0}" = 1 ]; then
+  cb=$root/build/fuzz-coverage
+  if [ ! -f "$cb/CMakeCache.txt" ]; then
+    $prefix cmake -S . -B "$cb" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=Debug \
+      -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" -DCMAKE_CXX_FLAGS="-fprofile-instr-generate -fcoverage-mapping" \
+      -DCMAKE_EXE_LINKER_FLAGS="-fprofile-instr-generate" -DNMT_BUILD_BENCH=OFF >/dev/null
+  fi
+  replays=()
+  for t in "${targets[@]}"; do replays+=("${t}_fuzz_replay"); done
+  $prefix cmake --build "$cb" -j "$jobs" --target "${replays[@]}" >/dev/null
+fi
+for t in "${targets[@]}"; do
+  summary "$t"
+  if [ "${FUZZ_LINE_COVERAGE:-0}" = 1 ]; then line_coverage "$t"; fi
+done
 exit $status
