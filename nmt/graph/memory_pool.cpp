@@ -1,6 +1,10 @@
 #include "nmt/graph/memory_pool.h"
 
 #include <bit>
+#include <deque>
+#include <list>
+#include <stdexcept>
+#include <string>
 #include <cstdlib>
 #include <mutex>
 #include <new>
@@ -28,15 +32,23 @@ void* system_allocate(std::size_t bytes) {
   return p;
 }
 
+// Free buffers in the order they were given back (most recent first), and per size class the
+// same buffers, oldest first: take() reuses a class's most recent buffer, eviction frees the
+// oldest buffer of all.
 class MemoryPool {
  public:
+  MemoryPool() { stats_.capacity = configured_memory_pool_capacity(); }
+
   void* take(std::size_t cls) {
     {
       std::lock_guard lock(mutex_);
+      stats_.bytes_in_use += cls;
       auto it = free_.find(cls);
       if (it != free_.end() && !it->second.empty()) {
-        void* p = it->second.back();
+        const auto entry = it->second.back();
         it->second.pop_back();
+        void* p = entry->buffer;
+        recent_.erase(entry);
         stats_.reuses++;
         stats_.bytes_cached -= cls;
         return p;
@@ -47,9 +59,16 @@ class MemoryPool {
   }
 
   void give_back(void* p, std::size_t cls) {
-    std::lock_guard lock(mutex_);
-    free_[cls].push_back(p);
-    stats_.bytes_cached += cls;
+    std::vector<void*> evicted;
+    {
+      std::lock_guard lock(mutex_);
+      stats_.bytes_in_use -= cls;
+      recent_.push_front({p, cls});
+      free_[cls].push_back(recent_.begin());
+      stats_.bytes_cached += cls;
+      evict_beyond(stats_.capacity, evicted);
+    }
+    for (void* q : evicted) std::free(q);  // outside the lock
   }
 
   MemoryPoolStats stats() {
@@ -57,17 +76,47 @@ class MemoryPool {
     return stats_;
   }
 
+  void set_capacity(std::size_t bytes) {
+    std::vector<void*> evicted;
+    {
+      std::lock_guard lock(mutex_);
+      stats_.capacity = bytes;
+      evict_beyond(bytes, evicted);
+    }
+    for (void* q : evicted) std::free(q);
+  }
+
   void release() {
     std::lock_guard lock(mutex_);
-    for (auto& [cls, list] : free_)
-      for (void* p : list) std::free(p);
+    for (const auto& entry : recent_) std::free(entry.buffer);
+    recent_.clear();
     free_.clear();
     stats_.bytes_cached = 0;
   }
 
  private:
+  struct FreeBuffer {
+    void* buffer;
+    std::size_t cls;
+  };
+  using Recent = std::list<FreeBuffer>;
+
+  // Called with the mutex held; the buffers to free are returned, not freed here.
+  void evict_beyond(std::size_t capacity, std::vector<void*>& evicted) {
+    while (stats_.bytes_cached > capacity) {
+      const FreeBuffer oldest = recent_.back();
+      auto& same_class = free_.at(oldest.cls);
+      same_class.pop_front();  // the oldest of its class, as it is the oldest of all
+      recent_.pop_back();
+      stats_.bytes_cached -= oldest.cls;
+      stats_.evictions++;
+      evicted.push_back(oldest.buffer);
+    }
+  }
+
   std::mutex mutex_;
-  std::unordered_map<std::size_t, std::vector<void*>> free_;
+  Recent recent_;
+  std::unordered_map<std::size_t, std::deque<Recent::iterator>> free_;
   MemoryPoolStats stats_;
 };
 
@@ -89,6 +138,19 @@ std::shared_ptr<void> allocate_buffer(std::size_t bytes) {
 }
 
 MemoryPoolStats memory_pool_stats() { return pool().stats(); }
+
+std::size_t configured_memory_pool_capacity() {
+  const char* text = std::getenv("NMT_MEMORY_POOL_CAPACITY_MB");
+  if (text == nullptr || *text == '\0') return kDefaultMemoryPoolCapacity;
+  char* end = nullptr;
+  const unsigned long long megabytes = std::strtoull(text, &end, 10);
+  if (*end != '\0' || text[0] == '-' || megabytes > (1ull << 24))
+    throw std::invalid_argument("NMT_MEMORY_POOL_CAPACITY_MB=" + std::string(text) +
+                                ": expected a number of MiB from 0 to 16777216");
+  return static_cast<std::size_t>(megabytes) << 20;
+}
+
+void set_memory_pool_capacity(std::size_t bytes) { pool().set_capacity(bytes); }
 
 void release_cached_buffers() { pool().release(); }
 

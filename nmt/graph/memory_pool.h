@@ -13,7 +13,10 @@ namespace nmt::graph {
 struct MemoryPoolStats {
   std::size_t system_allocations = 0;  // buffers obtained from the system so far
   std::size_t reuses = 0;              // requests served from the cache
+  std::size_t evictions = 0;           // cached buffers freed to stay within the capacity
   std::size_t bytes_cached = 0;        // bytes held in free lists right now
+  std::size_t bytes_in_use = 0;        // bytes handed out and not yet given back
+  std::size_t capacity = 0;            // the most bytes the free lists hold
 };
 
 // Returns a buffer of at least `bytes` bytes; it goes back to the pool when the last
@@ -22,6 +25,14 @@ struct MemoryPoolStats {
 std::shared_ptr<void> allocate_buffer(std::size_t bytes);
 
 MemoryPoolStats memory_pool_stats();
+
+// The free lists hold at most this many bytes: past it, the buffers given back longest ago are
+// freed (a run whose shapes vary would otherwise keep a buffer of every size it ever used).
+// NMT_MEMORY_POOL_CAPACITY_MB from the environment sets it (0: cache nothing), else
+// kDefaultMemoryPoolCapacity. A bad value is an error naming the variable.
+inline constexpr std::size_t kDefaultMemoryPoolCapacity = std::size_t{512} << 20;
+std::size_t configured_memory_pool_capacity();
+void set_memory_pool_capacity(std::size_t bytes);
 
 // Frees every cached buffer (e.g. after a phase with unusually large shapes).
 void release_cached_buffers();
