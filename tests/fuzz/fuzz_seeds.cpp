@@ -37,14 +37,14 @@ data:
   train_target: tests/data/tiny/train.fr
   dev_source: tests/data/tiny/dev.en
   dev_target: tests/data/tiny/dev.fr
-  max_length: 20
+  max_length: 12
   vocab_size: 64
   joint_vocabulary: false
 model:
   attention: luong-location
-  embedding_size: 6
-  encoder_hidden: 4
-  decoder_hidden: 6
+  embedding_size: 3
+  encoder_hidden: 2
+  decoder_hidden: 4
   decoder_layers: 2
 training:
   max_steps: 5
@@ -63,8 +63,8 @@ data:
   joint_vocabulary: true
 model:
   type: transformer
-  d_model: 8
-  feed_forward: 12
+  d_model: 4
+  feed_forward: 6
   heads: 2
   tie_embeddings: true
 training:
