@@ -305,7 +305,13 @@ double parse_duration(const std::string& text) {
     std::size_t j = i;
     while (j < text.size() && (std::isdigit(static_cast<unsigned char>(text[j])) || text[j] == '.')) ++j;
     if (j == i || j == text.size()) throw RecipeError("'" + text + "' is not a duration (e.g. 25m, 1h30m, 90s, 600)");
-    const double amount = std::stod(text.substr(i, j - i));
+    // Digits and dots alone: "." or "1.2.3" are not numbers, and a number too large for a
+    // double is out of range (std::stod's exceptions must not escape: found by recipe_fuzz).
+    const std::string digits = text.substr(i, j - i);
+    double amount = 0;
+    const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), amount);
+    if (error != std::errc() || end != digits.data() + digits.size() || !std::isfinite(amount))
+      throw RecipeError("'" + text + "' is not a duration (e.g. 25m, 1h30m, 90s, 600)");
     const char unit = text[j];
     const double scale = unit == 'h' ? 3600 : unit == 'm' ? 60 : unit == 's' ? 1 : -1;
     if (scale < 0) throw RecipeError("'" + text + "' is not a duration (units h, m, s)");
@@ -314,6 +320,7 @@ double parse_duration(const std::string& text) {
     any = true;
   }
   if (!any) throw RecipeError("empty duration");
+  if (!std::isfinite(total)) throw RecipeError("'" + text + "' is too long a duration");
   return total;
 }
 

@@ -63,6 +63,14 @@ void Adam::load_state(const graph::NamedTensors& state, const std::string& sourc
     throw graph::FormatError(source + ": optimizer state for " +
                              std::to_string((state.size() - 1) / 2) + " parameters, the model has " +
                              std::to_string(parameters_.size()));
+  // f32 scalars and moments only (a bf16 tensor in a checkpoint no trainer wrote made
+  // item() and copy_from() throw other errors: found by model_fuzz).
+  for (const auto& [name, tensor] : state)
+    if (tensor.type() != graph::DataType::f32)
+      throw graph::FormatError(source + ": optimizer state '" + name + "' is not f32");
+  if (state[0].second.numel() != 1)
+    throw graph::FormatError(source + ": optimizer state 'adam.steps' has shape " +
+                             graph::to_string(state[0].second.shape()) + ", not one number");
   for (std::size_t i = 0; i < parameters_.size(); ++i)
     for (int k = 0; k < 2; ++k)
       if (state[1 + 2 * i + k].second.shape() != parameters_[i].shape())

@@ -149,6 +149,10 @@ TEST(Recipe, Durations) {
   EXPECT_DOUBLE_EQ(parse_duration("600"), 600);
   EXPECT_THROW(parse_duration("10 minutes"), RecipeError);
   EXPECT_THROW(parse_duration("m"), RecipeError);
+  // Found by recipe_fuzz: std::stod's own exceptions escaped.
+  EXPECT_THROW(parse_duration(".m"), RecipeError);
+  EXPECT_THROW(parse_duration("1.2.3s"), RecipeError);
+  EXPECT_THROW(parse_duration(std::string(400, '9') + "m"), RecipeError);
 }
 
 // The docs row of a key as the schema says it: "| `key` | type | default | meaning" (the docs

@@ -55,6 +55,14 @@ TEST(Adam, StateRoundTripContinuesIdentically) {
   second.step();
   EXPECT_EQ(a.value().to_vector(), b.value().to_vector());
   EXPECT_THROW(Adam({a, b}, {}).load_state(first.state(), "state.bin"), graph::FormatError);
+  // A state of another element type or a steps counter that is not one number is a format
+  // error, not another exception (found by tests/fuzz/model_fuzz).
+  graph::NamedTensors bf16 = first.state();
+  bf16[1].second = Tensor::empty(bf16[1].second.shape(), graph::DataType::bf16);
+  EXPECT_THROW(second.load_state(bf16, "state.bin"), graph::FormatError);
+  graph::NamedTensors steps = first.state();
+  steps[0].second = Tensor::zeros({2});
+  EXPECT_THROW(second.load_state(steps, "state.bin"), graph::FormatError);
 }
 
 TEST(Sgd, MomentumUpdate) {
