@@ -16,6 +16,7 @@
 #include "nmt/graph/cpu_info.h"
 #include "nmt/graph/engine.h"
 #include "matmul_ceiling.h"
+#include "nmt/graph/resident_memory.h"
 #include "nmt/graph/memory_pool.h"
 #include "nmt/graph/parameters.h"
 #include "nmt/graph/primitive_cache.h"
@@ -124,9 +125,15 @@ int main(int argc, char** argv) {
     loss = r.loss.value().item() / static_cast<double>(r.target_tokens);
   }
   const double gflops = flops / elapsed / 1e9;
+  const graph::MemoryPoolStats pool = graph::memory_pool_stats();
+  const graph::PrimitiveCacheStats primitives = graph::primitive_cache().stats();
   std::printf("measured steps: %zu buffers from the system, %zu new oneDNN primitives (new shapes)\n",
-              graph::memory_pool_stats().system_allocations - allocations_before,
-              graph::primitive_cache().misses() - primitives_before);
+              pool.system_allocations - allocations_before, primitives.misses - primitives_before);
+  std::printf("primitive cache: %zu held (capacity %zu), %zu evictions; memory pool: %.0f MiB in use, %.0f MiB cached "
+              "(capacity %.0f MiB), %zu evictions; peak resident memory %.0f MiB\n",
+              primitives.size, primitives.capacity, primitives.evictions, pool.bytes_in_use / 1048576.0,
+              pool.bytes_cached / 1048576.0, pool.capacity / 1048576.0, pool.evictions,
+              graph::peak_resident_mib());
   std::printf("%8s %12s %10s %10s %10s %8s\n", "steps", "tgt tok/s", "GFLOP/s", "ceiling", "fraction", "loss");
   std::printf("%8d %12.0f %10.1f %10.1f %9.0f%% %8.3f\n", steps, tokens / elapsed, gflops, ceiling,
               100 * gflops / ceiling, loss);

@@ -31,6 +31,9 @@
 #include "nmt/eval/chrf.h"
 #include "nmt/graph/cpu_info.h"
 #include "nmt/graph/engine.h"
+#include "nmt/graph/memory_pool.h"
+#include "nmt/graph/primitive_cache.h"
+#include "nmt/graph/resident_memory.h"
 #include "nmt/graph/ops.h"
 #include "nmt/graph/tensor_io.h"
 #include "nmt/io/section_file.h"
@@ -623,10 +626,18 @@ struct Trainer::Impl {
                    << std::flush;
       }
       if (state.step % t.log_every == 0) {
+        // What the caches did so far (bench/cold_start.sh reads them): primitives created and
+        // dropped, buffers from the system, and the resident memory.
+        const graph::PrimitiveCacheStats primitives = graph::primitive_cache().stats();
+        const graph::MemoryPoolStats pool = graph::memory_pool_stats();
         const json record{{"event", "train"}, {"step", state.step}, {"time", state.seconds},
                           {"epoch", state.position.epoch}, {"train_loss", window_loss / window_tokens},
                           {"learning_rate", lr}, {"tokens_per_second", window_tokens / window_seconds},
-                          {"grad_norm", window_norm / static_cast<double>(window_steps)}};
+                          {"grad_norm", window_norm / static_cast<double>(window_steps)},
+                          {"primitives_created", primitives.misses}, {"primitives_evicted", primitives.evictions},
+                          {"pool_system_allocations", pool.system_allocations},
+                          {"pool_cached_mib", static_cast<double>(pool.bytes_cached) / 1048576.0},
+                          {"resident_mib", graph::resident_mib()}};
         metrics->write(record);
         const std::string line =
             fmt::format("step {} epoch {} loss {:.4f} lr {:.3g} {:.0f} tok/s elapsed {} ETA {}", state.step,

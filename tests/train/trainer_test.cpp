@@ -290,7 +290,9 @@ TEST_F(TrainerTest, MetricsLogIsOneJsonObjectPerLine) {
     const std::string event = record["event"];
     ++events[event];
     std::vector<const char*> expected;
-    if (event == "train") expected = {"train_loss", "learning_rate", "tokens_per_second"};
+    if (event == "train")
+      expected = {"train_loss", "learning_rate", "tokens_per_second", "primitives_created", "primitives_evicted",
+                  "pool_system_allocations", "pool_cached_mib", "resident_mib"};
     if (event == "validation") expected = {"dev_perplexity", "dev_bleu"};
     for (const char* key : expected) EXPECT_TRUE(record.contains(key)) << line;
   }
