@@ -8,6 +8,7 @@
 #include <cstring>
 #include <string>
 
+#include "nmt/graph/openmp_waiting.h"
 #include "nmt/graph/cpu_info.h"
 #include "nmt/graph/engine.h"
 #include "nmt/graph/ops.h"
@@ -38,6 +39,7 @@ struct Shape3 {
 }  // namespace
 
 int main(int argc, char** argv) {
+  nmt::graph::restart_with_openmp_spin_count(argv);  // before any parallel region; see openmp_waiting.h
   int threads = 2;
   double budget = 1.0;
   for (int i = 1; i + 1 < argc; i += 2) {

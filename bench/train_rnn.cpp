@@ -9,6 +9,7 @@
 #include <cstring>
 #include <string>
 
+#include "nmt/graph/openmp_waiting.h"
 #include "nmt/data/batching.h"
 #include "nmt/data/encoded_corpus.h"
 #include "nmt/data/vocabularies.h"
@@ -53,6 +54,7 @@ double step_flops(const models::RnnConfig& c, const data::Batch& b) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  nmt::graph::restart_with_openmp_spin_count(argv);  // before any parallel region; see openmp_waiting.h
   int steps = 30, threads = 2;
   std::size_t max_tokens = 2000;
   std::vector<std::string> types;

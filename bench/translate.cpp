@@ -8,6 +8,7 @@
 #include <cstring>
 #include <string>
 
+#include "nmt/graph/openmp_waiting.h"
 #include "nmt/graph/cpu_info.h"
 #include "nmt/data/text_file.h"
 #include "nmt/decode/translator.h"
@@ -20,6 +21,7 @@ using namespace nmt;
 using Clock = std::chrono::steady_clock;
 
 int main(int argc, char** argv) {
+  nmt::graph::restart_with_openmp_spin_count(argv);  // before any parallel region; see openmp_waiting.h
   std::string model_path;
   int threads = 2;
   std::size_t single = 200;  // sentences for the one-at-a-time runs

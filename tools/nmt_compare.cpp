@@ -20,6 +20,7 @@
 
 #include <boost/program_options.hpp>
 
+#include "nmt/graph/openmp_waiting.h"
 #include "nmt/decode/translator.h"
 #include "nmt/graph/build_info.h"
 #include "nmt/graph/engine.h"
@@ -91,6 +92,7 @@ std::string file_name(const std::string& name) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  nmt::graph::restart_with_openmp_spin_count(argv);  // before any parallel region; see openmp_waiting.h
   std::vector<std::string> inputs, overrides;
   std::string output_dir = "comparison", heatmap_text = kDefaultHeatmapLines;
   std::int64_t batch_tokens = 2000;  // signed, so that -1 is refused instead of wrapping

@@ -9,6 +9,7 @@
 
 #include <boost/program_options.hpp>
 
+#include "nmt/graph/openmp_waiting.h"
 #include "nmt/graph/build_info.h"
 #include "nmt/graph/cpu_info.h"
 #include "nmt/graph/engine.h"
@@ -63,6 +64,7 @@ void make_batch(RandomGenerator& gen, std::int64_t steps, std::int64_t batch, st
 }  // namespace
 
 int main(int argc, char** argv) {
+  nmt::graph::restart_with_openmp_spin_count(argv);  // before any parallel region; see openmp_waiting.h
   int steps_to_train = 600, threads = 2;
   std::int64_t length = 6, batch = 64;
   std::uint64_t seed = 1;

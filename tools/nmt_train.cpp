@@ -16,6 +16,7 @@
 
 #include <boost/program_options.hpp>
 
+#include "nmt/graph/openmp_waiting.h"
 #include "nmt/graph/build_info.h"
 #include "nmt/io/recipe.h"
 #include "nmt/train/trainer.h"
@@ -26,6 +27,7 @@ namespace fs = std::filesystem;
 
 
 int main(int argc, char** argv) {
+  nmt::graph::restart_with_openmp_spin_count(argv);  // before any parallel region; see openmp_waiting.h
   std::string target, log_path;
   std::vector<std::string> overrides;
   po::options_description visible(
