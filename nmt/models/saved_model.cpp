@@ -1,5 +1,6 @@
 #include "nmt/models/saved_model.h"
 
+#include <new>
 #include <stdexcept>
 
 #include "nmt/graph/tensor_io.h"
@@ -32,7 +33,13 @@ SavedModel model_from_sections(const io::Sections& sections, const std::string& 
             ? std::make_shared<const data::SentencePieceModel>(
                   data::SentencePieceModel::from_bytes(io::section(sections, "sentencepiece.target", path)))
             : source;
-  } catch (const std::runtime_error& e) {
+  } catch (const io::FileFormatError&) {
+    throw;
+  } catch (const std::bad_alloc&) {
+    throw;
+  } catch (const std::exception& e) {
+    // SentencePiece's own errors, and those of the libraries under it: a damaged model throws
+    // Darts::Details::Exception (a std::exception; found by tests/fuzz/model_fuzz).
     throw io::FileFormatError(path + ": its SentencePiece model cannot be loaded: " + e.what());
   }
   try {
