@@ -83,6 +83,11 @@ for t in "${targets[@]}"; do
 done
 status=0
 for pid in "${pids[@]}"; do wait "$pid" || status=$?; done
+# model_fuzz reads each input from /dev/shm/nmt-model-fuzz-PID; the jobs libFuzzer killed (at the
+# end, or for a crash) leave theirs behind.
+for f in /dev/shm/nmt-model-fuzz-* "${TMPDIR:-/tmp}"/nmt-model-fuzz-*; do
+  if [ -e "$f" ] && ! kill -0 "${f##*-}" 2>/dev/null; then rm -f "$f"; fi
+done
 
 # 4. Coverage of the grown corpus: libFuzzer's -print_coverage=1 lists the instrumented edges
 # of every function, covered or not; counted here for the functions of nmt/.
