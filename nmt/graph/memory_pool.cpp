@@ -2,9 +2,9 @@
 
 #include <bit>
 #include <deque>
-#include <list>
 #include <stdexcept>
 #include <string>
+#include <cstdint>
 #include <cstdlib>
 #include <mutex>
 #include <new>
@@ -32,9 +32,10 @@ void* system_allocate(std::size_t bytes) {
   return p;
 }
 
-// Free buffers in the order they were given back (most recent first), and per size class the
-// same buffers, oldest first: take() reuses a class's most recent buffer, eviction frees the
-// oldest buffer of all.
+// Free buffers per size class, oldest first, each stamped with the order it was given back
+// in: take() reuses a class's most recent buffer, eviction frees the oldest buffer of all (the
+// class front with the smallest stamp). Releasing a buffer allocates nothing in steady state
+// (a deque grows in blocks); eviction scans the classes, and happens only past the capacity.
 class MemoryPool {
  public:
   MemoryPool() { stats_.capacity = configured_memory_pool_capacity(); }
@@ -45,10 +46,8 @@ class MemoryPool {
       stats_.bytes_in_use += cls;
       auto it = free_.find(cls);
       if (it != free_.end() && !it->second.empty()) {
-        const auto entry = it->second.back();
+        void* p = it->second.back().buffer;
         it->second.pop_back();
-        void* p = entry->buffer;
-        recent_.erase(entry);
         stats_.reuses++;
         stats_.bytes_cached -= cls;
         return p;
@@ -63,10 +62,9 @@ class MemoryPool {
     {
       std::lock_guard lock(mutex_);
       stats_.bytes_in_use -= cls;
-      recent_.push_front({p, cls});
-      free_[cls].push_back(recent_.begin());
+      free_[cls].push_back({p, next_stamp_++});
       stats_.bytes_cached += cls;
-      evict_beyond(stats_.capacity, evicted);
+      if (stats_.bytes_cached > stats_.capacity) evict_beyond(stats_.capacity, evicted);
     }
     for (void* q : evicted) std::free(q);  // outside the lock
   }
@@ -88,8 +86,8 @@ class MemoryPool {
 
   void release() {
     std::lock_guard lock(mutex_);
-    for (const auto& entry : recent_) std::free(entry.buffer);
-    recent_.clear();
+    for (auto& [cls, list] : free_)
+      for (const FreeBuffer& f : list) std::free(f.buffer);
     free_.clear();
     stats_.bytes_cached = 0;
   }
@@ -97,26 +95,29 @@ class MemoryPool {
  private:
   struct FreeBuffer {
     void* buffer;
-    std::size_t cls;
+    std::uint64_t stamp;  // when it was given back
   };
-  using Recent = std::list<FreeBuffer>;
 
   // Called with the mutex held; the buffers to free are returned, not freed here.
   void evict_beyond(std::size_t capacity, std::vector<void*>& evicted) {
     while (stats_.bytes_cached > capacity) {
-      const FreeBuffer oldest = recent_.back();
-      auto& same_class = free_.at(oldest.cls);
-      same_class.pop_front();  // the oldest of its class, as it is the oldest of all
-      recent_.pop_back();
-      stats_.bytes_cached -= oldest.cls;
+      std::deque<FreeBuffer>* oldest = nullptr;
+      std::size_t oldest_class = 0;
+      for (auto& [cls, list] : free_)
+        if (!list.empty() && (!oldest || list.front().stamp < oldest->front().stamp)) {
+          oldest = &list;
+          oldest_class = cls;
+        }
+      evicted.push_back(oldest->front().buffer);
+      oldest->pop_front();
+      stats_.bytes_cached -= oldest_class;
       stats_.evictions++;
-      evicted.push_back(oldest.buffer);
     }
   }
 
   std::mutex mutex_;
-  Recent recent_;
-  std::unordered_map<std::size_t, std::deque<Recent::iterator>> free_;
+  std::unordered_map<std::size_t, std::deque<FreeBuffer>> free_;
+  std::uint64_t next_stamp_ = 0;
   MemoryPoolStats stats_;
 };
 
