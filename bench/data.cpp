@@ -11,6 +11,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
+#include <set>
+#include <tuple>
 #include <vector>
 
 #include "nmt/data/batching.h"
@@ -103,6 +105,34 @@ int main(int argc, char** argv) {
                   double(rows) / double(batcher.batches_per_epoch()),
                   100.0 * (1.0 - double(real_target) / double(padded_target)),
                   100.0 * (1.0 - double(real_source) / double(padded_source)));
+    }
+  }
+  // Distinct batch shapes (rows, source width, target width): each one creates its own oneDNN
+  // primitives and buffer sizes (issue 15). With the default recipe's batching (2000 tokens,
+  // max length 100), over one epoch and over five.
+  {
+    const auto encoded = std::make_shared<const EncodedCorpus>(encode_corpus(corpus, vocabularies));
+    for (const size_t multiple : {size_t{1}, size_t{4}, size_t{8}}) {
+      BatchingOptions recipe_batching;
+      recipe_batching.max_tokens = 2000;
+      recipe_batching.max_length = 100;
+      recipe_batching.width_multiple = multiple;
+      TrainingBatcher batcher(encoded, recipe_batching);
+      std::set<std::tuple<size_t, size_t, size_t>> shapes, widths;
+      size_t first_epoch = 0;
+      double real = 0, padded = 0;
+      for (size_t b = 0; b < 5 * batcher.batches_per_epoch(); ++b) {
+        const Batch batch = batcher.next();
+        shapes.insert({batch.rows, batch.source_width, batch.target_width});
+        widths.insert({0, batch.source_width, batch.target_width});
+        real += double(batch.target_tokens() + batch.source_tokens());
+        padded += double(batch.padded_target_tokens() + batch.padded_source_tokens());
+        if (b + 1 == batcher.batches_per_epoch()) first_epoch = shapes.size();
+      }
+      std::printf("batch shapes, widths rounded up to a multiple of %zu (2000 tokens, max length 100): %zu in the "
+                  "first epoch of %zu batches, %zu in five epochs (%zu width pairs); padding %.2f%% of all cells\n",
+                  multiple, first_epoch, batcher.batches_per_epoch(), shapes.size(), widths.size(),
+                  100.0 * (1.0 - real / padded));
     }
   }
   const auto best = *std::min_element(runs.begin(), runs.end(), [](const auto& a, const auto& b) {

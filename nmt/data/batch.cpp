@@ -14,10 +14,11 @@ size_t longest(const TokenSequences& sequences, std::span<const size_t> sentence
   return length;
 }
 
-void fill_source(Batch& batch, const TokenSequences& sources, std::span<const size_t> sentences) {
+void fill_source(Batch& batch, const TokenSequences& sources, std::span<const size_t> sentences,
+                 const WidthPadding& padding) {
   batch.rows = sentences.size();
   batch.sentence_indices.assign(sentences.begin(), sentences.end());
-  batch.source_width = longest(sources, sentences) + 1;
+  batch.source_width = padded_width(longest(sources, sentences) + 1, padding.multiple, padding.source_cap);
   batch.source_ids.assign(batch.rows * batch.source_width, kPadId);
   batch.source_mask.assign(batch.rows * batch.source_width, 0.0f);
   batch.source_lengths.resize(batch.rows);
@@ -34,6 +35,11 @@ void fill_source(Batch& batch, const TokenSequences& sources, std::span<const si
 
 }  // namespace
 
+size_t padded_width(size_t tokens, size_t multiple, size_t cap) {
+  const size_t rounded = multiple > 1 ? (tokens + multiple - 1) / multiple * multiple : tokens;
+  return cap > 0 ? std::max(tokens, std::min(rounded, cap)) : rounded;
+}
+
 size_t Batch::target_tokens() const {
   return std::accumulate(target_lengths.begin(), target_lengths.end(), size_t{0});
 }
@@ -42,16 +48,18 @@ size_t Batch::source_tokens() const {
   return std::accumulate(source_lengths.begin(), source_lengths.end(), size_t{0});
 }
 
-Batch make_source_batch(const TokenSequences& sources, std::span<const size_t> sentences) {
+Batch make_source_batch(const TokenSequences& sources, std::span<const size_t> sentences,
+                        const WidthPadding& padding) {
   Batch batch;
-  fill_source(batch, sources, sentences);
+  fill_source(batch, sources, sentences, padding);
   return batch;
 }
 
-Batch make_training_batch(const EncodedCorpus& corpus, std::span<const size_t> sentences) {
+Batch make_training_batch(const EncodedCorpus& corpus, std::span<const size_t> sentences,
+                          const WidthPadding& padding) {
   Batch batch;
-  fill_source(batch, corpus.source, sentences);
-  batch.target_width = longest(corpus.target, sentences) + 1;
+  fill_source(batch, corpus.source, sentences, padding);
+  batch.target_width = padded_width(longest(corpus.target, sentences) + 1, padding.multiple, padding.target_cap);
   const size_t cells = batch.rows * batch.target_width;
   batch.target_input.assign(cells, kPadId);
   batch.target_output.assign(cells, kPadId);

@@ -5,8 +5,8 @@
 // element (row, t) at [row * width + t]. Every sentence ends with EOS; shorter ones are
 // padded with kPadId after it.
 //
-//   source_ids     x1 .. xn EOS PAD ..     (width: longest source + 1)
-//   target_input   BOS y1 .. ym PAD ..     (width: longest target + 1)
+//   source_ids     x1 .. xn EOS PAD ..     (width: longest source + 1, or more, see padded_width)
+//   target_input   BOS y1 .. ym PAD ..     (width: longest target + 1, or more)
 //   target_output  y1 .. ym EOS PAD ..     (same width; what the decoder must predict)
 //
 // A decoding batch has the source fields only (rows, source_*, sentence_indices).
@@ -42,9 +42,27 @@ struct Batch {
   size_t padded_source_tokens() const { return rows * source_width; }
 };
 
-// The given sentences of `corpus`, in the given order, as one training batch.
-Batch make_training_batch(const EncodedCorpus& corpus, std::span<const size_t> sentences);
+// The width of a batch whose longest sequence takes `tokens` (EOS or BOS included): rounded up
+// to a multiple of `multiple`, but never past `cap` (0: no cap) unless `tokens` itself is.
+// Few widths mean few distinct batch shapes, so few oneDNN primitives to create and few buffer
+// sizes to pool (issue 15); the cap keeps a batch within what the model can read (luong-location
+// scores a fixed number of source positions).
+size_t padded_width(size_t tokens, size_t multiple, size_t cap);
+
+// How a batch is padded: each side to padded_width(longest + 1, multiple, that side's cap).
+// The default pads to the longest sentence only.
+struct WidthPadding {
+  size_t multiple = 1;
+  size_t source_cap = 0;
+  size_t target_cap = 0;
+};
+
+// The given sentences of `corpus`, in the given order, as one training batch. Padding is
+// masked: the loss does not depend on it.
+Batch make_training_batch(const EncodedCorpus& corpus, std::span<const size_t> sentences,
+                          const WidthPadding& padding = {});
 // The given source sentences as one decoding batch.
-Batch make_source_batch(const TokenSequences& sources, std::span<const size_t> sentences);
+Batch make_source_batch(const TokenSequences& sources, std::span<const size_t> sentences,
+                        const WidthPadding& padding = {});
 
 }  // namespace nmt::data

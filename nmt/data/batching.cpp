@@ -98,16 +98,18 @@ EpochPlan TrainingBatcher::plan_epoch(uint64_t epoch) const {
     if (options_.pool_batches > 0) std::sort(first, last, by_source_length);
     // Greedy cut: a batch takes sentences until one more would exceed the budget on
     // either side.
+    const WidthPadding padding = this->padding();
+    const auto width = [&](size_t tokens) { return padded_width(tokens, padding.multiple, padding.source_cap); };
     size_t rows = 0, source_width = 0, target_width = 0;
     for (size_t k = pool_starts[pool]; k < pool_starts[pool + 1]; ++k) {
-      source_width = std::max(source_width, keys[k].source_length + 1);
-      target_width = std::max(target_width, keys[k].target_length + 1);
+      source_width = std::max(source_width, width(keys[k].source_length + 1));
+      target_width = std::max(target_width, width(keys[k].target_length + 1));
       if (rows == 0 || (rows + 1) * source_width > options_.max_tokens ||
           (rows + 1) * target_width > options_.max_tokens) {
         sorted_starts.push_back(k);
         rows = 0;
-        source_width = keys[k].source_length + 1;
-        target_width = keys[k].target_length + 1;
+        source_width = width(keys[k].source_length + 1);
+        target_width = width(keys[k].target_length + 1);
       }
       ++rows;
     }
@@ -136,7 +138,7 @@ Batch TrainingBatcher::next() {
     current_plan_ = plan_epoch(position_.epoch);
     current_plan_epoch_ = position_.epoch;
   }
-  Batch batch = make_training_batch(*corpus_, current_plan_.batch(position_.batch));
+  Batch batch = make_training_batch(*corpus_, current_plan_.batch(position_.batch), padding());
   if (++position_.batch == batches_per_epoch_) {
     position_.batch = 0;
     ++position_.epoch;

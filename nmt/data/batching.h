@@ -4,7 +4,8 @@
 // Each epoch sorts the sentences by target length, then source length, with ties broken
 // at random; splits the sorted list into pools worth `pool_batches` batches; sorts each
 // pool by source length; cuts it greedily into batches whose padded size (rows x width,
-// BOS/EOS included) stays within max_tokens on the target side and on the source side;
+// BOS/EOS included, width rounded up to width_multiple) stays within max_tokens on the
+// target side and on the source side;
 // and shuffles the order of all batches. Sentences of similar lengths on both sides thus
 // share a batch (little padding), while the batch order, and which of the sentences of
 // equal lengths go together, change every epoch. The batch sizes depend on the lengths
@@ -33,10 +34,16 @@ struct BatchingOptions {
   size_t max_tokens = 4000;  // padded tokens per batch, each side (rows x width)
   size_t max_length = 200;   // subword tokens per side, BOS/EOS not counted
   // Pool size in batches. 0 sorts by (target, source) length alone: the least target
-  // padding but much source padding (on the en-fr corpus, 4000 tokens: 0.7% / 22%);
-  // 8 balances the two (7% / 5%), and larger pools favour the source side.
+  // padding but much source padding (on the en-fr corpus, 4000 tokens, exact widths: 0.7% /
+  // 22%); 8 balances the two (7% / 5%), and larger pools favour the source side.
   size_t pool_batches = 8;
   uint64_t seed = 1;
+  // Batch widths (each side) are rounded up to a multiple of this, at most max_length + 1
+  // (see padded_width in batch.h), since every new batch shape costs oneDNN primitives and
+  // buffers of its own (issue 15). On the en-fr corpus with the default recipe's batching
+  // (bench-data): 1 gives 349 shapes and 3.5% padding, 4 gives 157 shapes and 9.8%, 8 gives 92
+  // and 17%; 4 trained fastest in the first minutes (bench/cold_start.sh). 1: exact widths.
+  size_t width_multiple = 4;
 };
 
 struct LengthFilterStats {
@@ -76,6 +83,10 @@ class TrainingBatcher {
   size_t sentences_per_epoch() const { return kept_.size(); }
   size_t batches_per_epoch() const { return batches_per_epoch_; }
   EpochPlan plan_epoch(uint64_t epoch) const;
+  // How the batches of this batcher are padded (width_multiple, both caps max_length + 1).
+  WidthPadding padding() const {
+    return {options_.width_multiple, options_.max_length + 1, options_.max_length + 1};
+  }
 
   // The batch at position(); then position() moves on, into the next epoch after the last.
   Batch next();

@@ -5,7 +5,8 @@
 
 namespace nmt::data {
 
-std::vector<Batch> make_decoding_batches(const TokenSequences& sources, size_t max_tokens, size_t max_sentences) {
+std::vector<Batch> make_decoding_batches(const TokenSequences& sources, size_t max_tokens, size_t max_sentences,
+                                         const WidthPadding& padding) {
   if (max_tokens == 0) throw DataError("max_tokens for decoding must be at least 1");
   if (max_sentences == 0) throw DataError("max_sentences for decoding must be at least 1");
   std::vector<size_t> order(sources.size());
@@ -20,11 +21,11 @@ std::vector<Batch> make_decoding_batches(const TokenSequences& sources, size_t m
   size_t start = 0;
   while (start < order.size()) {
     // Sorted longest first, so the first sentence sets the width of the batch.
-    const size_t width = sources.length(order[start]) + 1;
+    const size_t width = padded_width(sources.length(order[start]) + 1, padding.multiple, padding.source_cap);
     const size_t rows =
         std::max<size_t>(1, std::min({max_tokens / width, max_sentences, order.size() - start}));
     batches.push_back(
-        make_source_batch(sources, std::span<const size_t>(order).subspan(start, rows)));
+        make_source_batch(sources, std::span<const size_t>(order).subspan(start, rows), padding));
     start += rows;
   }
   return batches;

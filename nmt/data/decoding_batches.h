@@ -21,10 +21,11 @@
 namespace nmt::data {
 
 // Every sentence once, longest first, in batches of at most max_tokens padded source
-// tokens (rows x (longest + EOS)); a sentence longer than that gets a batch of its own,
-// since every input line needs an output line. Empty sentences are kept (source EOS only).
+// tokens (rows x width, the width padded_width(longest + EOS, padding.multiple,
+// padding.source_cap)); a sentence longer than that gets a batch of its own, since every
+// input line needs an output line. Empty sentences are kept (source EOS only).
 std::vector<Batch> make_decoding_batches(const TokenSequences& sources, size_t max_tokens,
-                                        size_t max_sentences = SIZE_MAX);
+                                        size_t max_sentences = SIZE_MAX, const WidthPadding& padding = {});
 
 // results[b][r] is the output for row r of batches[b]; returns the outputs in the order
 // of the original input. DataError if the shapes do not match the batches.

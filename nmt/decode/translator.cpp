@@ -74,7 +74,10 @@ Translations translate(const models::Seq2SeqModel& model, const data::Vocabulari
     nonempty.push_back(i);
   }
   if (sources.empty()) return out;
-  const std::vector<data::Batch> batches = data::make_decoding_batches(sources, options.batch_tokens, options.batch_sentences);
+  const data::WidthPadding padding{options.width_multiple,
+                                   static_cast<std::size_t>(std::max<std::int64_t>(options.max_source_length, 0)), 0};
+  const std::vector<data::Batch> batches =
+      data::make_decoding_batches(sources, options.batch_tokens, options.batch_sentences, padding);
   std::vector<std::vector<std::vector<Hypothesis>>> results;
   for (const data::Batch& b : batches) results.push_back(beam_search(model, b, options.beam));
   std::vector<std::vector<Hypothesis>> ordered =

@@ -18,6 +18,9 @@ struct TranslateOptions {
   std::size_t batch_tokens = 2000;      // padded source tokens per batch
   std::size_t batch_sentences = 64;     // and at most this many sentences
   std::int64_t max_source_length = 0;   // subwords incl. EOS; longer inputs are cut (0: no limit)
+  // Batch widths are rounded up to a multiple of this (at most max_source_length): few batch
+  // shapes, so few oneDNN primitives and buffer sizes (issue 15). Padding is masked.
+  std::size_t width_multiple = 4;
   BeamOptions beam;                     // beam_size 1 is greedy search
 };
 

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <memory>
 #include <random>
+#include <set>
+#include <tuple>
 #include <vector>
 
 #include "data_error_message.h"
@@ -125,6 +127,7 @@ TEST_F(BatchingTest, TokenBudgetHoldsOnBothSidesAndPaddingIsSmall) {
     SCOPED_TRACE("pool_batches " + std::to_string(pool_batches));
     auto pooled = options();
     pooled.pool_batches = pool_batches;
+    pooled.width_multiple = 1;  // the padding of the sorting itself (widths rounded up: below)
     TrainingBatcher batcher(data_.corpus, pooled);
     const auto batches = one_epoch(batcher);
     for (const Batch& batch : batches) {
@@ -158,6 +161,34 @@ TEST_F(BatchingTest, TokenBudgetHoldsOnBothSidesAndPaddingIsSmall) {
     for (const Batch& batch : batches) padded_target += batch.padded_target_tokens();
     EXPECT_GT(double(padded_target) / double(batches.size()), 0.75 * double(pooled.max_tokens));
   }
+}
+
+TEST_F(BatchingTest, WidthsRoundedUpGiveFewShapesWithinTheBudget) {
+  // Every new batch shape creates oneDNN primitives and pooled buffers of its own (issue 15):
+  // widths in multiples of 8 (at most max_length + 1) leave few shapes, at little padding.
+  const auto shapes_and_padding = [&](size_t multiple) {
+    auto o = options();
+    o.width_multiple = multiple;
+    TrainingBatcher batcher(data_.corpus, o);
+    const auto batches = one_epoch(batcher);
+    std::set<std::tuple<size_t, size_t, size_t>> shapes;
+    for (const Batch& batch : batches) {
+      shapes.insert({batch.rows, batch.source_width, batch.target_width});
+      EXPECT_LE(batch.padded_target_tokens(), o.max_tokens);
+      EXPECT_LE(batch.padded_source_tokens(), o.max_tokens);
+      for (const size_t width : {batch.source_width, batch.target_width})
+        EXPECT_TRUE(width % multiple == 0 || width == o.max_length + 1) << width;
+    }
+    return std::pair{shapes.size(), padding_of(batches)};
+  };
+  const auto [exact_shapes, exact_padding] = shapes_and_padding(1);
+  const auto [rounded_shapes, rounded_padding] = shapes_and_padding(8);
+  EXPECT_LT(rounded_shapes * 2, exact_shapes) << rounded_shapes << " shapes against " << exact_shapes;
+  EXPECT_LT(rounded_padding.target + rounded_padding.source, exact_padding.target + exact_padding.source + 0.25);
+  EXPECT_EQ(padded_width(9, 8, 0), 16u);
+  EXPECT_EQ(padded_width(16, 8, 0), 16u);
+  EXPECT_EQ(padded_width(98, 8, 101), 101u);  // the cap: a model may read no more
+  EXPECT_EQ(padded_width(5, 1, 0), 5u);
 }
 
 TEST_F(BatchingTest, SameSeedAndEpochGiveTheSameOrder) {
@@ -225,13 +256,23 @@ TEST_F(BatchingTest, BatchMatricesHoldTheSentencesWithBosEosAndPadding) {
       ASSERT_EQ(batch.target_mask[cell], t <= target.size() ? 1.0f : 0.0f);
     }
   }
-  // The widths are those of the longest sentences.
-  EXPECT_EQ(static_cast<size_t>(*std::max_element(batch.target_lengths.begin(),
-                                                  batch.target_lengths.end())),
+  // The widths are those of the longest sentences, rounded up to the width multiple (at most
+  // max_length + 1).
+  const auto padding = batcher_.padding();
+  EXPECT_EQ(padded_width(static_cast<size_t>(*std::max_element(batch.target_lengths.begin(),
+                                                               batch.target_lengths.end())),
+                         padding.multiple, padding.target_cap),
             batch.target_width);
-  EXPECT_EQ(static_cast<size_t>(*std::max_element(batch.source_lengths.begin(),
-                                                  batch.source_lengths.end())),
+  EXPECT_EQ(padded_width(static_cast<size_t>(*std::max_element(batch.source_lengths.begin(),
+                                                               batch.source_lengths.end())),
+                         padding.multiple, padding.source_cap),
             batch.source_width);
+  // Without rounding, exactly the longest sentences.
+  const Batch exact = make_training_batch(*data_.corpus, batch.sentence_indices);
+  EXPECT_EQ(static_cast<size_t>(*std::max_element(exact.target_lengths.begin(), exact.target_lengths.end())),
+            exact.target_width);
+  EXPECT_EQ(static_cast<size_t>(*std::max_element(exact.source_lengths.begin(), exact.source_lengths.end())),
+            exact.source_width);
 }
 
 TEST_F(BatchingTest, SeekPastTheEndOfAnEpochIsAnError) {

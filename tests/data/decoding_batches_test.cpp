@@ -84,5 +84,26 @@ TEST(DecodingBatches, NoInputGivesNoBatches) {
   EXPECT_THROW(make_decoding_batches(sources_of_lengths({1}), 0), DataError);
 }
 
+TEST(DecodingBatches, WidthsRoundedUpStayWithinTheBudgetAndTheCap) {
+  // Issue 15: few batch widths, few oneDNN primitives. The cap is what the model can read.
+  const auto sources = sources_of_lengths({30, 17, 9, 3, 2, 34});
+  const auto batches = make_decoding_batches(sources, 100, SIZE_MAX, {8, 36, 0});
+  ASSERT_EQ(batches.size(), 2u);
+  EXPECT_EQ(batches[0].source_width, 36u);  // 34 + EOS rounds up to 40, capped at 36
+  EXPECT_EQ(batches[0].rows, 2u);           // 100 / 36
+  EXPECT_EQ(batches[1].source_width, 24u);  // 17 + EOS rounds up to 24
+  EXPECT_EQ(batches[1].rows, 4u);
+  for (const Batch& batch : batches) {
+    EXPECT_LE(batch.padded_source_tokens(), 100u);
+    for (size_t row = 0; row < batch.rows; ++row) {
+      const size_t length = static_cast<size_t>(batch.source_lengths[row]);
+      for (size_t t = 0; t < batch.source_width; ++t)
+        EXPECT_EQ(batch.source_mask[row * batch.source_width + t], t < length ? 1.0f : 0.0f);
+    }
+  }
+  // Without rounding, the longest sentence's own width.
+  EXPECT_EQ(make_decoding_batches(sources, 100)[0].source_width, 35u);
+}
+
 }  // namespace
 }  // namespace nmt::data
