@@ -55,6 +55,14 @@ grep '"event":"train"' "$run/metrics.jsonl" | awk '
         for (i = 2; i <= n; i++) { total_tokens += tokens[order[i]]; total_seconds += seconds[order[i]] }
         if (total_seconds > 0) printf "first minute: %.0f%% of the rest of the run (%.0f tok/s)\n",
                                       100 * first / (total_tokens / total_seconds), total_tokens / total_seconds }'
-echo "steady state (bench-train-transformer, 2 threads, 2000 target tokens per batch):"
-"$bin/bench-train-transformer" --steps 60 | tail -4
+# The steady-state benchmark of the same model: bench-train-rnn for an RNN recipe (its attention
+# type read from the recipe), else bench-train-transformer.
+attention=$(sed -n 's/^ *attention: *\([a-z-]*\).*/\1/p' "$recipe" | head -1)
+if grep -q '^ *type: *rnn' "$recipe"; then
+  echo "steady state (bench-train-rnn --attention $attention: its own sizes, encoder 256 per direction; 2 threads, 2000 target tokens per batch):"
+  "$bin/bench-train-rnn" --steps 60 --attention "$attention" | tail -3
+else
+  echo "steady state (bench-train-transformer, 2 threads, 2000 target tokens per batch):"
+  "$bin/bench-train-transformer" --steps 60 | tail -4
+fi
 echo "load after: $(uptime)"

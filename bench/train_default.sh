@@ -23,6 +23,7 @@ for minutes in 12 30; do
   cp "$run/test.hyp" "$run/test.${minutes}m.hyp"
   [ "$minutes" != 12 ] || grep -m1 "cpu: " "$run/train.log"
   echo "after $minutes minutes: $(grep -E '^test BLEU' "$run.$minutes.out")"
+  echo "  $(grep -o 'stopped at step.*' "$run/train.log" | tail -1)"
 done
 # Throughput over the whole run, from the metrics log.
 # (plain awk: a fresh Debian has no Python, and the project needs none)

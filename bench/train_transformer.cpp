@@ -131,11 +131,11 @@ int main(int argc, char** argv) {
   const graph::PrimitiveCacheStats primitives = graph::primitive_cache().stats();
   std::printf("measured steps: %zu buffers from the system, %zu new oneDNN primitives (new shapes)\n",
               pool.system_allocations - allocations_before, primitives.misses - primitives_before);
-  std::printf("primitive cache: %zu held (capacity %zu), %zu evictions; memory pool: %.0f MiB in use, %.0f MiB cached "
-              "(capacity %.0f MiB), %zu evictions; peak resident memory %.0f MiB\n",
+  std::printf("primitive cache: %zu held (capacity %zu), %zu evictions; memory pool: %.0f MiB in use (peak %.0f MiB), "
+              "%.0f MiB cached (capacity %.0f MiB), %zu evictions; peak resident memory %.0f MiB\n",
               primitives.size, primitives.capacity, primitives.evictions, pool.bytes_in_use / 1048576.0,
-              pool.bytes_cached / 1048576.0, pool.capacity / 1048576.0, pool.evictions,
-              graph::peak_resident_mib());
+              pool.peak_bytes_in_use / 1048576.0, pool.bytes_cached / 1048576.0, pool.capacity / 1048576.0,
+              pool.evictions, graph::peak_resident_mib());
   std::printf("%8s %12s %10s %10s %10s %8s\n", "steps", "tgt tok/s", "GFLOP/s", "ceiling", "fraction", "loss");
   std::printf("%8d %12.0f %10.1f %10.1f %9.0f%% %8.3f\n", steps, tokens / elapsed, gflops, ceiling,
               100 * gflops / ceiling, loss);

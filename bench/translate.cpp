@@ -14,6 +14,9 @@
 #include "nmt/decode/translator.h"
 #include "nmt/eval/bleu.h"
 #include "nmt/graph/engine.h"
+#include "nmt/graph/memory_pool.h"
+#include "nmt/graph/primitive_cache.h"
+#include "nmt/graph/resident_memory.h"
 #include "nmt/models/factory.h"
 #include "nmt/models/saved_model.h"
 
@@ -49,8 +52,10 @@ int main(int argc, char** argv) {
   std::printf("bench-translate: %s (%s, %s attention), %d threads, model loaded in %.2f s\n\n", model_path.c_str(),
               saved.recipe.model.type.c_str(), io::attention_description(saved.recipe.model).c_str(), graph::compute_threads(),
               load_seconds);
-  std::printf("%6s %6s %10s %12s %14s %12s %8s\n", "beam", "batch", "sentences", "sentences/s", "target sub/s",
-              "ms/sentence", "BLEU");
+  // The cache columns count what each run added: oneDNN primitives created (new shapes) and
+  // buffers taken from the system.
+  std::printf("%6s %6s %10s %12s %14s %12s %8s %11s %12s\n", "beam", "batch", "sentences", "sentences/s",
+              "target sub/s", "ms/sentence", "BLEU", "primitives", "allocations");
   for (int beam : {5, 1}) {
     for (std::size_t batch : {std::size_t{32}, std::size_t{1}}) {
       const std::size_t n = batch == 1 ? std::min(single, sources.size()) : sources.size();
@@ -61,6 +66,8 @@ int main(int argc, char** argv) {
       o.batch_sentences = batch;
       o.batch_tokens = 100000;
       o.max_source_length = models::max_source_length(saved.recipe);
+      const std::size_t primitives_before = graph::primitive_cache().misses();
+      const std::size_t allocations_before = graph::memory_pool_stats().system_allocations;
       start = Clock::now();
       const decode::Translations t = decode::translate(*saved.model, saved.vocabularies, input, o);
       const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
@@ -68,10 +75,17 @@ int main(int argc, char** argv) {
       for (const auto& s : t.sentences)
         if (!s.n_best.empty()) pieces += s.n_best.front().pieces.size() + 1;
       const double bleu = eval::corpus_bleu(t.best_lines(), {refs}).score;
-      std::printf("%6d %6zu %10zu %12.1f %14.0f %12.1f %8.2f\n", beam, batch, n, n / seconds, pieces / seconds,
-                  1000 * seconds / n, bleu);
+      std::printf("%6d %6zu %10zu %12.1f %14.0f %12.1f %8.2f %11zu %12zu\n", beam, batch, n, n / seconds,
+                  pieces / seconds, 1000 * seconds / n, bleu, graph::primitive_cache().misses() - primitives_before,
+                  graph::memory_pool_stats().system_allocations - allocations_before);
       std::fflush(stdout);
     }
   }
+  const graph::PrimitiveCacheStats primitives = graph::primitive_cache().stats();
+  const graph::MemoryPoolStats pool = graph::memory_pool_stats();
+  std::printf("\nprimitive cache: %zu held (capacity %zu), %zu evictions; memory pool: peak %.0f MiB in use, %.0f MiB "
+              "cached (capacity %.0f MiB); peak resident memory %.0f MiB\n",
+              primitives.size, primitives.capacity, primitives.evictions, pool.peak_bytes_in_use / 1048576.0,
+              pool.bytes_cached / 1048576.0, pool.capacity / 1048576.0, graph::peak_resident_mib());
   return 0;
 }

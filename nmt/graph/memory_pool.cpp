@@ -1,5 +1,6 @@
 #include "nmt/graph/memory_pool.h"
 
+#include <algorithm>
 #include <bit>
 #include <deque>
 #include <stdexcept>
@@ -10,6 +11,8 @@
 #include <new>
 #include <unordered_map>
 #include <vector>
+
+#include <sys/mman.h>
 
 namespace nmt::graph {
 namespace {
@@ -26,11 +29,32 @@ std::size_t size_class(std::size_t bytes) {
   return (bytes + step - 1) / step * step;
 }
 
+// Buffers from this size up are mapped pages of their own, given back to the system (munmap)
+// the moment the pool frees them. From the heap instead, glibc keeps freed blocks below its
+// mmap threshold (which rises up to 32 MiB as large blocks are freed) and a run whose batch
+// shapes vary fragments it: resident memory grew past 4 GiB with a 1 GiB pool (issue 15).
+constexpr std::size_t kMappedFrom = std::size_t{256} << 10;
+
 void* system_allocate(std::size_t bytes) {
+  if (bytes >= kMappedFrom) {
+    void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) throw std::bad_alloc();
+    return p;  // page-aligned, so 64-byte aligned
+  }
   void* p = std::aligned_alloc(kAlignment, bytes);
   if (p == nullptr) throw std::bad_alloc();
   return p;
 }
+
+void system_free(void* p, std::size_t bytes) {
+  if (bytes >= kMappedFrom)
+    munmap(p, bytes);
+  else
+    std::free(p);
+}
+
+// The class after `cls` (classes above 4 KiB step by a quarter of their power of two).
+std::size_t next_class(std::size_t cls) { return cls < 4096 ? cls + kAlignment : size_class(cls + 1); }
 
 // Free buffers per size class, oldest first, each stamped with the order it was given back
 // in: take() reuses a class's most recent buffer, eviction frees the oldest buffer of all (the
@@ -40,33 +64,45 @@ class MemoryPool {
  public:
   MemoryPool() { stats_.capacity = configured_memory_pool_capacity(); }
 
-  void* take(std::size_t cls) {
+  // A buffer of class `cls`, or of one of the next kLargerClasses classes when the pool holds
+  // one and none of `cls` (batch shapes vary a little from step to step: reusing a slightly
+  // larger buffer beats asking the system); `cls` becomes the class actually handed out.
+  static constexpr int kLargerClasses = 2;
+  void* take(std::size_t& cls) {
+    std::vector<FreeBuffer> evicted;
     {
       std::lock_guard lock(mutex_);
-      stats_.bytes_in_use += cls;
-      auto it = free_.find(cls);
-      if (it != free_.end() && !it->second.empty()) {
+      std::size_t candidate = cls;
+      for (int k = 0; k <= kLargerClasses; ++k, candidate = next_class(candidate)) {
+        auto it = free_.find(candidate);
+        if (it == free_.end() || it->second.empty()) continue;
         void* p = it->second.back().buffer;
         it->second.pop_back();
+        cls = candidate;
         stats_.reuses++;
         stats_.bytes_cached -= cls;
+        count_in_use(cls);
         return p;
       }
       stats_.system_allocations++;
+      count_in_use(cls);
+      // Room under the capacity first: the oldest cached buffers go before new pages come.
+      evict_beyond(stats_.capacity, evicted);
     }
+    for (const FreeBuffer& f : evicted) system_free(f.buffer, f.bytes);
     return system_allocate(cls);
   }
 
   void give_back(void* p, std::size_t cls) {
-    std::vector<void*> evicted;
+    std::vector<FreeBuffer> evicted;
     {
       std::lock_guard lock(mutex_);
       stats_.bytes_in_use -= cls;
       free_[cls].push_back({p, next_stamp_++});
       stats_.bytes_cached += cls;
-      if (stats_.bytes_cached > stats_.capacity) evict_beyond(stats_.capacity, evicted);
+      evict_beyond(stats_.capacity, evicted);
     }
-    for (void* q : evicted) std::free(q);  // outside the lock
+    for (const FreeBuffer& f : evicted) system_free(f.buffer, f.bytes);  // outside the lock
   }
 
   MemoryPoolStats stats() {
@@ -75,19 +111,19 @@ class MemoryPool {
   }
 
   void set_capacity(std::size_t bytes) {
-    std::vector<void*> evicted;
+    std::vector<FreeBuffer> evicted;
     {
       std::lock_guard lock(mutex_);
       stats_.capacity = bytes;
       evict_beyond(bytes, evicted);
     }
-    for (void* q : evicted) std::free(q);
+    for (const FreeBuffer& f : evicted) system_free(f.buffer, f.bytes);
   }
 
   void release() {
     std::lock_guard lock(mutex_);
     for (auto& [cls, list] : free_)
-      for (const FreeBuffer& f : list) std::free(f.buffer);
+      for (const FreeBuffer& f : list) system_free(f.buffer, cls);
     free_.clear();
     stats_.bytes_cached = 0;
   }
@@ -95,12 +131,20 @@ class MemoryPool {
  private:
   struct FreeBuffer {
     void* buffer;
-    std::uint64_t stamp;  // when it was given back
+    std::uint64_t stamp;    // when it was given back
+    std::size_t bytes = 0;  // its class, once evicted
   };
 
-  // Called with the mutex held; the buffers to free are returned, not freed here.
-  void evict_beyond(std::size_t capacity, std::vector<void*>& evicted) {
-    while (stats_.bytes_cached > capacity) {
+  void count_in_use(std::size_t cls) {
+    stats_.bytes_in_use += cls;
+    stats_.peak_bytes_in_use = std::max(stats_.peak_bytes_in_use, stats_.bytes_in_use);
+  }
+
+  // Frees cached buffers, oldest first, until the pool holds (in use and cached) at most
+  // `capacity` bytes or caches nothing. Called with the mutex held; the buffers to free are
+  // returned, not freed here.
+  void evict_beyond(std::size_t capacity, std::vector<FreeBuffer>& evicted) {
+    while (stats_.bytes_cached > 0 && stats_.bytes_in_use + stats_.bytes_cached > capacity) {
       std::deque<FreeBuffer>* oldest = nullptr;
       std::size_t oldest_class = 0;
       for (auto& [cls, list] : free_)
@@ -108,7 +152,7 @@ class MemoryPool {
           oldest = &list;
           oldest_class = cls;
         }
-      evicted.push_back(oldest->front().buffer);
+      evicted.push_back({oldest->front().buffer, 0, oldest_class});
       oldest->pop_front();
       stats_.bytes_cached -= oldest_class;
       stats_.evictions++;
@@ -132,9 +176,14 @@ MemoryPool& pool() {
 std::shared_ptr<void> allocate_buffer(std::size_t bytes) {
   const std::size_t cls = size_class(bytes == 0 ? 1 : bytes);
 #ifdef NMT_NO_MEMORY_POOL
-  return std::shared_ptr<void>(system_allocate(cls), [](void* p) { std::free(p); });
+  // Heap blocks only, so that AddressSanitizer guards every buffer.
+  void* p = std::aligned_alloc(kAlignment, cls);
+  if (p == nullptr) throw std::bad_alloc();
+  return std::shared_ptr<void>(p, [](void* q) { std::free(q); });
 #else
-  return std::shared_ptr<void>(pool().take(cls), [cls](void* p) { pool().give_back(p, cls); });
+  std::size_t taken = cls;
+  void* buffer = pool().take(taken);
+  return std::shared_ptr<void>(buffer, [taken](void* p) { pool().give_back(p, taken); });
 #endif
 }
 

@@ -16,7 +16,8 @@ struct MemoryPoolStats {
   std::size_t evictions = 0;           // cached buffers freed to stay within the capacity
   std::size_t bytes_cached = 0;        // bytes held in free lists right now
   std::size_t bytes_in_use = 0;        // bytes handed out and not yet given back
-  std::size_t capacity = 0;            // the most bytes the free lists hold
+  std::size_t peak_bytes_in_use = 0;   // the most bytes_in_use has been (the working set)
+  std::size_t capacity = 0;            // the most bytes the pool holds (in use + cached)
 };
 
 // Returns a buffer of at least `bytes` bytes; it goes back to the pool when the last
@@ -26,11 +27,14 @@ std::shared_ptr<void> allocate_buffer(std::size_t bytes);
 
 MemoryPoolStats memory_pool_stats();
 
-// The free lists hold at most this many bytes: past it, the buffers given back longest ago are
-// freed (a run whose shapes vary would otherwise keep a buffer of every size it ever used).
-// NMT_MEMORY_POOL_CAPACITY_MB from the environment sets it (0: cache nothing), else
-// kDefaultMemoryPoolCapacity. A bad value is an error naming the variable.
-inline constexpr std::size_t kDefaultMemoryPoolCapacity = std::size_t{512} << 20;
+// The pool holds at most this many bytes, in use and cached together: when a new buffer would
+// pass it, the cached buffers given back longest ago are freed first (a run whose shapes vary
+// would otherwise keep a buffer of every size it ever used). Buffers in use are never taken
+// back: a step that needs more than the capacity gets it, and the surplus is freed when it is
+// given back. NMT_MEMORY_POOL_CAPACITY_MB from the environment sets it (0: cache nothing), else
+// kDefaultMemoryPoolCapacity: 1 GiB, above the working set of the default recipe's training
+// step (about 740 MiB), so that a step reuses the buffers of the last one.
+inline constexpr std::size_t kDefaultMemoryPoolCapacity = std::size_t{1024} << 20;
 std::size_t configured_memory_pool_capacity();
 void set_memory_pool_capacity(std::size_t bytes);
 

@@ -437,16 +437,22 @@ struct Trainer::Impl {
       graph::NoGradGuard no_grad;
       // Every dev pair counts: the length limit is the longest dev sentence, and a batch holds
       // at least one of them.
-      std::size_t longest = 1;
-      for (std::size_t i = 0; i < dev_corpus->size(); ++i)
-        longest = std::max({longest, dev_corpus->source.length(i), dev_corpus->target.length(i)});
+      std::size_t longest = 1, longest_source = 1, longest_target = 1;
+      for (std::size_t i = 0; i < dev_corpus->size(); ++i) {
+        longest_source = std::max(longest_source, dev_corpus->source.length(i));
+        longest_target = std::max(longest_target, dev_corpus->target.length(i));
+      }
+      longest = std::max(longest_source, longest_target);
       data::BatchingOptions b;
       b.max_length = longest;
       b.max_tokens = std::max<std::size_t>(static_cast<std::size_t>(recipe.training.batch_tokens), longest + 1);
       data::TrainingBatcher dev_batches(dev_corpus, b);
       const data::EpochPlan plan = dev_batches.plan_epoch(0);
       for (std::size_t i = 0; i < plan.batch_count(); ++i) {
-        const data::Batch batch = data::make_training_batch(*dev_corpus, plan.batch(i));
+        // Widths rounded up as in training, but a source no wider than the dev set's longest
+        // (which is cut to what the model can read).
+        const data::Batch batch = data::make_training_batch(
+            *dev_corpus, plan.batch(i), {b.width_multiple, longest_source + 1, longest_target + 1});
         const models::LossResult r = model->loss(batch, {});
         loss += r.loss.value().item();
         tokens += static_cast<double>(r.target_tokens);
@@ -637,6 +643,7 @@ struct Trainer::Impl {
                           {"primitives_created", primitives.misses}, {"primitives_evicted", primitives.evictions},
                           {"pool_system_allocations", pool.system_allocations},
                           {"pool_cached_mib", static_cast<double>(pool.bytes_cached) / 1048576.0},
+                          {"pool_peak_in_use_mib", static_cast<double>(pool.peak_bytes_in_use) / 1048576.0},
                           {"resident_mib", graph::resident_mib()}};
         metrics->write(record);
         const std::string line =
@@ -680,11 +687,12 @@ struct Trainer::Impl {
       }
     }
     metrics->write({{"event", "stop"}, {"step", state.step}, {"time", state.seconds}, {"epoch", state.position.epoch},
-                    {"reason", reason}, {"model_step", state.has_model ? json(state.model_step) : json(nullptr)}});
+                    {"reason", reason}, {"model_step", state.has_model ? json(state.model_step) : json(nullptr)},
+                    {"peak_resident_mib", graph::peak_resident_mib()}});
     const int signal_number = received_stop_signal();
-    say(fmt::format("stopped at step {} ({}) after {} of training; {}", state.step,
+    say(fmt::format("stopped at step {} ({}) after {} of training; {}; peak resident memory {:.0f} MiB", state.step,
                     reason == "signal" ? fmt::format("signal {}", signal_number) : reason, format_duration(state.seconds),
-                    model_origin()));
+                    model_origin(), graph::peak_resident_mib()));
     summary.steps = state.step;
     summary.seconds = state.seconds;
     summary.stop_reason = reason;

@@ -1,12 +1,14 @@
 // The memory pool's free lists are bounded: past the capacity, the buffers given back longest
 // ago are freed; within it, a freed buffer serves the next request of its size class.
 #include <cstdlib>
+#include <cstring>
 #include <memory>
 #include <vector>
 
 #include <gtest/gtest.h>
 
 #include "nmt/graph/memory_pool.h"
+#include "nmt/graph/resident_memory.h"
 
 namespace nmt::graph {
 namespace {
@@ -32,13 +34,44 @@ TEST(MemoryPool, FreeListsStayWithinTheCapacityDroppingTheOldestFirst) {
   const auto reuses = after.reuses;
   { auto again = allocate_buffer(500 * kib); }
   EXPECT_EQ(memory_pool_stats().reuses, reuses + 1);
-  // The oldest (300 KiB) was freed: it comes from the system again.
-  const auto allocations = memory_pool_stats().system_allocations;
+  // The two oldest (class 320 KiB) were freed: a 300 KiB request takes the cached 448 KiB
+  // buffer, two classes up, rather than ask the system.
+  auto allocations = memory_pool_stats().system_allocations;
   { auto again = allocate_buffer(300 * kib); }
+  EXPECT_EQ(memory_pool_stats().system_allocations, allocations);
+  EXPECT_EQ(memory_pool_stats().reuses, reuses + 2);
+  // Nothing cached within two classes of 100 KiB (class 112 KiB): from the system.
+  { auto again = allocate_buffer(100 * kib); }
   EXPECT_EQ(memory_pool_stats().system_allocations, allocations + 1);
+  // The capacity bounds the buffers in use and cached together: a new buffer that would pass
+  // it frees cached ones first (640 KiB cached, then 768 KiB asked for).
+  release_cached_buffers();
+  { auto a = allocate_buffer(600 * kib); }
+  EXPECT_EQ(memory_pool_stats().bytes_cached, 640 * kib);
+  {
+    auto b = allocate_buffer(700 * kib);
+    EXPECT_EQ(memory_pool_stats().bytes_cached, 0u);
+    EXPECT_EQ(memory_pool_stats().bytes_in_use, 768 * kib);
+  }
   // Capacity 0 caches nothing.
   set_memory_pool_capacity(0);
   EXPECT_EQ(memory_pool_stats().bytes_cached, 0u);
+  set_memory_pool_capacity(kDefaultMemoryPoolCapacity);
+}
+
+TEST(MemoryPool, FreedBuffersLeaveTheResidentMemory) {
+  // Large buffers are pages of their own: once the pool frees them, the process no longer holds
+  // them (heap blocks would stay resident, and a run whose shapes vary would grow).
+  release_cached_buffers();
+  set_memory_pool_capacity(0);
+  const std::size_t bytes = std::size_t{256} << 20;
+  const double before = resident_mib();
+  {
+    auto buffer = allocate_buffer(bytes);
+    std::memset(buffer.get(), 1, bytes);
+    EXPECT_GT(resident_mib(), before + 200);
+  }
+  EXPECT_LT(resident_mib(), before + 50);
   set_memory_pool_capacity(kDefaultMemoryPoolCapacity);
 }
 #endif

@@ -292,8 +292,9 @@ TEST_F(TrainerTest, MetricsLogIsOneJsonObjectPerLine) {
     std::vector<const char*> expected;
     if (event == "train")
       expected = {"train_loss", "learning_rate", "tokens_per_second", "primitives_created", "primitives_evicted",
-                  "pool_system_allocations", "pool_cached_mib", "resident_mib"};
+                  "pool_system_allocations", "pool_cached_mib", "pool_peak_in_use_mib", "resident_mib"};
     if (event == "validation") expected = {"dev_perplexity", "dev_bleu"};
+    if (event == "stop") expected = {"reason", "model_step", "peak_resident_mib"};
     for (const char* key : expected) EXPECT_TRUE(record.contains(key)) << line;
   }
   EXPECT_EQ(events["train"], 4);       // log_every 2
