@@ -15,6 +15,7 @@ recipe=${2:-recipes/en-fr.yaml}
 bin=build/release/bin
 [ -x "$bin/nmt-train" ] || { echo "build first: cmake -S . -B build/release -G Ninja && cmake --build build/release" >&2; exit 2; }
 rm -rf "$run"
+mkdir -p "$(dirname "$run")"
 uptime
 for minutes in 12 30; do
   "$bin/nmt-train" "$recipe" --set output.directory="$run" --set training.max_time="${minutes}m" \
