@@ -39,6 +39,18 @@ Hypothesis finish(const Live& h, bool with_eos, double alpha) {
   return out;
 }
 
+// The decoder state carries this many rows for `live` hypotheses: from 8 on, a multiple of 8,
+// the extra rows copies of the last one (their outputs are never read). The row count then
+// changes every few finished sentences instead of at each, and each new count costs oneDNN
+// primitives of its own (issue 15).
+std::size_t padded_rows(std::size_t live) { return live < 8 ? live : (live + 7) / 8 * 8; }
+
+template <class T>
+void pad_rows(std::vector<T>& rows) {
+  const std::size_t padded = padded_rows(rows.size());
+  while (rows.size() < padded) rows.push_back(rows.back());
+}
+
 }  // namespace
 
 std::vector<std::vector<Hypothesis>> beam_search(const models::Seq2SeqModel& model, const data::Batch& sources,
@@ -69,6 +81,7 @@ std::vector<std::vector<Hypothesis>> beam_search(const models::Seq2SeqModel& mod
     std::vector<std::int32_t> previous;
     for (std::size_t s : open)
       for (const Live& h : sentences[s].live) previous.push_back(h.tokens.empty() ? data::kBosId : h.tokens.back());
+    if (t > 0) pad_rows(previous);  // as the state's rows were padded (the first step has one row per sentence)
     const models::StepResult step = model.step(*current, *state, previous);
     const std::int64_t vocab = step.log_probs.dim(1);
     const std::int64_t source_width = step.attention.defined() ? step.attention.dim(1) : 0;
@@ -135,6 +148,7 @@ std::vector<std::vector<Hypothesis>> beam_search(const models::Seq2SeqModel& mod
     }
     if (still_open.empty()) break;
     // Reorder the state to the surviving hypotheses; finished sentences leave the batch.
+    pad_rows(next_rows);
     state->select_rows(next_rows);
     current = current->select_rows(next_rows);
     open = std::move(still_open);

@@ -4,7 +4,10 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <memory>
 #include <set>
+#include <span>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -118,6 +121,54 @@ TEST(BeamSearch, WideBeamFindsTheExhaustiveBest) {
     EXPECT_EQ(found[0][0].tokens, best->tokens) << "alpha " << alpha;
     EXPECT_NEAR(found[0][0].score, best->score, 1e-5) << "alpha " << alpha;
     EXPECT_NEAR(found[0][0].log_probability, best->log_probability, 1e-5);
+  }
+}
+
+// Forwards to a model and records the rows of every decoder step.
+class RowRecorder : public models::Seq2SeqModel {
+ public:
+  explicit RowRecorder(models::Seq2SeqModel& model) : model_(model) {}
+  graph::Parameters& parameters() override { return model_.parameters(); }
+  std::int64_t target_vocabulary_size() const override { return model_.target_vocabulary_size(); }
+  models::LossResult loss(const data::Batch& b, const models::LossOptions& o) const override { return model_.loss(b, o); }
+  std::unique_ptr<models::EncodedSource> encode(const data::Batch& b) const override { return model_.encode(b); }
+  std::unique_ptr<models::DecoderState> start(const models::EncodedSource& e) const override { return model_.start(e); }
+  models::StepResult step(const models::EncodedSource& e, models::DecoderState& s,
+                          std::span<const std::int32_t> previous) const override {
+    rows.push_back(previous.size());
+    return model_.step(e, s, previous);
+  }
+  mutable std::vector<std::size_t> rows;
+
+ private:
+  models::Seq2SeqModel& model_;
+};
+
+TEST(BeamSearch, DecoderRowsComeInMultiplesOfEightAndDoNotChangeTheResult) {
+  // Issue 15: each new row count costs oneDNN primitives; as hypotheses finish, the state keeps
+  // copies of a live row so that from 8 rows on the count is a multiple of 8.
+  models::RnnSeq2Seq model(config(24), 47);
+  RowRecorder recorder(model);
+  std::vector<std::vector<std::int32_t>> sentences;
+  for (std::int32_t i = 0; i < 7; ++i) sentences.push_back({4 + i, 5 + 2 * i % 19, 6 + i});
+  const data::Batch batch = sources(sentences);
+  BeamOptions o;
+  o.beam_size = 3;
+  o.n_best = 2;
+  o.max_length = 10;
+  const auto found = beam_search(recorder, batch, o);
+  ASSERT_GT(recorder.rows.size(), 2u);
+  EXPECT_EQ(recorder.rows[0], 7u);  // the first step: one row per sentence
+  for (std::size_t t = 1; t < recorder.rows.size(); ++t)
+    EXPECT_TRUE(recorder.rows[t] < 8 || recorder.rows[t] % 8 == 0) << "step " << t << ": " << recorder.rows[t] << " rows";
+  // Each sentence alone (fewer than 8 rows, nothing padded) finds the same hypotheses.
+  for (std::size_t r = 0; r < sentences.size(); ++r) {
+    const auto alone = beam_search(model, sources({sentences[r]}), o);
+    ASSERT_EQ(alone[0].size(), found[r].size()) << "sentence " << r;
+    for (std::size_t k = 0; k < found[r].size(); ++k) {
+      EXPECT_EQ(alone[0][k].tokens, found[r][k].tokens) << "sentence " << r;
+      EXPECT_NEAR(alone[0][k].score, found[r][k].score, 1e-4) << "sentence " << r;
+    }
   }
 }
 
