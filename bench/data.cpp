@@ -2,6 +2,7 @@
 // second through read (gzip) + SentencePiece encode + batching into padded matrices, with
 // a joint 8k SentencePiece vocabulary. Training that vocabulary is timed separately,
 // once, since a run does it once while it reads and encodes on every start.
+// Then the distinct batch shapes per epoch with widths rounded up to multiples of 1, 4 and 8.
 //
 //   bench-data [corpus_dir [subword_threads]]
 
