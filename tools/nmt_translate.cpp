@@ -20,6 +20,7 @@
 
 #include <boost/program_options.hpp>
 
+#include "nmt/graph/memory_pool.h"
 #include "nmt/graph/openmp_waiting.h"
 #include "nmt/decode/alignments.h"
 #include "nmt/decode/input_lines.h"
@@ -42,6 +43,7 @@ constexpr std::chrono::milliseconds kWaitForMoreInput{20};
 
 int main(int argc, char** argv) {
   nmt::graph::restart_with_openmp_spin_count(argv);  // before any parallel region; see openmp_waiting.h
+  nmt::graph::set_default_memory_pool_capacity(nmt::graph::kDecodingMemoryPoolCapacity);
   std::string model_path, input_path, output_path, log_path, alignment = "none";
   int threads = 2;
   std::int64_t batch_tokens = 0, batch_sentences = 0;

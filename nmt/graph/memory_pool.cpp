@@ -202,6 +202,11 @@ std::size_t configured_memory_pool_capacity() {
 
 void set_memory_pool_capacity(std::size_t bytes) { pool().set_capacity(bytes); }
 
+void set_default_memory_pool_capacity(std::size_t bytes) {
+  const char* text = std::getenv("NMT_MEMORY_POOL_CAPACITY_MB");
+  if (text == nullptr || *text == '\0') set_memory_pool_capacity(bytes);
+}
+
 void release_cached_buffers() { pool().release(); }
 
 }  // namespace nmt::graph

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
+#include <utility>
 #include <stdexcept>
 
 namespace nmt::layers {
@@ -37,6 +39,53 @@ Var gather_sentences(const Var& heads, std::span<const std::int32_t> rows, std::
 AttentionHeads AttentionHeads::select_rows(std::span<const std::int32_t> rows, std::int64_t heads) const {
   if (empty()) return {};
   return {gather_sentences(keys, rows, heads), gather_sentences(values, rows, heads)};
+}
+
+void KeyValueCache::append(const Var& new_keys, const Var& new_values) {
+  if (graph::grad_enabled()) throw std::logic_error("KeyValueCache::append needs a NoGradGuard (decoding only)");
+  const graph::Shape& s = new_keys.shape();  // [B*H, 1, d_k]
+  if (s.size() != 3 || s[1] != 1 || new_values.shape() != s)
+    throw graph::ShapeError("KeyValueCache::append: keys " + graph::to_string(s) + " and values " +
+                            graph::to_string(new_values.shape()) + " must be the same [B*H, 1, d_k]");
+  const std::int64_t bh = s[0], dk = s[2];
+  if (!heads.empty() && (heads.keys.shape()[0] != bh || heads.keys.shape()[2] != dk))
+    throw graph::ShapeError("KeyValueCache::append: " + graph::to_string(s) + " for a cache of " +
+                            graph::to_string(heads.keys.shape()));
+  // Grow by a block when full, and copy before writing when another tensor shares the storage.
+  const auto writable = [&](const Var& old, std::int64_t capacity) {
+    if (!old.defined() || old.shape()[1] != capacity || !old.value().is_sole_owner()) {
+      Tensor grown = Tensor::zeros({bh, capacity, dk});
+      if (old.defined()) {
+        const std::int64_t kept = std::min(old.shape()[1], capacity) * dk;
+        for (std::int64_t r = 0; r < bh; ++r)
+          std::memcpy(grown.data() + r * capacity * dk, old.value().data() + r * old.shape()[1] * dk,
+                      static_cast<std::size_t>(kept) * sizeof(float));
+      }
+      return Var::constant(grown);
+    }
+    return old;
+  };
+  const std::int64_t capacity = length < this->capacity() ? this->capacity() : this->capacity() + kBlock;
+  heads.keys = writable(heads.keys, capacity);
+  heads.values = writable(heads.values, capacity);
+  for (auto [cache, part] : {std::pair{&heads.keys, &new_keys}, std::pair{&heads.values, &new_values}}) {
+    Tensor storage = cache->value();  // shares the storage written to
+    float* out = storage.data();
+    const float* in = part->value().data();
+    for (std::int64_t r = 0; r < bh; ++r)
+      std::memcpy(out + (r * capacity + length) * dk, in + r * dk, static_cast<std::size_t>(dk) * sizeof(float));
+  }
+  ++length;
+}
+
+Tensor KeyValueCache::mask() const {
+  Tensor m = Tensor::zeros({1, 1, 1, capacity()});
+  std::fill(m.data(), m.data() + length, 1.0f);
+  return m;
+}
+
+KeyValueCache KeyValueCache::select_rows(std::span<const std::int32_t> rows, std::int64_t heads_per_row) const {
+  return {heads.select_rows(rows, heads_per_row), length};
 }
 
 Tensor causal_mask(std::int64_t length) {
@@ -99,18 +148,13 @@ AttentionOutput MultiHeadAttention::self_attention(const Var& x, const Tensor& m
   return scaled_dot_product(qkv[0], {qkv[1], qkv[2]}, mask, dropout, generator);
 }
 
-AttentionOutput MultiHeadAttention::self_attention_step(const Var& x, AttentionHeads& cache) const {
+AttentionOutput MultiHeadAttention::self_attention_step(const Var& x, KeyValueCache& cache) const {
   if (kind_ != Kind::self) throw std::logic_error("self_attention_step on an encoder-decoder attention layer");
   if (x.shape().size() != 3 || x.shape()[1] != 1)
     throw graph::ShapeError("self_attention_step: x must be [B, 1, d_model], got " + graph::to_string(x.shape()));
   const std::vector<Var> qkv = graph::split_heads(qkv_(x), 3, heads_);
-  if (cache.empty()) {
-    cache = {qkv[1], qkv[2]};
-  } else {
-    cache.keys = graph::concat({cache.keys, qkv[1]}, 1);
-    cache.values = graph::concat({cache.values, qkv[2]}, 1);
-  }
-  return scaled_dot_product(qkv[0], cache, {}, 0.0f, nullptr);
+  cache.append(qkv[1], qkv[2]);
+  return scaled_dot_product(qkv[0], cache.heads, cache.mask(), 0.0f, nullptr);
 }
 
 AttentionHeads MultiHeadAttention::project_memory(const Var& memory) const {

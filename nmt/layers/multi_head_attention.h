@@ -35,6 +35,24 @@ struct AttentionHeads {
   AttentionHeads select_rows(std::span<const std::int32_t> rows, std::int64_t heads) const;
 };
 
+// The self-attention cache of incremental decoding: the keys and values of the target prefix,
+// stored in blocks of kBlock positions, so that the shapes of a decoding step (and with them the
+// oneDNN primitives it needs) change every kBlock positions instead of every position (issue 15).
+// Positions from `length` on are zeros or stale rows of a reordered hypothesis; mask() hides them.
+struct KeyValueCache {
+  static constexpr std::int64_t kBlock = 8;
+  AttentionHeads heads;     // [B*H, capacity, d_k]
+  std::int64_t length = 0;  // positions filled
+
+  std::int64_t capacity() const { return heads.length(); }
+  // Writes one position's keys and values [B*H, 1, d_k] at `length` (growing by a block when
+  // full). Decoding only: the cache is not part of a gradient graph.
+  void append(const Var& keys, const Var& values);
+  // [1, 1, 1, capacity]: 1 for the filled positions, broadcast over the scores [B, H, 1, capacity].
+  graph::Tensor mask() const;
+  KeyValueCache select_rows(std::span<const std::int32_t> rows, std::int64_t heads_per_row) const;
+};
+
 struct AttentionOutput {
   Var output;   // [B, T, d_model]: after the output projection W^O
   Var weights;  // [B, H, T, S]: the softmax of each head, before dropout
@@ -60,7 +78,7 @@ class MultiHeadAttention {
                                  graph::RandomGenerator* generator) const;
   // One new position x [B, 1, d_model] of incremental decoding: its keys and values are appended
   // to `cache` (the earlier positions' heads) and it attends to the whole prefix and itself.
-  AttentionOutput self_attention_step(const Var& x, AttentionHeads& cache) const;
+  AttentionOutput self_attention_step(const Var& x, KeyValueCache& cache) const;
 
   // Encoder-decoder attention: the keys and values of memory [B, S, d_model], once per source.
   AttentionHeads project_memory(const Var& memory) const;

@@ -69,7 +69,7 @@ TransformerDecoderBlock::Output TransformerDecoderBlock::operator()(const Var& y
       memory, memory_mask, generator);
 }
 
-TransformerDecoderBlock::Output TransformerDecoderBlock::step(const Var& y, AttentionHeads& cache,
+TransformerDecoderBlock::Output TransformerDecoderBlock::step(const Var& y, KeyValueCache& cache,
                                                               const AttentionHeads& memory,
                                                               const Tensor& memory_mask) const {
   return run(

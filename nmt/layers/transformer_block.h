@@ -77,7 +77,7 @@ class TransformerDecoderBlock {
                     const graph::Tensor& memory_mask, graph::RandomGenerator* generator) const;
   // One new position y [B, 1, d_model], attending to the cached prefix (`cache`, extended by this
   // position) instead of recomputing it; no dropout (search).
-  Output step(const Var& y, AttentionHeads& cache, const AttentionHeads& memory,
+  Output step(const Var& y, KeyValueCache& cache, const AttentionHeads& memory,
               const graph::Tensor& memory_mask) const;
 
  private:

@@ -74,7 +74,7 @@ struct Transformer::Encoded : EncodedSource {
 
 // The self-attention keys and values of every target position decoded so far, per layer.
 struct Transformer::State : DecoderState {
-  std::vector<layers::AttentionHeads> cache;  // per decoder layer, [B*H, t, d_k]
+  std::vector<layers::KeyValueCache> cache;  // per decoder layer, [B*H, t rounded up to 8, d_k]
   std::int64_t heads = 1;
   std::int64_t position = 0;  // of the next target token
   void select_rows(std::span<const std::int32_t> rows) override {
