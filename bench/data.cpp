@@ -14,6 +14,7 @@
 #include <memory>
 #include <set>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include "nmt/data/batching.h"
@@ -113,27 +114,32 @@ int main(int argc, char** argv) {
   // max length 100), over one epoch and over five.
   {
     const auto encoded = std::make_shared<const EncodedCorpus>(encode_corpus(corpus, vocabularies));
-    for (const size_t multiple : {size_t{1}, size_t{4}, size_t{8}}) {
+    const std::pair<size_t, size_t> multiples[] = {{1, 1}, {4, 1}, {8, 1}, {4, 8}};
+    for (const auto& [multiple, row_multiple] : multiples) {
       BatchingOptions recipe_batching;
       recipe_batching.max_tokens = 2000;
       recipe_batching.max_length = 100;
       recipe_batching.width_multiple = multiple;
+      recipe_batching.row_multiple = row_multiple;
       TrainingBatcher batcher(encoded, recipe_batching);
       std::set<std::tuple<size_t, size_t, size_t>> shapes, widths;
+      std::set<size_t> row_counts;
       size_t first_epoch = 0;
       double real = 0, padded = 0;
       for (size_t b = 0; b < 5 * batcher.batches_per_epoch(); ++b) {
         const Batch batch = batcher.next();
         shapes.insert({batch.rows, batch.source_width, batch.target_width});
         widths.insert({0, batch.source_width, batch.target_width});
+        row_counts.insert(batch.rows);
         real += double(batch.target_tokens() + batch.source_tokens());
         padded += double(batch.padded_target_tokens() + batch.padded_source_tokens());
         if (b + 1 == batcher.batches_per_epoch()) first_epoch = shapes.size();
       }
-      std::printf("batch shapes, widths rounded up to a multiple of %zu (2000 tokens, max length 100): %zu in the "
-                  "first epoch of %zu batches, %zu in five epochs (%zu width pairs); padding %.2f%% of all cells\n",
-                  multiple, first_epoch, batcher.batches_per_epoch(), shapes.size(), widths.size(),
-                  100.0 * (1.0 - real / padded));
+      std::printf("batch shapes, widths rounded up to a multiple of %zu, rows to %zu (2000 tokens, max length 100): "
+                  "%zu in the first epoch of %zu batches, %zu in five epochs (%zu width pairs, %zu row counts); "
+                  "padding %.2f%% of all cells\n",
+                  multiple, row_multiple, first_epoch, batcher.batches_per_epoch(), shapes.size(), widths.size(),
+                  row_counts.size(), 100.0 * (1.0 - real / padded));
     }
   }
   const auto best = *std::min_element(runs.begin(), runs.end(), [](const auto& a, const auto& b) {

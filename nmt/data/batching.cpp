@@ -92,26 +92,37 @@ EpochPlan TrainingBatcher::plan_epoch(uint64_t epoch) const {
   pool_starts.push_back(keys.size());
 
   std::vector<size_t> sorted_starts;  // batch boundaries in `keys`
+  const WidthPadding padding = this->padding();
+  const auto width = [&](size_t tokens) { return padded_width(tokens, padding.multiple, padding.source_cap); };
+  const size_t row_multiple = std::max<size_t>(options_.row_multiple, 1);
+  // The sentences left over by a pool's last batch (see below) open the next pool.
+  size_t begin = 0;
   for (size_t pool = 0; pool + 1 < pool_starts.size(); ++pool) {
-    const auto first = keys.begin() + static_cast<std::ptrdiff_t>(pool_starts[pool]);
-    const auto last = keys.begin() + static_cast<std::ptrdiff_t>(pool_starts[pool + 1]);
-    if (options_.pool_batches > 0) std::sort(first, last, by_source_length);
-    // Greedy cut: a batch takes sentences until one more would exceed the budget on
-    // either side.
-    const WidthPadding padding = this->padding();
-    const auto width = [&](size_t tokens) { return padded_width(tokens, padding.multiple, padding.source_cap); };
-    size_t rows = 0, source_width = 0, target_width = 0;
-    for (size_t k = pool_starts[pool]; k < pool_starts[pool + 1]; ++k) {
-      source_width = std::max(source_width, width(keys[k].source_length + 1));
-      target_width = std::max(target_width, width(keys[k].target_length + 1));
-      if (rows == 0 || (rows + 1) * source_width > options_.max_tokens ||
-          (rows + 1) * target_width > options_.max_tokens) {
-        sorted_starts.push_back(k);
-        rows = 0;
-        source_width = width(keys[k].source_length + 1);
-        target_width = width(keys[k].target_length + 1);
+    const size_t end = pool_starts[pool + 1];
+    const bool last_pool = pool + 2 == pool_starts.size();
+    if (options_.pool_batches > 0)
+      std::sort(keys.begin() + static_cast<std::ptrdiff_t>(begin), keys.begin() + static_cast<std::ptrdiff_t>(end),
+                by_source_length);
+    // Greedy cut: a batch takes sentences until one more would exceed the budget on either
+    // side; then it gives back its last rows down to a multiple of row_multiple (when it has
+    // more than that), which open the next batch: the row counts, and with them the shapes of
+    // the per-time-step ops of an RNN decoder, come from a small set too (issue 15).
+    while (begin < end) {
+      size_t rows = 0, source_width = 0, target_width = 0;
+      for (size_t k = begin; k < end; ++k) {
+        const size_t sw = std::max(source_width, width(keys[k].source_length + 1));
+        const size_t tw = std::max(target_width, width(keys[k].target_length + 1));
+        if (rows > 0 && ((rows + 1) * sw > options_.max_tokens || (rows + 1) * tw > options_.max_tokens)) break;
+        source_width = sw;
+        target_width = tw;
+        ++rows;
       }
-      ++rows;
+      const bool pool_done = begin + rows == end;
+      if (rows > row_multiple) rows -= rows % row_multiple;
+      if (pool_done && !last_pool && rows < row_multiple) break;  // too few for a batch: into the next pool
+      sorted_starts.push_back(begin);
+      begin += rows;
+      if (pool_done && !last_pool && begin < end) break;  // the rows given back open the next pool
     }
   }
   sorted_starts.push_back(keys.size());

@@ -5,7 +5,8 @@
 // at random; splits the sorted list into pools worth `pool_batches` batches; sorts each
 // pool by source length; cuts it greedily into batches whose padded size (rows x width,
 // BOS/EOS included, width rounded up to width_multiple) stays within max_tokens on the
-// target side and on the source side;
+// target side and on the source side, rows rounded down to a multiple of row_multiple (the
+// rest open the next batch, and a pool's remainder the next pool);
 // and shuffles the order of all batches. Sentences of similar lengths on both sides thus
 // share a batch (little padding), while the batch order, and which of the sentences of
 // equal lengths go together, change every epoch. The batch sizes depend on the lengths
@@ -44,6 +45,10 @@ struct BatchingOptions {
   // (bench-data): 1 gives 349 shapes and 3.5% padding, 4 gives 157 shapes and 9.8%, 8 gives 92
   // and 17%; 4 trained fastest in the first minutes (bench/cold_start.sh). 1: exact widths.
   size_t width_multiple = 4;
+  // Batches with more rows than this have a multiple of it (the rows past it open the next
+  // batch), so that the row counts come from a small set as the widths do: an RNN decoder runs
+  // ops of [rows, hidden] at every time step. 1: any row count.
+  size_t row_multiple = 8;
 };
 
 struct LengthFilterStats {

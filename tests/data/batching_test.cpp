@@ -191,6 +191,35 @@ TEST_F(BatchingTest, WidthsRoundedUpGiveFewShapesWithinTheBudget) {
   EXPECT_EQ(padded_width(5, 1, 0), 5u);
 }
 
+TEST_F(BatchingTest, RowCountsAreMultiplesOfEightFromEightOn) {
+  // An RNN decoder runs ops of [rows, hidden] at every time step: row counts from a small set
+  // keep its primitives few (issue 15). A batch gives back its rows past a multiple of 8 to the
+  // next one; only batches the budget limits to fewer than 8 rows (never here: 8 rows of the
+  // longest sentences fit in 1000 tokens) and the last one of the epoch have other counts.
+  const auto row_counts = [&](size_t row_multiple) {
+    auto o = options();
+    o.row_multiple = row_multiple;
+    TrainingBatcher batcher(data_.corpus, o);
+    std::set<size_t> counts;
+    size_t small = 0, sentences = 0;
+    for (const Batch& batch : one_epoch(batcher)) {
+      counts.insert(batch.rows);
+      sentences += batch.rows;
+      EXPECT_LE(batch.padded_target_tokens(), o.max_tokens);
+      EXPECT_LE(batch.padded_source_tokens(), o.max_tokens);
+      if (row_multiple > 1) {
+        EXPECT_TRUE(batch.rows % row_multiple == 0 || batch.rows < row_multiple) << batch.rows << " rows";
+        small += batch.rows < row_multiple;
+      }
+    }
+    EXPECT_EQ(sentences, batcher.sentences_per_epoch());
+    EXPECT_LE(small, 1u) << "batches of fewer than " << row_multiple << " rows";
+    return counts.size();
+  };
+  const size_t any = row_counts(1), eights = row_counts(8);
+  EXPECT_LT(eights * 2, any) << eights << " row counts against " << any;
+}
+
 TEST_F(BatchingTest, SameSeedAndEpochGiveTheSameOrder) {
   TrainingBatcher again(data_.corpus, options());
   EXPECT_EQ(batches_of(again.plan_epoch(3)), batches_of(batcher_.plan_epoch(3)));
