@@ -36,7 +36,7 @@ MemoryPoolStats memory_pool_stats();
 // step (about 740 MiB), so that a step reuses the buffers of the last one.
 inline constexpr std::size_t kDefaultMemoryPoolCapacity = std::size_t{1024} << 20;
 // A program that only decodes (nmt-translate) needs less: beam 5 over the en-fr test split
-// peaked at 727 MiB resident with 1 GiB, 408 MiB with 256 MiB, as fast within 5% (issue 15).
+// peaked at 710 MiB resident with 1 GiB, 398 MiB with 256 MiB, as fast within 5% (issue 15).
 inline constexpr std::size_t kDecodingMemoryPoolCapacity = std::size_t{256} << 20;
 std::size_t configured_memory_pool_capacity();
 // Sets the capacity to `bytes` unless NMT_MEMORY_POOL_CAPACITY_MB chose one.
