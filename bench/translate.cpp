@@ -25,6 +25,7 @@ using Clock = std::chrono::steady_clock;
 
 int main(int argc, char** argv) {
   nmt::graph::restart_with_openmp_spin_count(argv);  // before any parallel region; see openmp_waiting.h
+  nmt::graph::set_default_memory_pool_capacity(nmt::graph::kDecodingMemoryPoolCapacity);  // as nmt-translate
   std::string model_path;
   int threads = 2;
   std::size_t single = 200;  // sentences for the one-at-a-time runs

@@ -62,6 +62,11 @@ TEST(KeyValueCache, ReorderedRowsContinueAsTheRowsTheyCameFrom) {
   const Var last = graph::slice(Var::constant(x), 1, 9, 1);
   const Var other = Var::constant(random_tensor({kRows, 1, kModel}, 12));
   const Tensor y = attention.self_attention_step(graph::gather_rows(last, order), moved).output.value();
+  // Within a block, a step writes into the cache in place: no copy of the prefix per step.
+  const float* storage = moved.heads.keys.value().data();
+  attention.self_attention_step(graph::gather_rows(last, order), moved);
+  EXPECT_EQ(moved.length, 11);
+  EXPECT_EQ(moved.heads.keys.value().data(), storage);
   attention.self_attention_step(other, shared);
   const Tensor from_cache = attention.self_attention_step(last, cache).output.value();
   const Tensor expected = attention.self_attention_step(last, reference).output.value();
