@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include <malloc.h>
 #include <sys/mman.h>
 
 namespace nmt::graph {
@@ -207,6 +208,10 @@ void set_default_memory_pool_capacity(std::size_t bytes) {
   if (text == nullptr || *text == '\0') set_memory_pool_capacity(bytes);
 }
 
-void release_cached_buffers() { pool().release(); }
+void release_cached_buffers() {
+  pool().release();
+  // The buffers below kMappedFrom came from the heap: hand its free pages back too.
+  malloc_trim(0);
+}
 
 }  // namespace nmt::graph

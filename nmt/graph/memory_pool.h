@@ -43,7 +43,8 @@ std::size_t configured_memory_pool_capacity();
 void set_default_memory_pool_capacity(std::size_t bytes);
 void set_memory_pool_capacity(std::size_t bytes);
 
-// Frees every cached buffer (e.g. after a phase with unusually large shapes).
+// Frees every cached buffer, and the heap's free pages (e.g. between phases whose shapes
+// differ: the trainer calls it around each validation).
 void release_cached_buffers();
 
 }  // namespace nmt::graph
