@@ -32,21 +32,18 @@ double seconds_since(Clock::time_point start) { return std::chrono::duration<dou
 double step_flops(const models::RnnConfig& c, const data::Batch& b) {
   const double src = double(b.rows) * b.source_width, tgt = double(b.rows) * b.target_width;
   const double e = c.embedding_size, h = c.encoder_hidden, d = c.decoder_hidden, k = 2 * h, v = c.target_vocabulary;
-  const double s = b.source_width, a = c.attention.hidden_size;
+  const double s = b.source_width;
   double f = 2 * src * 2 * 4 * h * (e + h);  // encoder, both directions
+  const layers::AttentionMechanism& mechanism = layers::attention_mechanism(c.attention.mechanism);
   double input = e;
-  using layers::AttentionType;
-  const auto t = c.attention.type;
-  if (t == AttentionType::bahdanau) input += k;
-  else if (t != AttentionType::none && c.input_feeding) input += d;
+  if (mechanism.scores_previous_state) input += k;
+  else if (!mechanism.is_none() && c.input_feeding) input += d;
   f += 2 * tgt * 4 * d * (input + d);  // decoder LSTM
   f += 2 * tgt * d * v;                // output projection
-  if (t != AttentionType::none) {
+  if (!mechanism.is_none()) {
     f += 2 * tgt * (k + d) * d;  // W_c
-    f += 2 * tgt * s * k * 2;    // scores and context (dot-product form)
-    if (t == AttentionType::luong_general) f += 2 * src * k * d;
-    if (t == AttentionType::luong_concat || t == AttentionType::bahdanau) f += 2 * src * k * a + 2 * tgt * (d * a + s * a);
-    if (t == AttentionType::luong_location) f += 2 * tgt * d * c.attention.max_source_length;
+    f += mechanism.forward_flops(c.attention, {.source_positions = src, .target_positions = tgt, .source_width = s,
+                                               .query_size = d, .value_size = k});
   }
   return 3 * f;
 }
@@ -80,7 +77,7 @@ int main(int argc, char** argv) {
     }
   }
   if (types.empty())
-    for (auto name : layers::attention_type_names()) types.emplace_back(name);
+    types = layers::attention_mechanism_names();
   graph::set_compute_threads(threads);
 
   const std::string dir = std::string(NMT_SOURCE_DIR) + "/corpora/en-fr/";
@@ -101,10 +98,10 @@ int main(int argc, char** argv) {
   for (const std::string& name : types) {
     models::RnnConfig config;
     config.source_vocabulary = config.target_vocabulary = vocab.target->size();
-    config.attention.type = layers::parse_attention_type(name);
+    config.attention.mechanism = name;
     config.decoder_hidden = 256;
-    config.encoder_hidden = name == "luong-dot" ? 128 : 256;  // dot needs decoder = 2 x encoder
-    if (name == "luong-dot") config.decoder_hidden = 256;
+    // The dot score needs decoder = 2 x encoder.
+    config.encoder_hidden = layers::attention_mechanism(name).uses_dot_score(config.attention) ? 128 : 256;
     config.attention.max_source_length = 201;
     models::RnnSeq2Seq model(config, 1);
     train::Adam adam(model.parameters().vars(), {});

@@ -51,7 +51,7 @@ int main(int argc, char** argv) {
   const std::vector<std::string> sources = data::read_text_lines(dir + "test.en.gz");
   const std::vector<std::string> references = data::read_text_lines(dir + "test.fr.gz");
   std::printf("bench-translate: %s (%s, %s attention), %d threads, model loaded in %.2f s\n\n", model_path.c_str(),
-              saved.recipe.model.type.c_str(), io::attention_description(saved.recipe.model).c_str(), graph::compute_threads(),
+              saved.recipe.model.type.c_str(), saved.model->attention_description().c_str(), graph::compute_threads(),
               load_seconds);
   // The cache columns count what each run added: oneDNN primitives created (new shapes) and
   // buffers taken from the system.

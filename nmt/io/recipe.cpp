@@ -449,10 +449,4 @@ Recipe with_absolute_paths(const Recipe& recipe, const std::string& base) {
   return typed_recipe(text, recipe.origin, recipe.overrides);
 }
 
-std::string attention_description(const ModelRecipe& model) {
-  if (model.type != "transformer") return model.attention;
-  std::string heads = std::to_string(model.heads);
-  return "multi-head (" + heads + (model.heads == 1 ? " head)" : " heads)");
-}
-
 }  // namespace nmt::io

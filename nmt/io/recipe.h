@@ -61,11 +61,6 @@ struct ModelRecipe {
   bool pre_norm, tie_embeddings;
 };
 
-// The model's attention as logs and comparison tables name it: model.attention for an RNN
-// ("luong-general", "none", ...); "multi-head (H heads)" for a Transformer, which has no
-// model.attention of its own (the key keeps its default there and means nothing).
-std::string attention_description(const ModelRecipe& model);
-
 struct TrainingRecipe {
   double learning_rate, beta1, beta2, epsilon, weight_decay;
   std::string schedule;  // constant | inverse-sqrt | plateau

@@ -2,6 +2,8 @@
 // documents the same table (a test checks that every key here appears there).
 #include "nmt/io/recipe.h"
 
+#include "nmt/layers/attention/registry.h"
+
 namespace nmt::io {
 namespace {
 
@@ -45,7 +47,7 @@ std::vector<RecipeField> make_schema() {
 
       field("model.type", K::choice, "rnn", "model family", -1e300, 1e300, {"rnn", "transformer"}),
       field("model.attention", K::choice, "luong-general", "attention mechanism of the RNN model", -1e300, 1e300,
-            {"none", "bahdanau", "luong-dot", "luong-general", "luong-concat", "luong-location", "local-m", "local-p"}),
+            layers::attention_mechanism_names()),
       field("model.local_score", K::choice, "general", "score function of local-m and local-p", -1e300, 1e300,
             {"dot", "general", "concat"}),
       field("model.attention_window", K::integer, "10", "D: local attention looks at [p_t - D, p_t + D]", 0, 1000),

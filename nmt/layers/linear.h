@@ -10,16 +10,18 @@ namespace nmt::layers {
 
 using graph::Var;
 
+enum class Bias { with, without };
+
 struct Linear {
   Var weight;  // [out, in]
   Var bias;    // [out], or undefined
 
   // Glorot-uniform weights, zero bias.
   static Linear create(graph::Parameters& params, const std::string& name, std::int64_t in, std::int64_t out,
-                       graph::RandomGenerator& generator, bool with_bias = true) {
+                       graph::RandomGenerator& generator, Bias bias = Bias::with) {
     Linear l;
     l.weight = params.add(name + ".weight", graph::xavier_uniform({out, in}, in, out, generator));
-    if (with_bias) l.bias = params.add(name + ".bias", graph::Tensor::zeros({out}));
+    if (bias == Bias::with) l.bias = params.add(name + ".bias", graph::Tensor::zeros({out}));
     return l;
   }
   Var operator()(const Var& x) const { return graph::linear(x, weight, bias); }

@@ -8,8 +8,7 @@ namespace nmt::models {
 std::int64_t max_source_length(const io::Recipe& recipe) { return recipe.data.max_length + 1; }
 
 bool source_length_is_limited(const io::Recipe& recipe) {
-  return recipe.model.type == "rnn" &&
-         layers::parse_attention_type(recipe.model.attention) == layers::AttentionType::luong_location;
+  return recipe.model.type == "rnn" && layers::attention_mechanism(recipe.model.attention).limits_source_length;
 }
 
 std::unique_ptr<Seq2SeqModel> make_model(const io::Recipe& recipe, std::int64_t source_vocabulary,
@@ -48,7 +47,7 @@ std::unique_ptr<Seq2SeqModel> make_model(const io::Recipe& recipe, std::int64_t 
   c.dropout = static_cast<float>(m.dropout);
   c.input_feeding = m.input_feeding;
   c.tie_output_embeddings = m.tie_output_embeddings;
-  c.attention.type = layers::parse_attention_type(m.attention);
+  c.attention.mechanism = m.attention;
   c.attention.local_score = layers::parse_score_function(m.local_score);
   c.attention.window = m.attention_window;
   c.attention.hidden_size = m.attention_hidden;

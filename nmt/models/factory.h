@@ -8,14 +8,14 @@
 
 namespace nmt::models {
 
-// max_source_length: the longest source the model must accept (data.max_length + EOS); the
-// location-based attention has one score per position up to it.
+// Throws std::invalid_argument prefixed with the recipe's origin when the recipe asks for a
+// model that cannot be built (e.g. the dot score with mismatched sizes).
 std::unique_ptr<Seq2SeqModel> make_model(const io::Recipe& recipe, std::int64_t source_vocabulary,
                                          std::int64_t target_vocabulary, std::uint64_t seed);
 // The longest source (in subwords, EOS included) a model of this recipe accepts.
 std::int64_t max_source_length(const io::Recipe& recipe);
-// Whether a longer source is an error for the model rather than merely unusual: true for the
-// location-based attention, which has one score per position up to max_source_length.
+// Whether a longer source is an error for the model rather than merely unusual: true for an
+// attention mechanism with one score per position up to max_source_length (luong-location).
 bool source_length_is_limited(const io::Recipe& recipe);
 
 }  // namespace nmt::models

@@ -48,6 +48,11 @@ class Seq2SeqModel {
   virtual ~Seq2SeqModel() = default;
   virtual graph::Parameters& parameters() = 0;
   virtual std::int64_t target_vocabulary_size() const = 0;
+  // The model's attention as logs and tables name it: the mechanism of an RNN model
+  // ("luong-general", "none"), "multi-head (4 heads)" for a Transformer.
+  virtual std::string attention_description() const = 0;
+  // Whether step() returns attention weights (heat-maps, alignments).
+  virtual bool has_attention() const = 0;
 
   // Teacher-forced loss over all target positions of the batch.
   virtual LossResult loss(const data::Batch& batch, const LossOptions& options) const = 0;

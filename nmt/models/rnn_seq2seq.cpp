@@ -3,18 +3,17 @@
 #include <stdexcept>
 
 #include "nmt/data/special_ids.h"
+#include "nmt/models/model_parts.h"
 
 namespace nmt::models {
 
 using graph::Tensor;
 using graph::Var;
-using layers::AttentionType;
+
+using parts::maybe_dropout;
+using parts::require;
 
 namespace {
-
-void require(bool ok, const std::string& message) {
-  if (!ok) throw std::invalid_argument(message);
-}
 
 // Batch-major ids [rows x width] -> time-major [width x rows], as the LSTM wants them.
 std::vector<std::int32_t> time_major(const std::vector<std::int32_t>& ids, std::size_t rows, std::size_t width) {
@@ -22,10 +21,6 @@ std::vector<std::int32_t> time_major(const std::vector<std::int32_t>& ids, std::
   for (std::size_t r = 0; r < rows; ++r)
     for (std::size_t t = 0; t < width; ++t) out[t * rows + r] = ids[r * width + t];
   return out;
-}
-
-Var maybe_dropout(const Var& x, float p, graph::RandomGenerator* generator) {
-  return generator && p > 0 ? graph::dropout(x, p, *generator) : x;
 }
 
 Var select(const Var& v, std::span<const std::int32_t> rows) { return graph::gather_rows(v, rows); }
@@ -44,10 +39,8 @@ void RnnConfig::validate() const {
               ") equal to model.embedding_size (" + std::to_string(embedding_size) + ")");
   require(attention.window >= 0, "model.attention_window must be >= 0");
   require(attention.hidden_size > 0, "model.attention_hidden must be positive");
-  const bool dot = attention.type == AttentionType::luong_dot ||
-                   ((attention.type == AttentionType::local_m || attention.type == AttentionType::local_p) &&
-                    attention.local_score == layers::ScoreFunction::dot);
-  require(!dot || decoder_hidden == 2 * encoder_hidden,
+  const layers::AttentionMechanism& mechanism = layers::attention_mechanism(attention.mechanism);
+  require(!mechanism.uses_dot_score(attention) || decoder_hidden == 2 * encoder_hidden,
           "the dot score needs model.decoder_hidden (" + std::to_string(decoder_hidden) +
               ") equal to twice model.encoder_hidden (" + std::to_string(2 * encoder_hidden) + ")");
 }
@@ -75,7 +68,8 @@ struct RnnSeq2Seq::State : DecoderState {
   }
 };
 
-RnnSeq2Seq::RnnSeq2Seq(const RnnConfig& config, std::uint64_t seed) : config_(config) {
+RnnSeq2Seq::RnnSeq2Seq(const RnnConfig& config, std::uint64_t seed)
+    : config_(config), mechanism_(&layers::attention_mechanism(config.attention.mechanism)) {
   config_.validate();
   graph::RandomGenerator gen(seed);
   const auto& c = config_;
@@ -86,23 +80,20 @@ RnnSeq2Seq::RnnSeq2Seq(const RnnConfig& config, std::uint64_t seed) : config_(co
   const std::int64_t memory_size = 2 * c.encoder_hidden;
   initial_state_ = layers::Linear::create(params_, "decoder.initial_state", memory_size,
                                           c.decoder_layers * c.decoder_hidden, gen);
-  const AttentionType type = c.attention.type;
+  // The decoder LSTM's input: the embedding, and Bahdanau's context c_t or (input feeding)
+  // Luong's attentional state h~_{t-1}.
   std::int64_t decoder_input = c.embedding_size;
-  if (type == AttentionType::bahdanau) decoder_input += memory_size;
-  else if (type != AttentionType::none && c.input_feeding) decoder_input += c.decoder_hidden;
+  if (mechanism_->scores_previous_state) decoder_input += memory_size;
+  else if (!mechanism_->is_none() && c.input_feeding) decoder_input += c.decoder_hidden;
   for (int l = 0; l < c.decoder_layers; ++l)
     decoder_.push_back(layers::make_lstm_weights(params_, "decoder.layer" + std::to_string(l),
                                                  l == 0 ? decoder_input : c.decoder_hidden, c.decoder_hidden, gen));
   attention_ = layers::make_attention(c.attention, params_, "attention", c.decoder_hidden, memory_size, gen);
   if (attention_)
     attentional_ = layers::Linear::create(params_, "decoder.attentional", memory_size + c.decoder_hidden,
-                                          c.decoder_hidden, gen, false);
-  if (c.tie_output_embeddings) {
-    output_.weight = target_embedding_;
-    output_.bias = params_.add("output.bias", Tensor::zeros({c.target_vocabulary}));
-  } else {
-    output_ = layers::Linear::create(params_, "output", c.decoder_hidden, c.target_vocabulary, gen);
-  }
+                                          c.decoder_hidden, gen, layers::Bias::without);
+  output_ = parts::output_layer(params_, c.tie_output_embeddings, target_embedding_, c.decoder_hidden,
+                                c.target_vocabulary, gen);
 }
 
 RnnSeq2Seq::Encoded RnnSeq2Seq::encode_batch(const data::Batch& batch, graph::RandomGenerator* dropout) const {
@@ -135,10 +126,10 @@ RnnSeq2Seq::State RnnSeq2Seq::initial_state(const Encoded& e) const {
 RnnSeq2Seq::StepOutput RnnSeq2Seq::decode_step(const Encoded& e, State& s, const Var& embedded,
                                                graph::RandomGenerator* dropout) const {
   const std::int64_t rows = e.rows(), h = config_.decoder_hidden;
-  const AttentionType type = config_.attention.type;
+  const bool scores_previous_state = attention_ && mechanism_->scores_previous_state;
   std::vector<Var> inputs{embedded};
   layers::AttentionResult attended;
-  if (type == AttentionType::bahdanau) {
+  if (scores_previous_state) {
     attended = attention_->attend(e.memory, s.hidden.back(), s.step);  // scores s_{t-1}
     inputs.push_back(attended.context);
   } else if (attention_ && config_.input_feeding) {
@@ -159,7 +150,7 @@ RnnSeq2Seq::StepOutput RnnSeq2Seq::decode_step(const Encoded& e, State& s, const
   if (!attention_) {
     out.output = top;
   } else {
-    if (type != AttentionType::bahdanau) attended = attention_->attend(e.memory, top, s.step);  // scores h_t
+    if (!scores_previous_state) attended = attention_->attend(e.memory, top, s.step);  // scores h_t
     out.output = graph::tanh(attentional_(graph::concat({attended.context, top}, 1)));
     out.weights = attended.weights;
   }
@@ -204,9 +195,7 @@ StepResult RnnSeq2Seq::step(const EncodedSource& source, DecoderState& state,
   graph::NoGradGuard no_grad;
   const auto& e = dynamic_cast<const Encoded&>(source);
   auto& s = dynamic_cast<State&>(state);
-  if (static_cast<std::int64_t>(previous.size()) != e.rows())
-    throw graph::ShapeError("step: " + std::to_string(previous.size()) + " previous tokens for " +
-                            std::to_string(e.rows()) + " rows");
+  parts::check_step_rows(previous, e.rows());
   const Var embedded = graph::embedding(target_embedding_, previous, {e.rows()});
   const StepOutput out = decode_step(e, s, embedded, nullptr);
   return {graph::log_softmax(output_logits(out.output)).value(),

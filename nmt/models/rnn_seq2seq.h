@@ -15,7 +15,7 @@
 #include <memory>
 #include <vector>
 
-#include "nmt/layers/attention/attention.h"
+#include "nmt/layers/attention/registry.h"
 #include "nmt/layers/linear.h"
 #include "nmt/layers/lstm_encoder.h"
 #include "nmt/models/model.h"
@@ -44,6 +44,8 @@ class RnnSeq2Seq final : public Seq2SeqModel {
 
   graph::Parameters& parameters() override { return params_; }
   std::int64_t target_vocabulary_size() const override { return config_.target_vocabulary; }
+  std::string attention_description() const override { return std::string(mechanism_->name); }
+  bool has_attention() const override { return !mechanism_->is_none(); }
   const RnnConfig& config() const { return config_; }
 
   LossResult loss(const data::Batch& batch, const LossOptions& options) const override;
@@ -70,6 +72,7 @@ class RnnSeq2Seq final : public Seq2SeqModel {
   std::unique_ptr<layers::LstmEncoder> encoder_;
   layers::Linear initial_state_;
   std::vector<graph::LstmWeights> decoder_;
+  const layers::AttentionMechanism* mechanism_;  // config_.attention.mechanism's registry entry
   std::unique_ptr<layers::Attention> attention_;
   layers::Linear attentional_;  // W_c
   layers::Linear output_;       // weight may be the target embedding table (tied)

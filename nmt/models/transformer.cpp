@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "nmt/data/special_ids.h"
+#include "nmt/models/model_parts.h"
 #include "nmt/layers/positional_encoding.h"
 
 namespace nmt::models {
@@ -11,17 +12,8 @@ namespace nmt::models {
 using graph::Tensor;
 using graph::Var;
 
-namespace {
-
-void require(bool ok, const std::string& message) {
-  if (!ok) throw std::invalid_argument(message);
-}
-
-Var maybe_dropout(const Var& x, float p, graph::RandomGenerator* generator) {
-  return generator && p > 0 ? graph::dropout(x, p, *generator) : x;
-}
-
-}  // namespace
+using parts::maybe_dropout;
+using parts::require;
 
 void TransformerConfig::validate() const {
   require(source_vocabulary > data::kEosId && target_vocabulary > data::kEosId,
@@ -105,12 +97,8 @@ Transformer::Transformer(const TransformerConfig& config, std::uint64_t seed) : 
     encoder_norm_ = layers::LayerNorm::create(params_, "encoder.norm", c.d_model);
     decoder_norm_ = layers::LayerNorm::create(params_, "decoder.norm", c.d_model);
   }
-  if (c.tie_embeddings || c.tie_output_embeddings) {
-    output_.weight = target_embedding_;
-    output_.bias = params_.add("output.bias", Tensor::zeros({c.target_vocabulary}));
-  } else {
-    output_ = layers::Linear::create(params_, "output", c.d_model, c.target_vocabulary, gen);
-  }
+  output_ = parts::output_layer(params_, c.tie_embeddings || c.tie_output_embeddings, target_embedding_, c.d_model,
+                                c.target_vocabulary, gen);
 }
 
 Transformer::Encoded Transformer::encode_batch(const data::Batch& batch, graph::RandomGenerator* dropout) const {
@@ -163,9 +151,7 @@ StepResult Transformer::step(const EncodedSource& source, DecoderState& state,
   const auto& e = dynamic_cast<const Encoded&>(source);
   auto& s = dynamic_cast<State&>(state);
   const std::int64_t rows = e.rows();
-  if (static_cast<std::int64_t>(previous.size()) != rows)
-    throw graph::ShapeError("step: " + std::to_string(previous.size()) + " previous tokens for " +
-                            std::to_string(rows) + " rows");
+  parts::check_step_rows(previous, rows);
   Var y = layers::embed_with_positions(target_embedding_, previous, {rows, 1}, s.position);
   const std::size_t alignment =
       config_.alignment_layer < 0 ? decoder_.size() - 1 : static_cast<std::size_t>(config_.alignment_layer);

@@ -54,6 +54,10 @@ class Transformer final : public Seq2SeqModel {
 
   graph::Parameters& parameters() override { return params_; }
   std::int64_t target_vocabulary_size() const override { return config_.target_vocabulary; }
+  std::string attention_description() const override {
+    return "multi-head (" + std::to_string(config_.heads) + (config_.heads == 1 ? " head)" : " heads)");
+  }
+  bool has_attention() const override { return true; }
   const TransformerConfig& config() const { return config_; }
 
   LossResult loss(const data::Batch& batch, const LossOptions& options) const override;

@@ -76,7 +76,7 @@ RunResult evaluate_run(const RunSpec& spec, const TestSet& test, const DecodingS
   if (!fs::exists(r.model_path)) throw ReportError(r.model_path + ": missing: no model to translate with");
   const models::SavedModel saved = models::load_model(r.model_path);
   r.model_type = saved.recipe.model.type;
-  r.attention = io::attention_description(saved.recipe.model);
+  r.attention = saved.model->attention_description();
   r.parameters = saved.model->parameters().element_count();
   for (const std::size_t line : heatmap_lines)
     if (line < 1 || line > test.sources.size())
@@ -107,7 +107,7 @@ RunResult evaluate_run(const RunSpec& spec, const TestSet& test, const DecodingS
   r.bleu_signature = eval::signature(eval::BleuOptions{}, 1);
   r.chrf_signature = eval::signature(eval::ChrfOptions{}, 1);
 
-  r.has_attention = r.attention != "none";
+  r.has_attention = saved.model->has_attention();
   if (r.has_attention) {
     for (const std::size_t line : heatmap_lines) {
       HeatmapSentence h;

@@ -84,28 +84,6 @@ void Adam::load_state(const graph::NamedTensors& state, const std::string& sourc
   }
 }
 
-Sgd::Sgd(std::vector<Var> parameters, float learning_rate, float momentum)
-    : parameters_(std::move(parameters)), learning_rate_(learning_rate), momentum_(momentum) {
-  for (const auto& p : parameters_) velocity_.push_back(Tensor::zeros(p.shape()));
-}
-
-void Sgd::step() {
-  for (std::size_t i = 0; i < parameters_.size(); ++i) {
-    const Tensor& grad = parameters_[i].grad();
-    if (!grad.defined()) continue;
-    float* w = parameters_[i].mutable_value().data();
-    const float* g = grad.data();
-    float* u = velocity_[i].data();
-    const std::int64_t n = grad.numel();
-    const float lr = learning_rate_, mu = momentum_;
-#pragma omp parallel for simd if (n > 65536)
-    for (std::int64_t j = 0; j < n; ++j) {
-      u[j] = mu * u[j] + g[j];
-      w[j] -= lr * u[j];
-    }
-  }
-}
-
 double global_grad_norm(std::span<const Var> parameters) {
   double squares = 0.0;
   for (const auto& p : parameters)

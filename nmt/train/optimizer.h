@@ -42,19 +42,6 @@ class Adam {
   std::int64_t steps_ = 0;
 };
 
-// Plain stochastic gradient descent, optionally with (heavy-ball) momentum.
-class Sgd {
- public:
-  Sgd(std::vector<Var> parameters, float learning_rate, float momentum = 0.0f);
-  void step();
-  void set_learning_rate(float lr) { learning_rate_ = lr; }
-
- private:
-  std::vector<Var> parameters_;
-  std::vector<graph::Tensor> velocity_;
-  float learning_rate_, momentum_;
-};
-
 // The L2 norm of all gradients together.
 double global_grad_norm(std::span<const Var> parameters);
 // Scales all gradients so that their global norm is at most max_norm (Pascanu et al. 2013);

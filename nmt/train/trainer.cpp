@@ -428,7 +428,7 @@ struct Trainer::Impl {
     }
     say(graph::cpu_line());
     say(fmt::format("model: {}, {} attention, {} parameters; {} threads", recipe.model.type,
-                    io::attention_description(recipe.model),
+                    model->attention_description(),
                     model->parameters().element_count(), graph::compute_threads()));
   }
 
@@ -788,7 +788,8 @@ std::string Trainer::check(io::Recipe recipe) {
   if (!r.data.sentencepiece_model.empty())
     source_vocabulary = target_vocabulary =
         static_cast<std::int64_t>(data::SentencePieceModel::load(r.data.sentencepiece_model).size());
-  (void)models::make_model(r, source_vocabulary, target_vocabulary, static_cast<std::uint64_t>(r.training.seed));
+  const std::unique_ptr<models::Seq2SeqModel> model =
+      models::make_model(r, source_vocabulary, target_vocabulary, static_cast<std::uint64_t>(r.training.seed));
   impl.dir = r.output.directory;
   std::string run = "a new run";
   if (fs::exists(impl.dir)) {
@@ -813,7 +814,7 @@ std::string Trainer::check(io::Recipe recipe) {
   return fmt::format("{}: valid; {} training pairs{}{}; model {} ({}); {} in {}", r.origin, pairs,
                      r.data.dev_source.empty() ? ", no dev set" : ", a dev set",
                      r.data.test_source.empty() ? "" : fmt::format(", {} test sentences", impl.test_sources.size()),
-                     r.model.type, io::attention_description(r.model), run, impl.dir.string());
+                     r.model.type, model->attention_description(), run, impl.dir.string());
 }
 
 TrainingSummary Trainer::run() { return impl_->run(); }

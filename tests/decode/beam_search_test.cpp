@@ -15,23 +15,22 @@
 #include "nmt/data/parallel_corpus.h"
 #include "nmt/data/special_ids.h"
 #include "nmt/decode/beam_search.h"
-#include "nmt/decode/greedy.h"
+#include "../decode/greedy_reference.h"
 #include "nmt/decode/translator.h"
 #include "nmt/models/rnn_seq2seq.h"
+#include "../layers/registered_mechanisms.h"
 
 namespace nmt::decode {
 namespace {
 
-using layers::AttentionType;
-
-models::RnnConfig config(std::int64_t vocabulary, AttentionType type = AttentionType::luong_general) {
+models::RnnConfig config(std::int64_t vocabulary, const std::string& mechanism = "luong-general") {
   models::RnnConfig c;
   c.source_vocabulary = c.target_vocabulary = vocabulary;
   c.embedding_size = 8;
   c.encoder_hidden = 8;
   c.decoder_hidden = 16;
   c.dropout = 0;
-  c.attention.type = type;
+  c.attention.mechanism = mechanism;
   c.attention.hidden_size = 8;
   c.attention.window = 2;
   c.attention.max_source_length = 32;
@@ -46,7 +45,7 @@ data::Batch sources(const std::vector<std::vector<std::int32_t>>& sentences) {
   return data::make_source_batch(seqs, rows);
 }
 
-class BeamTest : public ::testing::TestWithParam<AttentionType> {};
+class BeamTest : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(BeamTest, BeamOfOneIsGreedySearch) {
   const models::RnnSeq2Seq model(config(24, GetParam()), 41);
@@ -56,21 +55,15 @@ TEST_P(BeamTest, BeamOfOneIsGreedySearch) {
   o.max_length_ratio = 100;
   o.max_length = 12;  // the same limit for every sentence, as greedy_decode has
   const auto beam = beam_search(model, batch, o);
-  const auto greedy = greedy_decode(model, batch, 12);
+  const auto greedy = testing::greedy_decode(model, batch, 12);
   for (std::size_t r = 0; r < batch.rows; ++r) {
     ASSERT_EQ(beam[r].size(), 1u);
     EXPECT_EQ(beam[r][0].tokens, greedy[r]) << "row " << r;
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Attention, BeamTest,
-                         ::testing::Values(AttentionType::none, AttentionType::bahdanau, AttentionType::luong_general,
-                                           AttentionType::local_p),
-                         [](const ::testing::TestParamInfo<AttentionType>& info) {
-                           std::string name(layers::attention_type_name(info.param));
-                           std::replace(name.begin(), name.end(), '-', '_');
-                           return name;
-                         });
+INSTANTIATE_TEST_SUITE_P(Attention, BeamTest, ::testing::ValuesIn(layers::testing::registered_mechanisms()),
+                         layers::testing::mechanism_test_name);
 
 // Every target sequence of at most `limit` tokens (EOS included), scored by the model.
 struct Scored {
@@ -130,6 +123,8 @@ class RowRecorder : public models::Seq2SeqModel {
   explicit RowRecorder(models::Seq2SeqModel& model) : model_(model) {}
   graph::Parameters& parameters() override { return model_.parameters(); }
   std::int64_t target_vocabulary_size() const override { return model_.target_vocabulary_size(); }
+  std::string attention_description() const override { return model_.attention_description(); }
+  bool has_attention() const override { return model_.has_attention(); }
   models::LossResult loss(const data::Batch& b, const models::LossOptions& o) const override { return model_.loss(b, o); }
   std::unique_ptr<models::EncodedSource> encode(const data::Batch& b) const override { return model_.encode(b); }
   std::unique_ptr<models::DecoderState> start(const models::EncodedSource& e) const override { return model_.start(e); }

@@ -84,7 +84,6 @@ void fuzz_one(const std::string& text) {
   } catch (...) {
     nmt::fuzz::unexpected_exception("parse_recipe");
   }
-  (void)nmt::io::attention_description(recipe.model);
   read_back(recipe, "of an accepted recipe");
 
   const nmt::io::Recipe stored = absolute(recipe, "an accepted recipe");

@@ -1,5 +1,6 @@
 // Recipes are strict: every mistake is an error naming the file, line and column (or the
 // --set override), with the closest valid key for a misspelt one.
+#include <filesystem>
 #include <fstream>
 #include <iomanip>
 #include <sstream>
@@ -7,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "nmt/io/recipe.h"
+#include "nmt/layers/attention/registry.h"
 
 namespace nmt::io {
 namespace {
@@ -187,21 +189,29 @@ TEST(Recipe, EveryKeyIsDocumentedAsTheSchemaSaysIt) {
         << f.path << " is not documented as the schema says; expected the row\n" << documented_row(f);
 }
 
-TEST(Recipe, AttentionIsDescribedByWhatTheModelHas) {
-  // A Transformer has no model.attention of its own: logs and tables must not show the key's
-  // RNN default for it.
-  EXPECT_EQ(attention_description(parse_recipe(kMinimal + "model:\n  attention: bahdanau\n", "r.yaml").model),
-            "bahdanau");
-  EXPECT_EQ(attention_description(parse_recipe(kMinimal + "model:\n  type: transformer\n  heads: 4\n", "r.yaml").model),
-            "multi-head (4 heads)");
+TEST(Recipe, TheRepositorysRecipesAreValid) {
+  std::size_t recipes = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(std::string(NMT_SOURCE_DIR) + "/recipes")) {
+    if (entry.path().extension() != ".yaml") continue;
+    EXPECT_NO_THROW(load_recipe(entry.path().string())) << entry.path();
+    ++recipes;
+  }
+  EXPECT_GE(recipes, 2u);
+  EXPECT_THROW(load_recipe("/nonexistent/recipe.yaml"), RecipeError);
 }
 
-TEST(Recipe, TheRepositorysRecipesAreValid) {
-  for (const char* name : {"en-fr", "tiny", "en-fr-none", "en-fr-bahdanau", "en-fr-luong-dot", "en-fr-luong-general",
-                           "en-fr-luong-concat", "en-fr-luong-location", "en-fr-local-m", "en-fr-local-p", "en-fr-transformer"}) {
-    EXPECT_NO_THROW(load_recipe(std::string(NMT_SOURCE_DIR) + "/recipes/" + name + ".yaml")) << name;
-  }
-  EXPECT_THROW(load_recipe("/nonexistent/recipe.yaml"), RecipeError);
+TEST(Recipe, EveryAttentionMechanismIsDocumented) {
+  std::ifstream in(std::string(NMT_SOURCE_DIR) + "/docs/recipes.md");
+  ASSERT_TRUE(in) << "docs/recipes.md is missing";
+  std::stringstream doc;
+  doc << in.rdbuf();
+  const std::string text = doc.str();
+  const std::size_t section = text.find("## Attention mechanisms (`model.attention`)");
+  ASSERT_NE(section, std::string::npos);
+  const std::string table = text.substr(section, text.find("\n## ", section + 1) - section);
+  for (const std::string& name : layers::attention_mechanism_names())
+    EXPECT_NE(table.find("| `" + name + "` |"), std::string::npos)
+        << "docs/recipes.md's table of attention mechanisms has no row for " << name;
 }
 
 }  // namespace

@@ -1,13 +1,15 @@
 // Every attention mechanism: gradients (of the query, the encoder states and the mechanism's own
 // parameters) against finite differences; weights that are a distribution over the source (over
-// the window for the local ones) that never touches padding.
+// the window for the local ones) that never touches padding; the registry's traits honoured by
+// what each mechanism does. The parameterised specs run over every registered mechanism.
 #include <algorithm>
 #include <cmath>
 
 #include <gtest/gtest.h>
 
 #include "../graph/gradient_check.h"
-#include "nmt/layers/attention/attention.h"
+#include "nmt/layers/attention/registry.h"
+#include "registered_mechanisms.h"
 
 namespace nmt::layers {
 namespace {
@@ -30,9 +32,9 @@ struct Fixture {
   std::unique_ptr<Attention> attention;
   Var values = Var::parameter(random_tensor({kRows, kSource, kValue}, 201));
   Var query = Var::parameter(random_tensor({kRows, kQuery}, 202));
-  explicit Fixture(AttentionType type, ScoreFunction local_score = ScoreFunction::general) {
+  explicit Fixture(const std::string& mechanism, ScoreFunction local_score = ScoreFunction::general) {
     AttentionOptions o;
-    o.type = type;
+    o.mechanism = mechanism;
     o.local_score = local_score;
     o.window = 1;
     o.hidden_size = 5;
@@ -45,7 +47,7 @@ struct Fixture {
   }
 };
 
-class AttentionTest : public ::testing::TestWithParam<AttentionType> {};
+class AttentionTest : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(AttentionTest, WeightsAreADistributionThatSkipsPadding) {
   const Fixture f(GetParam());
@@ -97,20 +99,48 @@ TEST_P(AttentionTest, GradientsMatchFiniteDifferences) {
       vars, options);
 }
 
-INSTANTIATE_TEST_SUITE_P(Mechanisms, AttentionTest,
-                         ::testing::Values(AttentionType::bahdanau, AttentionType::luong_dot,
-                                           AttentionType::luong_general, AttentionType::luong_concat,
-                                           AttentionType::luong_location, AttentionType::local_m,
-                                           AttentionType::local_p),
-                         [](const ::testing::TestParamInfo<AttentionType>& info) {
-                           std::string name(attention_type_name(info.param));
-                           std::replace(name.begin(), name.end(), '-', '_');
-                           return name;
-                         });
+TEST_P(AttentionTest, ALongerSourceThanItsMaximumIsAnErrorExactlyWhenTheRegistrySaysSo) {
+  const Fixture f(GetParam());  // max_source_length 8
+  const Var longer = Var::constant(random_tensor({1, 9, kValue}, 205));
+  const auto prepare = [&] { f.attention->prepare(longer, Tensor::filled({1, 1, 9}, 1.0f), {9}); };
+  if (attention_mechanism(GetParam()).limits_source_length) {
+    EXPECT_THROW(prepare(), std::invalid_argument);
+  } else {
+    EXPECT_NO_THROW(prepare());
+  }
+}
+
+TEST_P(AttentionTest, MismatchedSizesAreAnErrorExactlyForTheDotScore) {
+  for (ScoreFunction score : {ScoreFunction::dot, ScoreFunction::general}) {
+    AttentionOptions o;
+    o.mechanism = GetParam();
+    o.local_score = score;
+    graph::Parameters params;
+    graph::RandomGenerator gen(206);
+    const auto make = [&] { make_attention(o, params, "attention", kQuery, kValue + 2, gen); };
+    if (attention_mechanism(GetParam()).uses_dot_score(o)) {
+      EXPECT_THROW(make(), std::invalid_argument) << score_function_name(score);
+    } else {
+      EXPECT_NO_THROW(make()) << score_function_name(score);
+    }
+  }
+}
+
+TEST_P(AttentionTest, IsDescribedAndCountsItsFlops) {
+  const AttentionMechanism& m = attention_mechanism(GetParam());
+  EXPECT_FALSE(m.description.empty());
+  const AttentionSizes sizes{.source_positions = 12, .target_positions = 10, .source_width = 6, .query_size = 4,
+                             .value_size = 8};
+  // At least the context, sum_s a_s h_s: 2 x target positions x width x value size.
+  EXPECT_GE(m.forward_flops({}, sizes), 2 * 10 * 6 * 8);
+}
+
+INSTANTIATE_TEST_SUITE_P(Mechanisms, AttentionTest, ::testing::ValuesIn(testing::registered_mechanisms(true)),
+                         testing::mechanism_test_name);
 
 TEST(LocalAttention, MonotonicWindowFollowsTheTargetPosition) {
   for (ScoreFunction score : {ScoreFunction::dot, ScoreFunction::general, ScoreFunction::concat}) {
-    const Fixture f(AttentionType::local_m, score);
+    const Fixture f("local-m", score);
     const AttentionResult r = f.run(3);  // window [2, 4] with D = 1
     for (std::int64_t b = 0; b < kRows; ++b) {
       const std::int64_t centre = std::min<std::int64_t>(3, kLengths[b] - 1);
@@ -123,7 +153,7 @@ TEST(LocalAttention, MonotonicWindowFollowsTheTargetPosition) {
 }
 
 TEST(LocalAttention, PredictiveGradientFlowsThroughThePosition) {
-  const Fixture f(AttentionType::local_p);
+  const Fixture f("local-p");
   const AttentionResult r = f.run(0);
   graph::backward(graph::sum(graph::mul(r.weights, Var::constant(random_tensor(r.weights.shape(), 204)))));
   const Var& w_p = f.params.get("attention.position_hidden.weight");
@@ -133,10 +163,17 @@ TEST(LocalAttention, PredictiveGradientFlowsThroughThePosition) {
   EXPECT_GT(norm, 0.0) << "no gradient reached W_p through p_t";
 }
 
-TEST(AttentionNames, ParseAndRejectWithTheValidChoices) {
-  for (auto name : attention_type_names()) EXPECT_EQ(attention_type_name(parse_attention_type(name)), name);
+TEST(AttentionRegistry, NamesAreUniqueAndAnUnknownNameListsTheChoices) {
+  const std::vector<std::string> names = attention_mechanism_names();
+  ASSERT_FALSE(names.empty());
+  EXPECT_EQ(names.front(), "none");
+  EXPECT_TRUE(attention_mechanism("none").is_none());
+  for (const std::string& name : names) {
+    EXPECT_EQ(attention_mechanism(name).name, name);
+    EXPECT_EQ(std::count(names.begin(), names.end(), name), 1) << name;
+  }
   try {
-    parse_attention_type("luong-dott");
+    attention_mechanism("luong-dott");
     FAIL();
   } catch (const std::invalid_argument& e) {
     EXPECT_NE(std::string(e.what()).find("luong-dot"), std::string::npos);
@@ -145,7 +182,7 @@ TEST(AttentionNames, ParseAndRejectWithTheValidChoices) {
 }
 
 TEST(AttentionMemory, SelectRowsRepeatsSentencesForBeams) {
-  const Fixture f(AttentionType::luong_general);
+  const Fixture f("luong-general");
   const AttentionMemory m = f.attention->prepare(f.values, padding_mask(), kLengths);
   const std::vector<std::int32_t> rows{2, 2, 0};
   const AttentionMemory s = m.select_rows(rows);

@@ -7,10 +7,11 @@
 #include <gtest/gtest.h>
 
 #include "../graph/gradient_check.h"
+#include "../layers/registered_mechanisms.h"
 #include "tiny_corpus.h"
 #include "nmt/data/batch.h"
 #include "nmt/data/special_ids.h"
-#include "nmt/decode/greedy.h"
+#include "../decode/greedy_reference.h"
 #include "nmt/models/rnn_seq2seq.h"
 #include "nmt/train/optimizer.h"
 
@@ -21,16 +22,14 @@ using testing::all_rows;
 using testing::kTinyVocabulary;
 using testing::tiny_corpus;
 
-using layers::AttentionType;
-
-RnnConfig tiny_config(AttentionType type) {
+RnnConfig tiny_config(const std::string& mechanism) {
   RnnConfig c;
   c.source_vocabulary = c.target_vocabulary = kTinyVocabulary;
   c.embedding_size = 16;
   c.encoder_hidden = 16;
   c.decoder_hidden = 32;  // = 2 x encoder_hidden, as the dot score needs
   c.dropout = 0.0f;
-  c.attention.type = type;
+  c.attention.mechanism = mechanism;
   c.attention.hidden_size = 16;
   c.attention.window = 2;
   c.attention.max_source_length = 16;
@@ -38,7 +37,7 @@ RnnConfig tiny_config(AttentionType type) {
   return c;
 }
 
-class RnnModelTest : public ::testing::TestWithParam<AttentionType> {};
+class RnnModelTest : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(RnnModelTest, MemorisesATinyCorpusExactly) {
   const data::EncodedCorpus corpus = tiny_corpus();
@@ -88,8 +87,8 @@ TEST_P(RnnModelTest, SearchStepsReproduceTheTeacherForcedLoss) {
 // Encoder states of 2 x encoder_hidden and a decoder of decoder_hidden; both gradient checks
 // run with the two equal and, but for the dot score, with them different (as in a recipe with
 // encoder_hidden 256 and decoder_hidden 256: states of 512 against a decoder of 256).
-void check_whole_model_gradient(AttentionType type, std::int64_t encoder_hidden, std::int64_t decoder_hidden) {
-  RnnConfig c = tiny_config(type);
+void check_whole_model_gradient(const std::string& mechanism, std::int64_t encoder_hidden, std::int64_t decoder_hidden) {
+  RnnConfig c = tiny_config(mechanism);
   c.source_vocabulary = c.target_vocabulary = 7;
   c.embedding_size = 3;
   c.encoder_hidden = encoder_hidden;
@@ -98,7 +97,7 @@ void check_whole_model_gradient(AttentionType type, std::int64_t encoder_hidden,
   // A perturbation that moves local-p's p_t across a window edge changes which positions take
   // part (a jump, not a derivative): a window wider than the sentences keeps the edges away
   // while p_t still shapes the Gaussian. (The layer's own check covers narrow windows.)
-  c.attention.window = type == AttentionType::local_p ? 8 : 1;
+  c.attention.window = mechanism == "local-p" ? 8 : 1;
   c.decoder_layers = 2;
   c.encoder_layers = 2;
   RnnSeq2Seq model(c, 17);
@@ -120,28 +119,27 @@ void check_whole_model_gradient(AttentionType type, std::int64_t encoder_hidden,
 TEST_P(RnnModelTest, WholeModelGradientMatchesFiniteDifferences) { check_whole_model_gradient(GetParam(), 2, 4); }
 
 TEST(RnnModel, WholeModelGradientMatchesWhenEncoderStatesAndDecoderDifferInSize) {
-  // Every attention type but the dot score, which needs equal sizes.
-  for (const AttentionType type : {AttentionType::none, AttentionType::bahdanau, AttentionType::luong_general,
-                                   AttentionType::luong_concat, AttentionType::luong_location, AttentionType::local_m,
-                                   AttentionType::local_p}) {
-    SCOPED_TRACE(std::string(layers::attention_type_name(type)));
-    check_whole_model_gradient(type, 3, 4);  // encoder states of 6, a decoder of 4
+  // Every attention mechanism but the dot score, which needs equal sizes.
+  for (const std::string& mechanism : layers::testing::registered_mechanisms()) {
+    if (layers::attention_mechanism(mechanism).uses_dot_score(tiny_config(mechanism).attention)) continue;
+    SCOPED_TRACE(mechanism);
+    check_whole_model_gradient(mechanism, 3, 4);  // encoder states of 6, a decoder of 4
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Attention, RnnModelTest,
-                         ::testing::Values(AttentionType::none, AttentionType::bahdanau, AttentionType::luong_dot,
-                                           AttentionType::luong_general, AttentionType::luong_concat,
-                                           AttentionType::luong_location, AttentionType::local_m,
-                                           AttentionType::local_p),
-                         [](const ::testing::TestParamInfo<AttentionType>& info) {
-                           std::string name(layers::attention_type_name(info.param));
-                           std::replace(name.begin(), name.end(), '-', '_');
-                           return name;
-                         });
+INSTANTIATE_TEST_SUITE_P(Attention, RnnModelTest, ::testing::ValuesIn(layers::testing::registered_mechanisms()),
+                         layers::testing::mechanism_test_name);
+
+TEST(RnnModel, DescribesItsAttention) {
+  const RnnSeq2Seq bahdanau(tiny_config("bahdanau"), 1), none(tiny_config("none"), 1);
+  EXPECT_EQ(bahdanau.attention_description(), "bahdanau");
+  EXPECT_TRUE(bahdanau.has_attention());
+  EXPECT_EQ(none.attention_description(), "none");
+  EXPECT_FALSE(none.has_attention());
+}
 
 TEST(RnnConfig, InconsistentSizesNameTheSettings) {
-  RnnConfig c = tiny_config(AttentionType::luong_dot);
+  RnnConfig c = tiny_config("luong-dot");
   c.decoder_hidden = 20;
   try {
     RnnSeq2Seq model(c, 1);
@@ -149,7 +147,7 @@ TEST(RnnConfig, InconsistentSizesNameTheSettings) {
   } catch (const std::invalid_argument& e) {
     EXPECT_NE(std::string(e.what()).find("model.decoder_hidden"), std::string::npos) << e.what();
   }
-  c = tiny_config(AttentionType::bahdanau);
+  c = tiny_config("bahdanau");
   c.tie_output_embeddings = true;
   EXPECT_THROW(RnnSeq2Seq(c, 1), std::invalid_argument);
   c.decoder_hidden = c.embedding_size;

@@ -9,7 +9,7 @@
 #include "nmt/data/batch.h"
 #include "nmt/data/encoded_corpus.h"
 #include "nmt/data/special_ids.h"
-#include "nmt/decode/greedy.h"
+#include "../decode/greedy_reference.h"
 #include "nmt/graph/random.h"
 #include "nmt/graph/var.h"
 #include "nmt/models/model.h"
@@ -80,7 +80,7 @@ inline Memorisation memorise(Seq2SeqModel& model, const data::EncodedCorpus& cor
     train::clip_grad_norm(vars, 5.0);
     adam.step();
     if (m.steps % 25 == 24) {
-      const auto outputs = decode::greedy_decode(model, batch, 20);
+      const auto outputs = decode::testing::greedy_decode(model, batch, 20);
       m.correct = 0;
       for (std::size_t i = 0; i < corpus.size(); ++i) {
         const auto& expected = corpus.target[batch.sentence_indices[i]];

@@ -11,7 +11,7 @@
 #include "tiny_corpus.h"
 #include "nmt/data/batch.h"
 #include "nmt/data/special_ids.h"
-#include "nmt/decode/greedy.h"
+#include "../decode/greedy_reference.h"
 #include "nmt/layers/multi_head_attention.h"
 #include "nmt/layers/positional_encoding.h"
 #include "nmt/layers/transformer_block.h"
@@ -387,6 +387,15 @@ TEST(Transformer, TiedEmbeddingsShareOneTable) {
   const std::int64_t tied = Transformer(c, 1).parameters().element_count();
   // Three [V, d_model] tables (source, target, output weight) became one.
   EXPECT_EQ(untied - tied, 2 * c.target_vocabulary * c.d_model);
+}
+
+TEST(Transformer, DescribesItsAttentionByItsHeads) {
+  TransformerConfig c = tiny_config();
+  c.heads = 2;
+  EXPECT_EQ(Transformer(c, 1).attention_description(), "multi-head (2 heads)");
+  EXPECT_TRUE(Transformer(c, 1).has_attention());
+  c.heads = 1;
+  EXPECT_EQ(Transformer(c, 1).attention_description(), "multi-head (1 head)");
 }
 
 }  // namespace

@@ -65,15 +65,6 @@ TEST(Adam, StateRoundTripContinuesIdentically) {
   EXPECT_THROW(second.load_state(steps, "state.bin"), graph::FormatError);
 }
 
-TEST(Sgd, MomentumUpdate) {
-  Var p = with_grad({1.0f}, {2.0f});
-  Sgd sgd({p}, 0.1f, 0.9f);
-  sgd.step();
-  EXPECT_NEAR(p.value().data()[0], 0.8, 1e-6);
-  sgd.step();  // velocity 0.9*2 + 2 = 3.8
-  EXPECT_NEAR(p.value().data()[0], 0.8 - 0.38, 1e-6);
-}
-
 TEST(Clipping, ScalesToMaxNormAndReportsTheNormBefore) {
   Var a = with_grad({0, 0}, {3.0f, 0.0f}), b = with_grad({0}, {4.0f});
   std::vector<Var> params{a, b};

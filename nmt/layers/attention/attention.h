@@ -1,5 +1,5 @@
 // Attention over the encoder states: the mechanisms compared by Bahdanau et al. (2015) and
-// Luong et al. (2015), behind one interface.
+// Luong et al. (2015), behind one interface; registry.h lists them and builds them by name.
 //
 // prepare() runs once per batch (the key projections of every source position); attend() runs
 // once per decoder step with a query (the decoder state the mechanism scores against) and
@@ -20,32 +20,18 @@ namespace nmt::layers {
 
 using graph::Var;
 
-enum class AttentionType {
-  none,            // no attention: the decoder sees only the encoder's final states
-  bahdanau,        // additive score on the previous decoder state; context feeds the LSTM input
-  luong_dot,       // global, score = h_t . h_s
-  luong_general,   // global, score = h_t W_a h_s
-  luong_concat,    // global, score = v_a . tanh(W_a [h_t; h_s])
-  luong_location,  // global, scores = W_a h_t (from the decoder state alone)
-  local_m,         // local monotonic: window around p_t = t
-  local_p,         // local predictive: window around a learnt p_t, Gaussian-weighted
-};
 enum class ScoreFunction { dot, general, concat };
 
-// Names as written in recipes: "none", "bahdanau", "luong-dot", ..., "local-m", "local-p".
-std::string_view attention_type_name(AttentionType type);
-// Throws std::invalid_argument naming the valid choices.
-AttentionType parse_attention_type(std::string_view name);
 std::string_view score_function_name(ScoreFunction score);
+// Throws std::invalid_argument naming the valid choices.
 ScoreFunction parse_score_function(std::string_view name);
-std::vector<std::string_view> attention_type_names();
 
 struct AttentionOptions {
-  AttentionType type = AttentionType::luong_general;
+  std::string mechanism = "luong-general";              // a name in the registry (registry.h)
   ScoreFunction local_score = ScoreFunction::general;  // score of local-m / local-p
-  std::int64_t window = 10;                  // D: local windows are [p_t - D, p_t + D]
-  std::int64_t hidden_size = 256;            // of the additive (concat / bahdanau) score
-  std::int64_t max_source_length = 256;      // luong-location scores this many positions
+  std::int64_t window = 10;                            // D: local windows are [p_t - D, p_t + D]
+  std::int64_t hidden_size = 256;                      // of the additive (concat / bahdanau) score
+  std::int64_t max_source_length = 256;                // luong-location scores this many positions
 };
 
 // The encoder side of one batch, computed once.
@@ -69,18 +55,9 @@ struct AttentionResult {
 class Attention {
  public:
   virtual ~Attention() = default;
-  virtual AttentionType type() const = 0;
-  // Bahdanau scores the previous decoder state and feeds the context into the LSTM input;
-  // Luong's mechanisms score the current state and feed the attentional state h~ onward.
-  virtual bool scores_previous_state() const { return false; }
   virtual AttentionMemory prepare(const Var& values, graph::Tensor mask, std::vector<std::int32_t> lengths) const = 0;
   // query: [B, Q]; step: the 0-based target position (local-m's p_t).
   virtual AttentionResult attend(const AttentionMemory& memory, const Var& query, std::int64_t step) const = 0;
 };
-
-// Registers the mechanism's parameters under `name`. Returns nullptr for AttentionType::none.
-std::unique_ptr<Attention> make_attention(const AttentionOptions& options, graph::Parameters& params,
-                                          const std::string& name, std::int64_t query_size,
-                                          std::int64_t value_size, graph::RandomGenerator& generator);
 
 }  // namespace nmt::layers

@@ -13,7 +13,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "nmt/layers/attention/mechanisms.h"
+#include "nmt/layers/attention/registry.h"
 #include "nmt/layers/attention/score.h"
 
 namespace nmt::layers {
@@ -21,16 +21,16 @@ namespace {
 
 class LocalAttention final : public Attention {
  public:
-  LocalAttention(const AttentionOptions& o, graph::Parameters& params, const std::string& name, std::int64_t q,
-                 std::int64_t k, graph::RandomGenerator& gen)
-      : type_(o.type), window_(o.window), score_(o.local_score, params, name, q, k, o.hidden_size, gen) {
+  // predictive: local-p (p_t learnt), else local-m (p_t = t).
+  LocalAttention(bool predictive, const AttentionOptions& o, graph::Parameters& params, const std::string& name,
+                 std::int64_t q, std::int64_t k, graph::RandomGenerator& gen)
+      : predictive_(predictive), window_(o.window), score_(o.local_score, params, name, q, k, o.hidden_size, gen) {
     if (window_ < 0) throw std::invalid_argument(name + ": the window half-width D must be >= 0");
-    if (type_ == AttentionType::local_p) {
-      position_hidden_ = Linear::create(params, name + ".position_hidden", q, o.hidden_size, gen, false);  // W_p
-      position_vector_ = Linear::create(params, name + ".position_vector", o.hidden_size, 1, gen, false);  // v_p
+    if (predictive_) {
+      position_hidden_ = Linear::create(params, name + ".position_hidden", q, o.hidden_size, gen, Bias::without);  // W_p
+      position_vector_ = Linear::create(params, name + ".position_vector", o.hidden_size, 1, gen, Bias::without);  // v_p
     }
   }
-  AttentionType type() const override { return type_; }
   AttentionMemory prepare(const Var& values, graph::Tensor mask, std::vector<std::int32_t> lengths) const override {
     return {values, score_.keys(values), std::move(mask), std::move(lengths)};
   }
@@ -39,7 +39,7 @@ class LocalAttention final : public Attention {
     const std::int64_t rows = m.rows(), length = m.source_length();
     Var scores = score_.scores(query, m.keys);  // [B, 1, S]
     std::vector<float> centre(rows);
-    if (type_ == AttentionType::local_m) {
+    if (!predictive_) {
       for (std::int64_t b = 0; b < rows; ++b)
         centre[b] = static_cast<float>(std::min<std::int64_t>(step, m.lengths[b] - 1));
     } else {
@@ -71,18 +71,40 @@ class LocalAttention final : public Attention {
   }
 
  private:
-  AttentionType type_;
+  bool predictive_;
   std::int64_t window_;
   Score score_;
   Linear position_hidden_, position_vector_;
 };
 
+// The registry entry of local-m (predictive false) or local-p.
+template <bool predictive>
+AttentionMechanism local_entry(std::string_view name, std::string_view description) {
+  return {.name = name,
+          .description = description,
+          .dot_score = [](const AttentionOptions& o) { return o.local_score == ScoreFunction::dot; },
+          .forward_flops = [](const AttentionOptions& o, const AttentionSizes& z) {
+            // Scores over the whole width (then masked to the window), as attend() computes them;
+            // local-p adds p_t = S sigmoid(v_p tanh(W_p h_t)).
+            const double hidden = static_cast<double>(o.hidden_size);
+            return score_flops(o.local_score, z, hidden) + context_flops(z) +
+                   (predictive ? 2 * z.target_positions * (z.query_size * hidden + hidden) : 0.0);
+          },
+          .make = [](const AttentionOptions& o, graph::Parameters& params, const std::string& prefix, std::int64_t q,
+                     std::int64_t k, graph::RandomGenerator& gen) -> std::unique_ptr<Attention> {
+            return std::make_unique<LocalAttention>(predictive, o, params, prefix, q, k, gen);
+          }};
+}
+
 }  // namespace
 
-std::unique_ptr<Attention> make_local_attention(const AttentionOptions& options, graph::Parameters& params,
-                                                const std::string& prefix, std::int64_t query_size,
-                                                std::int64_t value_size, graph::RandomGenerator& generator) {
-  return std::make_unique<LocalAttention>(options, params, prefix, query_size, value_size, generator);
+namespace mechanisms {  // this file's registry entries (registry.h)
+std::vector<AttentionMechanism> local() {
+  return {
+      local_entry<false>("local-m", "Luong et al. 2015, 3.2: local-m, a window of 2D+1 positions around p_t = t"),
+      local_entry<true>("local-p", "Luong et al. 2015, 3.2: local-p, a Gaussian-weighted window around a learnt p_t"),
+  };
 }
+}  // namespace mechanisms
 
 }  // namespace nmt::layers

@@ -3,7 +3,7 @@
 // length (W_a has max_source_length rows); positions past a sentence's end are masked.
 #include <stdexcept>
 
-#include "nmt/layers/attention/mechanisms.h"
+#include "nmt/layers/attention/registry.h"
 #include "nmt/layers/attention/score.h"
 
 namespace nmt::layers {
@@ -14,7 +14,6 @@ class LuongLocationAttention final : public Attention {
   LuongLocationAttention(const AttentionOptions& o, graph::Parameters& params, const std::string& name,
                          std::int64_t q, graph::RandomGenerator& gen)
       : location_(Linear::create(params, name + ".location", q, o.max_source_length, gen)) {}
-  AttentionType type() const override { return AttentionType::luong_location; }
   AttentionMemory prepare(const Var& values, graph::Tensor mask, std::vector<std::int32_t> lengths) const override {
     if (values.shape()[1] > location_.out_features())
       throw std::invalid_argument("luong-location attention: source of " + std::to_string(values.shape()[1]) +
@@ -33,10 +32,19 @@ class LuongLocationAttention final : public Attention {
 
 }  // namespace
 
-std::unique_ptr<Attention> make_luong_location_attention(const AttentionOptions& options, graph::Parameters& params,
-                                                         const std::string& prefix, std::int64_t query_size,
-                                                         std::int64_t, graph::RandomGenerator& generator) {
-  return std::make_unique<LuongLocationAttention>(options, params, prefix, query_size, generator);
+namespace mechanisms {  // this file's registry entry (registry.h)
+std::vector<AttentionMechanism> luong_location() {
+  return {{.name = "luong-location",
+           .description = "Luong et al. 2015, 3.1: location-based, scores W_a h_t from the decoder state alone",
+           .limits_source_length = true,
+           .forward_flops = [](const AttentionOptions& o, const AttentionSizes& z) {
+             return 2 * z.target_positions * z.query_size * static_cast<double>(o.max_source_length) + context_flops(z);
+           },
+           .make = [](const AttentionOptions& o, graph::Parameters& params, const std::string& prefix, std::int64_t q,
+                      std::int64_t, graph::RandomGenerator& gen) -> std::unique_ptr<Attention> {
+             return std::make_unique<LuongLocationAttention>(o, params, prefix, q, gen);
+           }}};
 }
+}  // namespace mechanisms
 
 }  // namespace nmt::layers

@@ -17,12 +17,12 @@ Score::Score(ScoreFunction function, graph::Parameters& params, const std::strin
                                     std::to_string(value_size) + ")");
       break;
     case ScoreFunction::general:
-      key_projection_ = Linear::create(params, name + ".general", value_size, query_size, generator, false);
+      key_projection_ = Linear::create(params, name + ".general", value_size, query_size, generator, Bias::without);
       break;
     case ScoreFunction::concat:
-      key_projection_ = Linear::create(params, name + ".keys", value_size, hidden_size, generator, false);
-      query_projection_ = Linear::create(params, name + ".query", query_size, hidden_size, generator, true);
-      vector_ = Linear::create(params, name + ".v", hidden_size, 1, generator, false);
+      key_projection_ = Linear::create(params, name + ".keys", value_size, hidden_size, generator, Bias::without);
+      query_projection_ = Linear::create(params, name + ".query", query_size, hidden_size, generator);
+      vector_ = Linear::create(params, name + ".v", hidden_size, 1, generator, Bias::without);
       break;
   }
 }
@@ -46,5 +46,20 @@ AttentionResult attend_with_scores(const AttentionMemory& memory, const Var& sco
   const Var context = graph::matmul(weights, memory.values);        // [B, 1, K]
   return {graph::reshape(context, {rows, -1}), graph::reshape(weights, {rows, -1})};
 }
+
+double score_flops(ScoreFunction function, const AttentionSizes& z, double hidden_size) {
+  switch (function) {
+    case ScoreFunction::dot:
+      return 2 * z.target_positions * z.source_width * z.value_size;
+    case ScoreFunction::general:  // W_a h_s once per source position, then h_t . (W_a h_s)
+      return 2 * z.source_positions * z.value_size * z.query_size + 2 * z.target_positions * z.source_width * z.query_size;
+    case ScoreFunction::concat:  // W_2 h_s once, W_1 h_t per query, v_a . tanh(...) per pair
+      return 2 * z.source_positions * z.value_size * hidden_size + 2 * z.target_positions * z.query_size * hidden_size +
+             2 * z.target_positions * z.source_width * hidden_size;
+  }
+  return 0;
+}
+
+double context_flops(const AttentionSizes& z) { return 2 * z.target_positions * z.source_width * z.value_size; }
 
 }  // namespace nmt::layers

@@ -11,6 +11,7 @@
 #include <memory>
 
 #include "nmt/layers/attention/attention.h"
+#include "nmt/layers/attention/registry.h"
 #include "nmt/layers/linear.h"
 
 namespace nmt::layers {
@@ -33,5 +34,9 @@ class Score {
 
 // softmax(scores) under `mask` ([B, 1, S]) and the context sum_s a_s h_s.
 AttentionResult attend_with_scores(const AttentionMemory& memory, const Var& scores, const graph::Tensor& mask);
+
+// Forward FLOPs of the scores (keys included) and of the context, for the registry entries.
+double score_flops(ScoreFunction function, const AttentionSizes& sizes, double hidden_size);
+double context_flops(const AttentionSizes& sizes);
 
 }  // namespace nmt::layers

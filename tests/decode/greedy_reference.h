@@ -1,10 +1,19 @@
-#include "nmt/decode/greedy.h"
+// Greedy decoding, written as plainly as possible: at every step each row's most probable
+// token, until EOS or a length limit. The specs' reference: beam search with a beam of one must
+// find the same, and the memorisation specs check what a model learnt with it.
+#pragma once
 
+#include <cstdint>
+#include <vector>
+
+#include "nmt/data/batch.h"
 #include "nmt/data/special_ids.h"
+#include "nmt/models/model.h"
 
-namespace nmt::decode {
+namespace nmt::decode::testing {
 
-std::vector<std::vector<std::int32_t>> greedy_decode(const models::Seq2SeqModel& model, const data::Batch& sources,
+// One token sequence per row of `sources` (EOS not included), in row order.
+inline std::vector<std::vector<std::int32_t>> greedy_decode(const models::Seq2SeqModel& model, const data::Batch& sources,
                                                      std::int64_t max_length) {
   const auto encoded = model.encode(sources);
   auto state = model.start(*encoded);
@@ -34,4 +43,4 @@ std::vector<std::vector<std::int32_t>> greedy_decode(const models::Seq2SeqModel&
   return out;
 }
 
-}  // namespace nmt::decode
+}  // namespace nmt::decode::testing
