@@ -208,6 +208,13 @@ void set_default_memory_pool_capacity(std::size_t bytes) {
   if (text == nullptr || *text == '\0') set_memory_pool_capacity(bytes);
 }
 
+ScopedMemoryPoolCapacity::ScopedMemoryPoolCapacity(std::size_t bytes) : previous_(memory_pool_stats().capacity) {
+  const char* text = std::getenv("NMT_MEMORY_POOL_CAPACITY_MB");
+  if ((text == nullptr || *text == '\0') && bytes < previous_) set_memory_pool_capacity(bytes);
+}
+
+ScopedMemoryPoolCapacity::~ScopedMemoryPoolCapacity() { set_memory_pool_capacity(previous_); }
+
 void release_cached_buffers() {
   pool().release();
   // The buffers below kMappedFrom came from the heap: hand its free pages back too.

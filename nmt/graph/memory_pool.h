@@ -43,6 +43,20 @@ std::size_t configured_memory_pool_capacity();
 void set_default_memory_pool_capacity(std::size_t bytes);
 void set_memory_pool_capacity(std::size_t bytes);
 
+// While it lives, the pool holds at most `bytes` (unless NMT_MEMORY_POOL_CAPACITY_MB chose the
+// capacity, or it is already lower); the capacity before comes back with it. nmt-train decodes
+// (validation BLEU, the test split) under kDecodingMemoryPoolCapacity.
+class ScopedMemoryPoolCapacity {
+ public:
+  explicit ScopedMemoryPoolCapacity(std::size_t bytes);
+  ~ScopedMemoryPoolCapacity();
+  ScopedMemoryPoolCapacity(const ScopedMemoryPoolCapacity&) = delete;
+  ScopedMemoryPoolCapacity& operator=(const ScopedMemoryPoolCapacity&) = delete;
+
+ private:
+  std::size_t previous_;
+};
+
 // Frees every cached buffer, and the heap's free pages (e.g. between phases whose shapes
 // differ: the trainer calls it around each validation).
 void release_cached_buffers();

@@ -529,6 +529,9 @@ struct Trainer::Impl {
   }
 
   std::vector<std::string> translate(const std::vector<std::string>& lines) {
+    // Decoding needs less than a training step: with the training capacity its many shapes
+    // would fill the pool to 1 GiB on top of everything else (issue 15).
+    const graph::ScopedMemoryPoolCapacity decoding_capacity(graph::kDecodingMemoryPoolCapacity);
     decode::TranslateOptions o;
     o.batch_tokens = static_cast<std::size_t>(recipe.training.batch_tokens);
     o.max_source_length = models::max_source_length(recipe);

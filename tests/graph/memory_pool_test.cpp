@@ -76,6 +76,24 @@ TEST(MemoryPool, FreedBuffersLeaveTheResidentMemory) {
 }
 #endif
 
+TEST(MemoryPool, AScopedCapacityLowersItAndGivesTheOldOneBack) {
+  set_memory_pool_capacity(std::size_t{8} << 20);
+  {
+    const ScopedMemoryPoolCapacity lower(std::size_t{2} << 20);
+    EXPECT_EQ(memory_pool_stats().capacity, std::size_t{2} << 20);
+    const ScopedMemoryPoolCapacity higher(std::size_t{4} << 20);  // never raises it
+    EXPECT_EQ(memory_pool_stats().capacity, std::size_t{2} << 20);
+  }
+  EXPECT_EQ(memory_pool_stats().capacity, std::size_t{8} << 20);
+  ::setenv("NMT_MEMORY_POOL_CAPACITY_MB", "8", 1);  // the user's choice stands
+  {
+    const ScopedMemoryPoolCapacity lower(std::size_t{2} << 20);
+    EXPECT_EQ(memory_pool_stats().capacity, std::size_t{8} << 20);
+  }
+  ::unsetenv("NMT_MEMORY_POOL_CAPACITY_MB");
+  set_memory_pool_capacity(kDefaultMemoryPoolCapacity);
+}
+
 TEST(MemoryPool, CapacityFromTheEnvironmentIsChecked) {
   ::setenv("NMT_MEMORY_POOL_CAPACITY_MB", "256", 1);
   EXPECT_EQ(configured_memory_pool_capacity(), std::size_t{256} << 20);
