@@ -1,4 +1,6 @@
-// Incremental self-attention: the cached steps of decoding reproduce the full causal
+// Multi-head attention: gradients of self-attention and of encoder-decoder attention against
+// finite differences, weights that are a distribution skipping masked positions; and
+// incremental self-attention: the cached steps of decoding reproduce the full causal
 // self-attention position by position, across the block boundaries of the key/value cache, and
 // the cache's shapes change only every KeyValueCache::kBlock positions.
 #include <cmath>
@@ -7,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "../graph/gradient_check.h"
+#include "transformer_layer_fixtures.h"
 #include "nmt/layers/multi_head_attention.h"
 
 namespace nmt::layers {
@@ -15,6 +18,73 @@ namespace {
 using graph::Tensor;
 using graph::testing::random_tensor;
 
+// ---- whole sequences at once ----
+// (Each group has a namespace of its own, for its own sizes.)
+
+namespace whole_sequences {
+
+using namespace testing;  // sizes and helpers shared with the other Transformer layer specs
+
+TEST(MultiHeadAttention, SelfAttentionGradientsMatchFiniteDifferences) {
+  graph::Parameters params;
+  graph::RandomGenerator gen(41);
+  const layers::MultiHeadAttention attention(params, "attention", layers::MultiHeadAttention::Kind::self, kModel,
+                                             kHeads, gen);
+  const Var x = Var::parameter(random_tensor({kRows, kSource, kModel}, 42));
+  for (const Tensor& mask : {source_mask(), layers::causal_mask(kSource)}) {
+    graph::testing::expect_gradients_match(
+        [&] {
+          graph::RandomGenerator dropout(43);  // the same dropout mask on every evaluation
+          return attention.self_attention(x, mask, 0.2f, &dropout).output;
+        },
+        with_inputs(params, {x}), grad_options());
+  }
+}
+
+TEST(MultiHeadAttention, EncoderDecoderAttentionGradientsMatchFiniteDifferences) {
+  graph::Parameters params;
+  graph::RandomGenerator gen(44);
+  const layers::MultiHeadAttention attention(params, "attention", layers::MultiHeadAttention::Kind::encoder_decoder,
+                                             kModel, kHeads, gen);
+  const Var x = Var::parameter(random_tensor({kRows, kLength, kModel}, 45));
+  const Var memory = Var::parameter(random_tensor({kRows, kSource, kModel}, 46));
+  graph::testing::expect_gradients_match(
+      [&] { graph::RandomGenerator dropout(43);
+        return attention.attend(x, attention.project_memory(memory), source_mask(), 0.2f, &dropout).output; },
+      with_inputs(params, {x, memory}), grad_options());
+}
+
+TEST(MultiHeadAttention, WeightsAreADistributionThatSkipsMaskedPositions) {
+  graph::Parameters params;
+  graph::RandomGenerator gen(47);
+  const layers::MultiHeadAttention attention(params, "attention", layers::MultiHeadAttention::Kind::self, kModel,
+                                             kHeads, gen);
+  const Var x = Var::constant(random_tensor({kRows, kSource, kModel}, 48));
+  const Tensor w = attention.self_attention(x, source_mask(), 0.0f, nullptr).weights.value();
+  ASSERT_EQ(w.shape(), (graph::Shape{kRows, kHeads, kSource, kSource}));
+  const std::int64_t lengths[] = {5, 2};
+  for (std::int64_t b = 0; b < kRows; ++b)
+    for (std::int64_t h = 0; h < kHeads; ++h)
+      for (std::int64_t t = 0; t < kSource; ++t) {
+        double total = 0;
+        for (std::int64_t s = 0; s < kSource; ++s) {
+          const float v = w.data()[((b * kHeads + h) * kSource + t) * kSource + s];
+          if (s >= lengths[b]) {
+            EXPECT_EQ(v, 0.0f);
+          }
+          total += v;
+        }
+        EXPECT_NEAR(total, 1.0, 1e-5);
+      }
+}
+
+}  // namespace whole_sequences
+
+// ---- decoding step by step ----
+
+namespace incremental {
+
+// 19 positions: three blocks of the key/value cache.
 constexpr std::int64_t kRows = 3, kLength = 19, kModel = 8, kHeads = 2;
 
 TEST(KeyValueCache, StepsReproduceCausalSelfAttentionAcrossBlocks) {
@@ -82,6 +152,8 @@ TEST(KeyValueCache, AppendOutsideDecodingIsAnError) {
   const Var keys = Var::constant(Tensor::zeros({2, 1, 4}));
   EXPECT_THROW(cache.append(keys, keys), std::logic_error);
 }
+
+}  // namespace incremental
 
 }  // namespace
 }  // namespace nmt::layers

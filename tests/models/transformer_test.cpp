@@ -1,20 +1,17 @@
-// The Transformer: gradients of multi-head attention and of whole encoder and decoder blocks
-// against finite differences; the causal mask hides later target tokens; padding does not
-// change a sentence's loss; cached incremental decoding reproduces the teacher-forced
-// log-probabilities, also after beam-search reordering; the model memorises a tiny corpus.
-#include <algorithm>
+// The whole Transformer (its layers have their own specs in tests/layers/): the causal mask
+// hides later target tokens; padding does not change a sentence's loss; cached incremental
+// decoding reproduces the teacher-forced log-probabilities, also after beam-search reordering;
+// the model memorises a tiny corpus; the whole model's gradient matches finite differences.
 #include <cmath>
 
 #include <gtest/gtest.h>
 
 #include "../graph/gradient_check.h"
+#include "../layers/transformer_layer_fixtures.h"
 #include "tiny_corpus.h"
 #include "nmt/data/batch.h"
 #include "nmt/data/special_ids.h"
 #include "../decode/greedy_reference.h"
-#include "nmt/layers/multi_head_attention.h"
-#include "nmt/layers/positional_encoding.h"
-#include "nmt/layers/transformer_block.h"
 #include "nmt/models/transformer.h"
 #include "nmt/train/optimizer.h"
 
@@ -25,166 +22,12 @@ using testing::all_rows;
 using testing::kTinyVocabulary;
 using testing::tiny_corpus;
 
+// Shared with the gradient specs of the layers (finite-difference options, ReLU biases).
+using layers::testing::grad_options;
+using layers::testing::keep_relu_units_away_from_the_kink;
+
 using graph::Tensor;
 using graph::Var;
-using graph::testing::random_tensor;
-
-// ---- layers ----
-
-TEST(PositionalEncoding, MatchesTheSinusoidsOfSection3_5) {
-  const Tensor pe = layers::sinusoidal_positions(3, 2, 6);  // positions 3 and 4
-  ASSERT_EQ(pe.shape(), (graph::Shape{2, 6}));
-  for (int p = 0; p < 2; ++p)
-    for (int i = 0; i < 6; i += 2) {
-      const double angle = (3 + p) / std::pow(10000.0, i / 6.0);
-      EXPECT_NEAR(pe.data()[p * 6 + i], std::sin(angle), 1e-6);
-      EXPECT_NEAR(pe.data()[p * 6 + i + 1], std::cos(angle), 1e-6);
-    }
-  // Embeddings are scaled by sqrt(d_model) before the encodings are added (section 3.4).
-  const Var table = Var::constant(Tensor::from_values({2, 4}, std::vector<float>{1, 2, 3, 4, 5, 6, 7, 8}));
-  const std::vector<std::int32_t> ids{1, 0};
-  const Var x = layers::embed_with_positions(table, ids, {1, 2}, 0);
-  const Tensor positions = layers::sinusoidal_positions(0, 2, 4);
-  for (int j = 0; j < 4; ++j) {
-    EXPECT_NEAR(x.value().data()[j], 2 * (5 + j) + positions.data()[j], 1e-5);
-    EXPECT_NEAR(x.value().data()[4 + j], 2 * (1 + j) + positions.data()[4 + j], 1e-5);
-  }
-}
-
-constexpr std::int64_t kRows = 2, kLength = 4, kSource = 5, kModel = 8, kHeads = 2;
-
-Tensor source_mask() {  // row 0: 5 tokens, row 1: 2 tokens
-  std::vector<float> m{1, 1, 1, 1, 1, 1, 1, 0, 0, 0};
-  return layers::padding_mask(m, kRows, kSource);
-}
-
-graph::testing::GradCheckOptions grad_options() {
-  graph::testing::GradCheckOptions o;
-  o.max_elements_per_input = 24;
-  o.step = 3e-3f;
-  return o;
-}
-
-// ReLU has a kink at 0: a finite-difference step that moves a pre-activation across it measures
-// a jump, not the derivative. Biases of +-5 keep every feed-forward unit clearly on or clearly
-// off (|x W_1| stays far below 5 at these sizes), so both branches are exercised and the check
-// stays valid.
-void keep_relu_units_away_from_the_kink(graph::Parameters& params) {
-  const std::string suffix = "feed_forward.inner.bias";
-  for (const auto& [name, var] : params.entries()) {
-    if (name.size() < suffix.size() || name.compare(name.size() - suffix.size(), suffix.size(), suffix) != 0) continue;
-    Tensor& bias = const_cast<Var&>(var).mutable_value();
-    for (std::int64_t i = 0; i < bias.numel(); ++i) bias.data()[i] = i % 2 ? -5.0f : 5.0f;
-  }
-}
-
-std::vector<Var> with_inputs(const graph::Parameters& params, std::vector<Var> inputs) {
-  for (const Var& v : params.vars()) inputs.push_back(v);
-  return inputs;
-}
-
-TEST(MultiHeadAttention, SelfAttentionGradientsMatchFiniteDifferences) {
-  graph::Parameters params;
-  graph::RandomGenerator gen(41);
-  const layers::MultiHeadAttention attention(params, "attention", layers::MultiHeadAttention::Kind::self, kModel,
-                                             kHeads, gen);
-  const Var x = Var::parameter(random_tensor({kRows, kSource, kModel}, 42));
-  for (const Tensor& mask : {source_mask(), layers::causal_mask(kSource)}) {
-    graph::testing::expect_gradients_match(
-        [&] {
-          graph::RandomGenerator dropout(43);  // the same dropout mask on every evaluation
-          return attention.self_attention(x, mask, 0.2f, &dropout).output;
-        },
-        with_inputs(params, {x}), grad_options());
-  }
-}
-
-TEST(MultiHeadAttention, EncoderDecoderAttentionGradientsMatchFiniteDifferences) {
-  graph::Parameters params;
-  graph::RandomGenerator gen(44);
-  const layers::MultiHeadAttention attention(params, "attention", layers::MultiHeadAttention::Kind::encoder_decoder,
-                                             kModel, kHeads, gen);
-  const Var x = Var::parameter(random_tensor({kRows, kLength, kModel}, 45));
-  const Var memory = Var::parameter(random_tensor({kRows, kSource, kModel}, 46));
-  graph::testing::expect_gradients_match(
-      [&] { graph::RandomGenerator dropout(43);
-        return attention.attend(x, attention.project_memory(memory), source_mask(), 0.2f, &dropout).output; },
-      with_inputs(params, {x, memory}), grad_options());
-}
-
-TEST(MultiHeadAttention, WeightsAreADistributionThatSkipsMaskedPositions) {
-  graph::Parameters params;
-  graph::RandomGenerator gen(47);
-  const layers::MultiHeadAttention attention(params, "attention", layers::MultiHeadAttention::Kind::self, kModel,
-                                             kHeads, gen);
-  const Var x = Var::constant(random_tensor({kRows, kSource, kModel}, 48));
-  const Tensor w = attention.self_attention(x, source_mask(), 0.0f, nullptr).weights.value();
-  ASSERT_EQ(w.shape(), (graph::Shape{kRows, kHeads, kSource, kSource}));
-  const std::int64_t lengths[] = {5, 2};
-  for (std::int64_t b = 0; b < kRows; ++b)
-    for (std::int64_t h = 0; h < kHeads; ++h)
-      for (std::int64_t t = 0; t < kSource; ++t) {
-        double total = 0;
-        for (std::int64_t s = 0; s < kSource; ++s) {
-          const float v = w.data()[((b * kHeads + h) * kSource + t) * kSource + s];
-          if (s >= lengths[b]) {
-            EXPECT_EQ(v, 0.0f);
-          }
-          total += v;
-        }
-        EXPECT_NEAR(total, 1.0, 1e-5);
-      }
-}
-
-layers::TransformerBlockOptions block_options(bool pre_norm) {
-  layers::TransformerBlockOptions o;
-  o.d_model = kModel;
-  o.heads = kHeads;
-  o.feed_forward = 12;
-  o.dropout = 0.1f;
-  o.attention_dropout = 0.2f;
-  o.feed_forward_dropout = 0.15f;
-  o.pre_norm = pre_norm;
-  return o;
-}
-
-class BlockTest : public ::testing::TestWithParam<bool> {};  // pre_norm
-
-TEST_P(BlockTest, EncoderBlockGradientsMatchFiniteDifferences) {
-  graph::Parameters params;
-  graph::RandomGenerator gen(51);
-  const layers::TransformerEncoderBlock block(params, "block", block_options(GetParam()), gen);
-  keep_relu_units_away_from_the_kink(params);
-  const Var x = Var::parameter(random_tensor({kRows, kSource, kModel}, 52));
-  graph::testing::expect_gradients_match(
-      [&] {
-        graph::RandomGenerator dropout(53);
-        return block(x, source_mask(), &dropout);
-      },
-      with_inputs(params, {x}), grad_options());
-}
-
-TEST_P(BlockTest, DecoderBlockGradientsMatchFiniteDifferences) {
-  graph::Parameters params;
-  graph::RandomGenerator gen(54);
-  const layers::TransformerDecoderBlock block(params, "block", block_options(GetParam()), gen);
-  keep_relu_units_away_from_the_kink(params);
-  const Var y = Var::parameter(random_tensor({kRows, kLength, kModel}, 55));
-  const Var memory = Var::parameter(random_tensor({kRows, kSource, kModel}, 56));
-  graph::testing::expect_gradients_match(
-      [&] {
-        graph::RandomGenerator dropout(57);
-        return block(y, layers::causal_mask(kLength), block.project_memory(memory), source_mask(), &dropout).output;
-      },
-      with_inputs(params, {y, memory}), grad_options());
-}
-
-INSTANTIATE_TEST_SUITE_P(Norm, BlockTest, ::testing::Values(true, false),
-                         [](const ::testing::TestParamInfo<bool>& info) {
-                           return std::string(info.param ? "pre_norm" : "post_norm");
-                         });
-
-// ---- the model ----
 
 TransformerConfig tiny_config(bool pre_norm = true) {
   TransformerConfig c;
