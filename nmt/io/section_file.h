@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -31,8 +32,10 @@ Sections read_section_file(const std::string& path, const std::string& kind);
 const std::string& section(const Sections& sections, const std::string& name, const std::string& path);
 bool has_section(const Sections& sections, const std::string& name);
 
-// Writes `bytes` to `path` atomically (temporary file, fsync, rename).
+// Writes `bytes` (or the pieces one after the other) to `path` atomically: a temporary file,
+// fsync, rename.
 void write_file_atomically(const std::string& path, const std::string& bytes);
+void write_file_atomically(const std::string& path, const std::vector<std::string_view>& pieces);
 std::string read_file(const std::string& path);
 
 }  // namespace nmt::io
