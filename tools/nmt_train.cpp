@@ -103,8 +103,8 @@ int main(int argc, char** argv) {
     if (s.has_test_scores)
       std::cout << "translations:  " << s.translations_path << "\n"
                 << "test BLEU " << s.test_bleu << ", chrF " << s.test_chrf << "\n";
-    if (s.stop_reason == "signal") return 128 + nmt::train::received_stop_signal();
-    if (s.stop_reason == "diverged") {
+    if (s.stop_reason == nmt::train::StopReason::signal) return 128 + nmt::train::received_stop_signal();
+    if (s.stop_reason == nmt::train::StopReason::diverged) {
       std::cerr << "nmt-train: training diverged (non-finite loss in 5 updates in a row); the last good checkpoint "
                    "is in "
                 << recipe.output.directory << "/checkpoints\n";

@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "nmt/train/stop_reason.h"
+
 namespace nmt::report {
 
 using nlohmann::json;
@@ -113,7 +115,8 @@ RunMetrics read_run_metrics(const std::string& path) {
 bool run_finished(const RunMetrics& metrics, const io::TrainingRecipe& training) {
   if (!metrics.stop) return false;
   const StopRecord& s = *metrics.stop;
-  if (s.reason == "early_stopping" || s.reason == "diverged") return true;
+  const auto reason = train::parse_stop_reason(s.reason);
+  if (reason && train::is_final(*reason)) return true;
   return (training.max_steps > 0 && s.step >= training.max_steps) ||
          (training.max_epochs > 0 && s.epoch >= training.max_epochs) ||
          (training.max_seconds > 0 && s.time >= training.max_seconds);

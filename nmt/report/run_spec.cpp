@@ -7,6 +7,7 @@
 #include "nmt/graph/memory_pool.h"
 #include "nmt/graph/primitive_cache.h"
 #include "nmt/io/section_file.h"
+#include "nmt/train/run_directory.h"
 #include "nmt/train/trainer.h"
 
 namespace nmt::report {
@@ -105,11 +106,18 @@ TrainingOutcome train_unless_finished(const RunSpec& spec, std::ostream& log, bo
   bool finished = false;
   if (fs::exists(metrics) && fs::file_size(metrics) > 0 && fs::exists(dir / "model.nmt"))
     finished = run_finished(read_run_metrics(metrics.string()), spec.recipe.training);
+  if (finished) {
+    // Only the stored recipe is compared: a finished run needs neither its corpus nor a model.
+    const train::RunDirectory directory(dir);
+    directory.check_not_in_use();
+    if (const std::string difference = directory.difference_from(spec.recipe); !difference.empty())
+      throw io::RecipeError(dir.string() + " holds a run of a different recipe: " + difference);
+    return TrainingOutcome::already_finished;
+  }
   train::TrainingSummary summary;
   {
     // Constructing the trainer checks that the directory holds a run of this recipe.
     train::Trainer trainer(spec.recipe, log, progress_bar);
-    if (finished) return TrainingOutcome::already_finished;
     summary = trainer.run();
   }
   // The next recipe has other shapes: the primitives compiled for this one and the buffers
@@ -117,8 +125,8 @@ TrainingOutcome train_unless_finished(const RunSpec& spec, std::ostream& log, bo
   // following recipes train in the same process.
   graph::primitive_cache().clear();
   graph::release_cached_buffers();
-  if (summary.stop_reason == "signal") return TrainingOutcome::stopped_by_signal;
-  if (summary.stop_reason == "diverged") return TrainingOutcome::diverged;
+  if (summary.stop_reason == train::StopReason::signal) return TrainingOutcome::stopped_by_signal;
+  if (summary.stop_reason == train::StopReason::diverged) return TrainingOutcome::diverged;
   return TrainingOutcome::trained;
 }
 

@@ -42,6 +42,7 @@
 #include "nmt/train/lr_schedule.h"
 #include "nmt/train/metrics_log.h"
 #include "nmt/train/optimizer.h"
+#include "nmt/train/run_directory.h"
 
 namespace nmt::train {
 
@@ -75,14 +76,6 @@ extern "C" void on_stop_signal(int signal_number) {
     ::_exit(128 + signal_number);
   }
   write_to_stderr(": stopping at the next safe point (signal again to stop at once)\n");
-}
-
-// Keys a resumed run may change: its limits, its reporting and where it runs, not what it
-// computes. The thread count changes no result (tests/train/trainer_test.cpp checks it).
-bool may_change_on_resume(const std::string& key) {
-  return key == "training.max_epochs" || key == "training.max_steps" || key == "training.max_time" ||
-         key == "validation.patience" || key == "training.log_every" || key == "output.translate_test" ||
-         key == "output.keep_checkpoints" || key == "output.directory" || key == "training.threads";
 }
 
 std::string format_duration(double seconds) {
@@ -162,6 +155,7 @@ struct Trainer::Impl {
   std::ostream& log_stream;
   bool progress_bar;
   fs::path dir;
+  std::unique_ptr<RunDirectory> run_directory;  // locked while the trainer lives
   std::ofstream log_file;
   std::unique_ptr<MetricsLog> metrics;
 
@@ -177,7 +171,6 @@ struct Trainer::Impl {
   graph::RandomGenerator dropout{0};
   TrainerState state;
   std::int64_t checkpoint_step = -1;  // step of the newest checkpoint on disk
-  int lock_fd = -1;                    // holds the run directory's lock while the trainer lives
 
   // Read by check_inputs() before anything is written; the training pairs are released once
   // encoded.
@@ -186,9 +179,6 @@ struct Trainer::Impl {
 
   Impl(io::Recipe r, std::ostream& log, bool bar)
       : recipe(io::with_absolute_paths(r, fs::current_path().string())), log_stream(log), progress_bar(bar) {}
-  ~Impl() {
-    if (lock_fd >= 0) ::close(lock_fd);
-  }
 
   void say(const std::string& line) {
     if (progress_bar) log_stream << "\r\033[K";
@@ -201,6 +191,7 @@ struct Trainer::Impl {
   }
 
   fs::path checkpoint_dir() const { return dir / "checkpoints"; }
+  std::vector<fs::path> checkpoints_newest_first() const { return run_directory->checkpoints_newest_first(); }
 
   // Every file the recipe names, read and checked (exists, UTF-8, equal line counts) before
   // anything is written, so that a mistake costs neither a run directory nor a training run.
@@ -220,55 +211,16 @@ struct Trainer::Impl {
     }
   }
 
-  // An advisory lock on the run directory: a second trainer refuses at once, naming the
-  // process that holds it. The kernel drops it with its holder, so kill -9 leaves none behind.
-  void lock_run_directory() {
-    const fs::path path = dir / "lock";
-    lock_fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (lock_fd < 0) throw io::RecipeError(path.string() + ": cannot open the run's lock file: " + std::strerror(errno));
-    if (::flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
-      std::string holder = io::read_file(path.string());
-      while (!holder.empty() && (holder.back() == '\n' || holder.back() == ' ')) holder.pop_back();
-      ::close(lock_fd);
-      lock_fd = -1;
-      throw io::RecipeError(dir.string() + " is in use by another nmt-train (" +
-                            (holder.empty() ? std::string("process unknown") : holder) +
-                            "); wait for it to end or stop it first");
-    }
-    const std::string pid = "process " + std::to_string(::getpid()) + "\n";
-    if (::ftruncate(lock_fd, 0) != 0 || ::pwrite(lock_fd, pid.data(), pid.size(), 0) != static_cast<ssize_t>(pid.size()))
-      throw io::RecipeError(path.string() + ": cannot write the run's lock file: " + std::strerror(errno));
-  }
-
-  bool has_checkpoint() const { return !checkpoints_newest_first().empty(); }
-
-  // The first difference between the run stored in the directory and this recipe, or empty.
-  // Paths compare by meaning (both made absolute against this working directory).
-  std::string difference_from_stored_run() const {
-    const fs::path stored = dir / "recipe.yaml";
-    if (!fs::exists(stored)) return "";
-    const auto before =
-        io::with_absolute_paths(io::parse_recipe(io::read_file(stored.string()), stored.string()),
-                                fs::current_path().string())
-            .values;
-    for (const auto& [key, value] : recipe.values) {
-      if (may_change_on_resume(key)) continue;
-      const auto it = before.find(key);
-      const std::string old = it == before.end() ? "(unset)" : it->second;
-      if (old != value) return key + " is '" + old + "' there and '" + value + "' here";
-    }
-    return "";
-  }
-
   void open_run_directory() {
     dir = recipe.output.directory;
     fs::create_directories(dir);
-    lock_run_directory();
+    run_directory = std::make_unique<RunDirectory>(dir);
+    run_directory->lock();
     bool afresh = false;
-    if (const std::string difference = difference_from_stored_run(); !difference.empty()) {
+    if (const std::string difference = run_directory->difference_from(recipe); !difference.empty()) {
       // A run that never reached its first checkpoint (it failed at start-up) holds nothing to
       // lose: the corrected recipe starts it afresh.
-      if (has_checkpoint())
+      if (run_directory->has_checkpoint())
         throw io::RecipeError(dir.string() + " holds a run of a different recipe: " + difference +
                               "; resume it with 'nmt-train " + dir.string() + "' or set another output.directory");
       afresh = true;
@@ -278,16 +230,6 @@ struct Trainer::Impl {
     log_file.open(dir / "train.log", std::ios::app);
     metrics = std::make_unique<MetricsLog>((dir / "metrics.jsonl").string());
     if (afresh) say(dir.string() + " held no checkpoint (an earlier start failed before training): starting afresh");
-  }
-
-  // Checkpoint files, newest first.
-  std::vector<fs::path> checkpoints_newest_first() const {
-    std::vector<fs::path> all;
-    if (!fs::exists(checkpoint_dir())) return all;
-    for (const auto& e : fs::directory_iterator(checkpoint_dir()))
-      if (e.path().extension() == ".ckpt") all.push_back(e.path());
-    std::sort(all.rbegin(), all.rend());
-    return all;
   }
 
   void prepare_data(const io::Sections* checkpoint) {
@@ -540,13 +482,13 @@ struct Trainer::Impl {
     return decode::translate(*model, vocabularies, lines, o).best_lines();
   }
 
-  // Which limit stops the run now, or empty.
-  std::string limit_reached() const {
+  // Which limit stops the run now, if any.
+  std::optional<StopReason> limit_reached() const {
     const auto& t = recipe.training;
-    if (t.max_steps > 0 && state.step >= t.max_steps) return "max_steps";
-    if (t.max_epochs > 0 && static_cast<std::int64_t>(state.position.epoch) >= t.max_epochs) return "max_epochs";
-    if (t.max_seconds > 0 && state.seconds >= t.max_seconds) return "max_time";
-    return "";
+    if (t.max_steps > 0 && state.step >= t.max_steps) return StopReason::max_steps;
+    if (t.max_epochs > 0 && static_cast<std::int64_t>(state.position.epoch) >= t.max_epochs) return StopReason::max_epochs;
+    if (t.max_seconds > 0 && state.seconds >= t.max_seconds) return StopReason::max_time;
+    return std::nullopt;
   }
 
   double eta(double steps_per_second) const {
@@ -575,11 +517,14 @@ struct Trainer::Impl {
     double window_loss = 0, window_tokens = 0, window_seconds = 0, window_norm = 0;
     std::int64_t window_steps = 0, consecutive_bad = 0;
     auto last_bar = Clock::now() - std::chrono::seconds(1);
-    std::string reason;
+    StopReason reason = StopReason::max_steps;
     while (true) {
-      if (!(reason = limit_reached()).empty()) break;
+      if (const auto limit = limit_reached()) {
+        reason = *limit;
+        break;
+      }
       if (received_stop_signal()) {
-        reason = "signal";
+        reason = StopReason::signal;
         break;
       }
       const auto start = Clock::now();
@@ -618,7 +563,7 @@ struct Trainer::Impl {
                         {"epoch", state.position.epoch}, {"reason", what}});
         state.seconds += std::chrono::duration<double>(Clock::now() - start).count();
         if (consecutive_bad >= 5) {
-          reason = "diverged";
+          reason = StopReason::diverged;
           break;
         }
         continue;
@@ -676,7 +621,7 @@ struct Trainer::Impl {
           validate_and_log(true);
           if (recipe.validation.patience > 0 && state.stalled_validations >= recipe.validation.patience) {
             write_checkpoint();
-            reason = "early_stopping";
+            reason = StopReason::early_stopping;
             break;
           }
         } else {
@@ -687,12 +632,12 @@ struct Trainer::Impl {
     }
     if (progress_bar) log_stream << "\r\033[K";
     // A diverged run keeps its last good checkpoint and model.nmt as they are.
-    if (reason != "diverged") {
+    if (reason != StopReason::diverged) {
       // The checkpoint first: a second stop signal during the final validation loses nothing.
       write_checkpoint();
       if (has_dev && state.last_validated_step != state.step) {
         say(fmt::format("validating the model of step {} before stopping{}", state.step,
-                        reason == "signal" ? " (signal again to stop at once)" : ""));
+                        reason == StopReason::signal ? " (signal again to stop at once)" : ""));
         validate_and_log(false);
         write_checkpoint(true);
       } else if (!has_dev && !(state.has_model && state.model_step == state.step)) {
@@ -701,11 +646,12 @@ struct Trainer::Impl {
       }
     }
     metrics->write({{"event", "stop"}, {"step", state.step}, {"time", state.seconds}, {"epoch", state.position.epoch},
-                    {"reason", reason}, {"model_step", state.has_model ? json(state.model_step) : json(nullptr)},
+                    {"reason", stop_reason_name(reason)}, {"model_step", state.has_model ? json(state.model_step) : json(nullptr)},
                     {"peak_resident_mib", graph::peak_resident_mib()}});
     const int signal_number = received_stop_signal();
     say(fmt::format("stopped at step {} ({}) after {} of training; {}; peak resident memory {:.0f} MiB", state.step,
-                    reason == "signal" ? fmt::format("signal {}", signal_number) : reason, format_duration(state.seconds),
+                    reason == StopReason::signal ? fmt::format("signal {}", signal_number) : std::string(stop_reason_name(reason)),
+                    format_duration(state.seconds),
                     model_origin(), graph::peak_resident_mib()));
     summary.steps = state.step;
     summary.seconds = state.seconds;
@@ -714,7 +660,7 @@ struct Trainer::Impl {
     summary.has_model = state.has_model;
     summary.model_step = state.model_step;
     summary.model_path = state.has_model ? (dir / "model.nmt").string() : "";
-    if (reason != "signal" && reason != "diverged" && state.has_model && recipe.output.translate_test &&
+    if (reason != StopReason::signal && reason != StopReason::diverged && state.has_model && recipe.output.translate_test &&
         !recipe.data.test_source.empty())
       test(summary);
     return summary;
@@ -793,31 +739,21 @@ std::string Trainer::check(io::Recipe recipe) {
         static_cast<std::int64_t>(data::SentencePieceModel::load(r.data.sentencepiece_model).size());
   const std::unique_ptr<models::Seq2SeqModel> model =
       models::make_model(r, source_vocabulary, target_vocabulary, static_cast<std::uint64_t>(r.training.seed));
-  impl.dir = r.output.directory;
+  const RunDirectory directory(r.output.directory);
   std::string run = "a new run";
-  if (fs::exists(impl.dir)) {
-    // Probe the lock without taking the directory: a held lock means a trainer is using it.
-    const fs::path lock = impl.dir / "lock";
-    if (fs::exists(lock)) {
-      const int fd = ::open(lock.c_str(), O_RDONLY | O_CLOEXEC);
-      if (fd >= 0 && ::flock(fd, LOCK_SH | LOCK_NB) != 0) {
-        ::close(fd);
-        throw io::RecipeError(impl.dir.string() + " is in use by another nmt-train (" + io::read_file(lock.string()) +
-                              ")");
-      }
-      if (fd >= 0) ::close(fd);
-    }
-    const std::vector<fs::path> checkpoints = impl.checkpoints_newest_first();
-    const std::string difference = impl.difference_from_stored_run();
+  if (fs::exists(directory.path())) {
+    directory.check_not_in_use();  // a probe: the lock is not taken
+    const std::vector<fs::path> checkpoints = directory.checkpoints_newest_first();
+    const std::string difference = directory.difference_from(r);
     if (!difference.empty() && !checkpoints.empty())
-      throw io::RecipeError(impl.dir.string() + " holds a run of a different recipe: " + difference);
+      throw io::RecipeError(directory.path().string() + " holds a run of a different recipe: " + difference);
     if (!checkpoints.empty()) run = "resumes the run from " + checkpoints.front().filename().string();
   }
   const std::size_t pairs = impl.train_pairs->size();
   return fmt::format("{}: valid; {} training pairs{}{}; model {} ({}); {} in {}", r.origin, pairs,
                      r.data.dev_source.empty() ? ", no dev set" : ", a dev set",
                      r.data.test_source.empty() ? "" : fmt::format(", {} test sentences", impl.test_sources.size()),
-                     r.model.type, model->attention_description(), run, impl.dir.string());
+                     r.model.type, model->attention_description(), run, directory.path().string());
 }
 
 TrainingSummary Trainer::run() { return impl_->run(); }

@@ -26,13 +26,14 @@
 #include <string>
 
 #include "nmt/io/recipe.h"
+#include "nmt/train/stop_reason.h"
 
 namespace nmt::train {
 
 struct TrainingSummary {
   std::int64_t steps = 0;
   double seconds = 0;
-  std::string stop_reason;  // "max_steps", "max_epochs", "max_time", "early_stopping", "signal", "diverged"
+  StopReason stop_reason = StopReason::max_steps;
   double best_metric = 0;   // dev BLEU or perplexity, per validation.early_stopping_metric
   bool has_model = false;   // false only when training diverged before model.nmt was written
   std::int64_t model_step = 0;  // the step model.nmt is from

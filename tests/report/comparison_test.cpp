@@ -288,4 +288,21 @@ TEST(Comparison, AFinishedRunIsNotTrainedAgainButARaisedLimitResumesIt) {
 }
 
 }  // namespace
+TEST(Comparison, AFinishedRunIsRecognisedWithoutReadingItsCorpus) {
+  // Collecting finished runs compares the stored recipe only: no corpus read, no model built.
+  const fs::path dir = runs().base / "finished-without-corpus";
+  fs::create_directories(dir);
+  const fs::path source = dir / "train.en", target = dir / "train.fr";
+  fs::copy_file(std::string(NMT_SOURCE_DIR) + "/tests/data/tiny/train.en", source, fs::copy_options::overwrite_existing);
+  fs::copy_file(std::string(NMT_SOURCE_DIR) + "/tests/data/tiny/train.fr", target, fs::copy_options::overwrite_existing);
+  const RunSpec spec = resolve_run("recipes/tiny.yaml", {"output.directory=" + (dir / "run").string(), "training.max_steps=2",
+                                                         "data.train_source=" + source.string(),
+                                                         "data.train_target=" + target.string()});
+  std::ostringstream log;
+  ASSERT_EQ(train_unless_finished(spec, log, false), TrainingOutcome::trained) << log.str();
+  fs::remove(source);
+  fs::remove(target);
+  EXPECT_EQ(train_unless_finished(spec, log, false), TrainingOutcome::already_finished);
+}
+
 }  // namespace nmt::report

@@ -159,7 +159,7 @@ TEST_F(TrainerTest, WithoutADevSetModelNmtIsTheLastModel) {
 TEST_F(TrainerTest, AStopBeforeAnyUpdateSaysModelNmtIsUntrained) {
   request_stop(SIGINT);
   const TrainingSummary s = train(tiny("run", {"training.max_steps=6"}));
-  EXPECT_EQ(s.stop_reason, "signal");
+  EXPECT_EQ(s.stop_reason, StopReason::signal);
   EXPECT_EQ(s.model_step, 0);
   EXPECT_NE(log_.find("model.nmt is the model of step 0 (the best dev BLEU"), std::string::npos) << log_;
   EXPECT_NE(log_.find(", before any update)"), std::string::npos) << log_;
@@ -309,7 +309,7 @@ TEST_F(TrainerTest, MetricsLogIsOneJsonObjectPerLine) {
 TEST_F(TrainerTest, AStopRequestWritesACheckpointAndTheRunResumes) {
   request_stop(SIGTERM);
   const TrainingSummary stopped = train(tiny("run", {"training.max_steps=6"}));
-  EXPECT_EQ(stopped.stop_reason, "signal");
+  EXPECT_EQ(stopped.stop_reason, StopReason::signal);
   EXPECT_FALSE(stopped.has_test_scores);
   EXPECT_TRUE(fs::exists(newest_checkpoint("run")));
   request_stop(0);
@@ -332,7 +332,7 @@ TEST_F(TrainerTest, NonFiniteLossesAreSkippedAndRepeatedDivergenceStops) {
   io::write_section_file(checkpoint.string(), "checkpoint", sections);
   const std::string before = io::read_file(checkpoint.string());
   const TrainingSummary s = train(tiny("run", {"training.max_steps=10"}));
-  EXPECT_EQ(s.stop_reason, "diverged");
+  EXPECT_EQ(s.stop_reason, StopReason::diverged);
   EXPECT_EQ(s.steps, 3);  // the poisoned update, then five skipped ones
   EXPECT_EQ(io::read_file(newest_checkpoint("run").string()), before) << "the last checkpoint changed";
   std::ifstream in(base_ / "run" / "metrics.jsonl");
@@ -391,6 +391,15 @@ TEST_F(TrainerTest, DamagedModelFilesAndCheckpointsAreClearErrors) {
   } catch (const io::FileFormatError& e) {
     for (const auto& path : all) EXPECT_NE(std::string(e.what()).find(path.string()), std::string::npos) << e.what();
   }
+}
+
+TEST(StopReason, NamesAreWhatMetricsRecordsSayAndReadBack) {
+  for (const auto& [reason, name] : kStopReasonNames) EXPECT_EQ(parse_stop_reason(stop_reason_name(reason)), reason);
+  EXPECT_EQ(stop_reason_name(StopReason::max_time), "max_time");
+  EXPECT_EQ(parse_stop_reason("early_stopping"), StopReason::early_stopping);
+  EXPECT_FALSE(parse_stop_reason("tired").has_value());
+  EXPECT_TRUE(is_final(StopReason::early_stopping));
+  EXPECT_FALSE(is_final(StopReason::signal));
 }
 
 }  // namespace
