@@ -323,6 +323,9 @@ struct Trainer::Impl {
   // a run, whose record of model.nmt the checkpoint must hold).
   void write_checkpoint(bool force = false) {
     if (checkpoint_step == state.step && !force) return;
+    // The checkpoint's bytes (parameters and moments, ~90 MiB for the default recipe) would
+    // come on top of a full pool when training stops: the next step refills it (issue 15).
+    graph::release_cached_buffers();
     const fs::path path = checkpoint_dir() / fmt::format("step-{:010}.ckpt", state.step);
     io::write_section_file(path.string(), "checkpoint", checkpoint_sections());
     checkpoint_step = state.step;

@@ -1,0 +1,113 @@
+// bench-runtime-dims: oneDNN matmul with the row count fixed at creation (one primitive per
+// shape, what the library does) against one primitive created with the row count as a runtime
+// dimension (DNNL_RUNTIME_DIM_VAL) and reused for every row count (issue 15: "use oneDNN
+// runtime dimensions where its kernels keep their speed with them; measure both"). The shapes
+// are those of the default Transformer's training step: rows x width tokens against d_model
+// 256, the fused Q/K/V projection, the feed-forward and the output layer.
+//
+//   build/release/bin/bench-runtime-dims [--threads N] [--seconds S]
+//
+// Prints, per shape, GFLOP/s of both, their ratio, the implementations oneDNN chose and the
+// time to create a fixed-shape primitive (what every new batch shape costs).
+#include <omp.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include <dnnl.hpp>
+
+#include "nmt/graph/cpu_info.h"
+#include "nmt/graph/openmp_waiting.h"
+
+using Clock = std::chrono::steady_clock;
+using dt = dnnl::memory::data_type;
+
+namespace {
+
+double since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+
+double seconds_per_run(double budget, const auto& run) {
+  run();  // warm-up: first touch, caches
+  int iterations = 0;
+  const auto start = Clock::now();
+  double elapsed = 0;
+  do {
+    run();
+    ++iterations;
+    elapsed = since(start);
+  } while (elapsed < budget);
+  return elapsed / iterations;
+}
+
+// A row-major [rows, columns] f32 matrix descriptor; rows may be DNNL_RUNTIME_DIM_VAL.
+dnnl::memory::desc matrix(dnnl::memory::dim rows, dnnl::memory::dim columns) {
+  return dnnl::memory::desc({rows, columns}, dt::f32, dnnl::memory::dims{columns, 1});
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  nmt::graph::restart_with_openmp_spin_count(argv);  // before any parallel region; see openmp_waiting.h
+  int threads = 2;
+  double budget = 0.5;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    if (!std::strcmp(argv[i], "--threads")) threads = std::stoi(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--seconds")) budget = std::stod(argv[i + 1]);
+  }
+  omp_set_num_threads(threads);
+  dnnl::engine engine(dnnl::engine::kind::cpu, 0);
+  dnnl::stream stream(engine);
+  std::printf("bench-runtime-dims: %s\n", nmt::graph::cpu_line().c_str());
+  std::printf("bench-runtime-dims: %d threads, %.1f s per measurement, f32, x[M, K] . w[K, N]\n\n", threads, budget);
+  std::printf("%6s %5s %5s %11s %11s %7s %11s   %s / %s\n", "M", "K", "N", "fixed GF/s", "runtime GF/s", "ratio",
+              "create ms", "fixed impl", "runtime impl");
+
+  struct Shape {
+    dnnl::memory::dim k, n;
+  };
+  // d_model 256: Q/K/V fused (768), output projection (256), feed-forward in and out, vocabulary.
+  const std::vector<Shape> shapes{{256, 768}, {256, 256}, {256, 1024}, {1024, 256}, {256, 8000}};
+  // Row counts (rows x width) of training batches of about 2,000 target tokens.
+  const std::vector<dnnl::memory::dim> row_counts{1632, 1800, 1944, 2000};
+  double fixed_total = 0, runtime_total = 0;
+  for (const Shape& s : shapes) {
+    const dnnl::memory::desc runtime_src = matrix(DNNL_RUNTIME_DIM_VAL, s.k), runtime_dst = matrix(DNNL_RUNTIME_DIM_VAL, s.n);
+    const dnnl::memory::desc weights = matrix(s.k, s.n);
+    const dnnl::matmul runtime_primitive(dnnl::matmul::primitive_desc(
+        dnnl::matmul::desc(runtime_src, weights, runtime_dst), engine));
+    const std::string runtime_impl =
+        dnnl::matmul::primitive_desc(dnnl::matmul::desc(runtime_src, weights, runtime_dst), engine).impl_info_str();
+    dnnl::memory w(weights, engine);
+    std::vector<float> wv(static_cast<std::size_t>(s.k * s.n), 0.01f);
+    std::memcpy(w.get_data_handle(), wv.data(), wv.size() * sizeof(float));
+    for (const dnnl::memory::dim m : row_counts) {
+      dnnl::memory x(matrix(m, s.k), engine), y(matrix(m, s.n), engine);
+      std::vector<float> xv(static_cast<std::size_t>(m * s.k), 0.5f);
+      std::memcpy(x.get_data_handle(), xv.data(), xv.size() * sizeof(float));
+      const auto created = Clock::now();
+      const dnnl::matmul::primitive_desc fixed_pd(dnnl::matmul::desc(matrix(m, s.k), weights, matrix(m, s.n)), engine);
+      const dnnl::matmul fixed(fixed_pd);
+      const double create_ms = 1000 * since(created);
+      const double flops = 2.0 * static_cast<double>(m * s.k * s.n);
+      const double fixed_s = seconds_per_run(budget, [&] {
+        fixed.execute(stream, {{DNNL_ARG_SRC, x}, {DNNL_ARG_WEIGHTS, w}, {DNNL_ARG_DST, y}});
+        stream.wait();
+      });
+      const double runtime_s = seconds_per_run(budget, [&] {
+        runtime_primitive.execute(stream, {{DNNL_ARG_SRC, x}, {DNNL_ARG_WEIGHTS, w}, {DNNL_ARG_DST, y}});
+        stream.wait();
+      });
+      fixed_total += fixed_s;
+      runtime_total += runtime_s;
+      std::printf("%6ld %5ld %5ld %11.1f %11.1f %7.2f %11.2f   %s / %s\n", static_cast<long>(m), static_cast<long>(s.k),
+                  static_cast<long>(s.n), flops / fixed_s / 1e9, flops / runtime_s / 1e9, fixed_s / runtime_s, create_ms,
+                  fixed_pd.impl_info_str(), runtime_impl.c_str());
+    }
+  }
+  std::printf("\nall shapes: runtime-dimension primitive takes %.2fx the time of the fixed-shape ones\n",
+              runtime_total / fixed_total);
+  return 0;
+}
