@@ -4,7 +4,6 @@
 // different word pair swapped in the hypothesis on every pass, so that no two passes
 // score the same text.
 #include "nmt/eval/bleu.h"
-#include "nmt/graph/cpu_info.h"
 
 #include <fmt/format.h>
 
@@ -16,6 +15,7 @@
 
 #include "nmt/eval/chrf.h"
 #include "nmt/eval/line_reader.h"
+#include "nmt/graph/cpu_info.h"
 
 namespace eval = nmt::eval;
 
@@ -75,13 +75,13 @@ int main() {
     refs.push_back(base_refs[base]);
     bytes += hyps.back().size() + refs.back().size();
   }
-  fmt::print("{} sentence pairs built from {} distinct ones, {:.1f} MB of text, one thread\n", kPairs,
-             base_hyps.size(), static_cast<double>(bytes) / 1e6);
+  fmt::print("{} sentence pairs built from {} distinct ones, {:.1f} MB of text, one thread\n", kPairs, base_hyps.size(),
+             static_cast<double>(bytes) / 1e6);
 
   const std::vector<std::vector<std::string>> references = {refs};
   time_metric("BLEU", [&] { return eval::corpus_bleu(hyps, references).score; });
   eval::BleuOptions intl;
-  intl.tokenizer = eval::Tokenizer::kIntl;
+  intl.tokenizer = eval::Tokenizer::intl;
   time_metric("BLEU intl", [&] { return eval::corpus_bleu(hyps, references, intl).score; });
   time_metric("chrF", [&] { return eval::corpus_chrf(hyps, references).score; });
   time_metric("chrF++", [&] { return eval::corpus_chrf(hyps, references, eval::chrf_plus_plus()).score; });

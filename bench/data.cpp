@@ -18,18 +18,16 @@
 #include <vector>
 
 #include "nmt/data/batching.h"
-#include "nmt/graph/cpu_info.h"
 #include "nmt/data/encoded_corpus.h"
 #include "nmt/data/parallel_corpus.h"
 #include "nmt/data/vocabularies.h"
+#include "nmt/graph/cpu_info.h"
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
+double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
 struct PipelineTimes {
   double read = 0, encode = 0, batch = 0;
@@ -61,12 +59,12 @@ int main(int argc, char** argv) {
   const auto vocabularies = train_vocabularies(corpus, vocabulary_options);
   const double training = seconds_since(start);
 
-  std::printf("corpus: %s, %zu pairs (%zu empty skipped), first read %.3f s\n",
-              corpus_dir.c_str(), corpus.size(), corpus.skipped_empty_pairs(), first_read);
-  std::printf("SentencePiece: joint unigram, %d pieces, trained on %zu sentences in %.2f s "
-              "(%d thread%s)\n",
-              vocabularies.source->size(), 2 * corpus.size(), training, subword_threads,
-              subword_threads == 1 ? "" : "s");
+  std::printf("corpus: %s, %zu pairs (%zu empty skipped), first read %.3f s\n", corpus_dir.c_str(), corpus.size(),
+              corpus.skipped_empty_pairs(), first_read);
+  std::printf(
+      "SentencePiece: joint unigram, %d pieces, trained on %zu sentences in %.2f s "
+      "(%d thread%s)\n",
+      vocabularies.source->size(), 2 * corpus.size(), training, subword_threads, subword_threads == 1 ? "" : "s");
 
   const BatchingOptions batching;  // 4000 padded tokens, max length 200
   constexpr int kRepeats = 3;
@@ -97,16 +95,17 @@ int main(int argc, char** argv) {
 
     if (repeat == 0) {
       const auto& filtered = batcher.filter_stats();
-      std::printf("tokens: %.1f source, %.1f target per sentence (EOS included); "
-                  "filtered: %zu longer than %zu, %zu empty\n",
-                  double(real_source) / double(rows), double(real_target) / double(rows),
-                  filtered.too_long, batching.max_length, filtered.empty_side);
-      std::printf("batches: %zu per epoch of <= %zu padded tokens, %.1f rows on average; "
-                  "padding %.2f%% of target, %.2f%% of source cells\n",
-                  batcher.batches_per_epoch(), batching.max_tokens,
-                  double(rows) / double(batcher.batches_per_epoch()),
-                  100.0 * (1.0 - double(real_target) / double(padded_target)),
-                  100.0 * (1.0 - double(real_source) / double(padded_source)));
+      std::printf(
+          "tokens: %.1f source, %.1f target per sentence (EOS included); "
+          "filtered: %zu longer than %zu, %zu empty\n",
+          double(real_source) / double(rows), double(real_target) / double(rows), filtered.too_long,
+          batching.max_length, filtered.empty_side);
+      std::printf(
+          "batches: %zu per epoch of <= %zu padded tokens, %.1f rows on average; "
+          "padding %.2f%% of target, %.2f%% of source cells\n",
+          batcher.batches_per_epoch(), batching.max_tokens, double(rows) / double(batcher.batches_per_epoch()),
+          100.0 * (1.0 - double(real_target) / double(padded_target)),
+          100.0 * (1.0 - double(real_source) / double(padded_source)));
     }
   }
   // Distinct batch shapes (rows, source width, target width): each one creates its own oneDNN
@@ -135,21 +134,22 @@ int main(int argc, char** argv) {
         padded += double(batch.padded_target_tokens() + batch.padded_source_tokens());
         if (b + 1 == batcher.batches_per_epoch()) first_epoch = shapes.size();
       }
-      std::printf("batch shapes, widths rounded up to a multiple of %zu, rows to %zu (2000 tokens, max length 100): "
-                  "%zu in the first epoch of %zu batches, %zu in five epochs (%zu width pairs, %zu row counts); "
-                  "padding %.2f%% of all cells\n",
-                  multiple, row_multiple, first_epoch, batcher.batches_per_epoch(), shapes.size(), widths.size(),
-                  row_counts.size(), 100.0 * (1.0 - real / padded));
+      std::printf(
+          "batch shapes, widths rounded up to a multiple of %zu, rows to %zu (2000 tokens, max length 100): "
+          "%zu in the first epoch of %zu batches, %zu in five epochs (%zu width pairs, %zu row counts); "
+          "padding %.2f%% of all cells\n",
+          multiple, row_multiple, first_epoch, batcher.batches_per_epoch(), shapes.size(), widths.size(),
+          row_counts.size(), 100.0 * (1.0 - real / padded));
     }
   }
-  const auto best = *std::min_element(runs.begin(), runs.end(), [](const auto& a, const auto& b) {
-    return a.total() < b.total();
-  });
+  const auto best =
+      *std::min_element(runs.begin(), runs.end(), [](const auto& a, const auto& b) { return a.total() < b.total(); });
   const double pairs = double(corpus.size());
-  std::printf("read %.3f s + encode %.3f s + batch %.3f s = %.3f s (best of %d)\n", best.read,
-              best.encode, best.batch, best.total(), kRepeats);
-  std::printf("throughput: %.0f sentence pairs/s through read + encode + batch "
-              "(read %.0f, encode %.0f, batch %.0f pairs/s)\n",
-              pairs / best.total(), pairs / best.read, pairs / best.encode, pairs / best.batch);
+  std::printf("read %.3f s + encode %.3f s + batch %.3f s = %.3f s (best of %d)\n", best.read, best.encode, best.batch,
+              best.total(), kRepeats);
+  std::printf(
+      "throughput: %.0f sentence pairs/s through read + encode + batch "
+      "(read %.0f, encode %.0f, batch %.0f pairs/s)\n",
+      pairs / best.total(), pairs / best.read, pairs / best.encode, pairs / best.batch);
   return 0;
 }

@@ -3,15 +3,16 @@
 // backward. Prints figures and ratios; never fails.
 //
 //   build/release/bin/bench-ops [--threads N] [--seconds S]
+#include "nmt/graph/ops.h"
+
 #include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <string>
 
-#include "nmt/graph/openmp_waiting.h"
 #include "nmt/graph/cpu_info.h"
 #include "nmt/graph/engine.h"
-#include "nmt/graph/ops.h"
+#include "nmt/graph/openmp_waiting.h"
 #include "nmt/graph/parameters.h"
 
 using namespace nmt::graph;
@@ -43,15 +44,17 @@ int main(int argc, char** argv) {
   int threads = 2;
   double budget = 1.0;
   for (int i = 1; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--threads")) threads = std::stoi(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--seconds")) budget = std::stod(argv[i + 1]);
+    if (!std::strcmp(argv[i], "--threads"))
+      threads = std::stoi(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--seconds"))
+      budget = std::stod(argv[i + 1]);
   }
   set_compute_threads(threads);
   RandomGenerator gen(1);
   std::printf("bench-ops: %s\n", nmt::graph::cpu_line().c_str());
   std::printf("bench-ops: %d threads, %.1f s per measurement, f32\n\n", compute_threads(), budget);
-  std::printf("%-18s %12s %12s %12s %8s %8s   %s\n", "shape MxK->N", "oneDNN GF/s", "matmul GF/s",
-              "linear GF/s", "mm/ceil", "lin/ceil", "implementation");
+  std::printf("%-18s %12s %12s %12s %8s %8s   %s\n", "shape MxK->N", "oneDNN GF/s", "matmul GF/s", "linear GF/s",
+              "mm/ceil", "lin/ceil", "implementation");
 
   for (const Shape3 s : {Shape3{2000, 256, 1024}, Shape3{64, 512, 1024}, Shape3{1024, 256, 8000}}) {
     const double flops = 2.0 * s.m * s.k * s.n;
@@ -80,9 +83,8 @@ int main(int argc, char** argv) {
 
     char name[64];
     std::snprintf(name, sizeof name, "%ldx%ld->%ld", long(s.m), long(s.k), long(s.n));
-    std::printf("%-18s %12.1f %12.1f %12.1f %8.2f %8.2f   %s\n", name, flops / t_direct / 1e9,
-                flops / t_matmul / 1e9, flops / t_linear / 1e9, t_direct / t_matmul, t_direct / t_linear,
-                pd.impl_info_str());
+    std::printf("%-18s %12.1f %12.1f %12.1f %8.2f %8.2f   %s\n", name, flops / t_direct / 1e9, flops / t_matmul / 1e9,
+                flops / t_linear / 1e9, t_direct / t_matmul, t_direct / t_linear, pd.impl_info_str());
   }
 
   // Training direction: linear forward + backward (3 products) against 3 direct matmuls.
@@ -94,7 +96,9 @@ int main(int argc, char** argv) {
     const Var b = Var::parameter(uniform_tensor({s.n}, 0.1f, gen));
     const Tensor seed = uniform_tensor({s.m, s.n}, 1.0f, gen);
     const double t_lib = seconds_per_run(budget, [&] {
-      x.zero_grad(); w.zero_grad(); b.zero_grad();
+      x.zero_grad();
+      w.zero_grad();
+      b.zero_grad();
       backward(linear(x, w, b), seed);
     });
     // Direct: y = x w^T, dx = dy w, dw = dy^T x.
@@ -104,21 +108,24 @@ int main(int argc, char** argv) {
     };
     const dnnl::matmul fwd(dnnl::matmul::primitive_desc(
         dnnl::matmul::desc(md(s.m, s.k, memory::format_tag::ab), md(s.k, s.n, memory::format_tag::ba),
-                           md(s.m, s.n, memory::format_tag::ab)), cpu_engine()));
+                           md(s.m, s.n, memory::format_tag::ab)),
+        cpu_engine()));
     const dnnl::matmul bwd_data(dnnl::matmul::primitive_desc(
         dnnl::matmul::desc(md(s.m, s.n, memory::format_tag::ab), md(s.n, s.k, memory::format_tag::ab),
-                           md(s.m, s.k, memory::format_tag::ab)), cpu_engine()));
+                           md(s.m, s.k, memory::format_tag::ab)),
+        cpu_engine()));
     const dnnl::matmul bwd_weights(dnnl::matmul::primitive_desc(
         dnnl::matmul::desc(md(s.n, s.m, memory::format_tag::ba), md(s.m, s.k, memory::format_tag::ab),
-                           md(s.n, s.k, memory::format_tag::ab)), cpu_engine()));
+                           md(s.n, s.k, memory::format_tag::ab)),
+        cpu_engine()));
     Tensor y = Tensor::empty({s.m, s.n}), dx = Tensor::empty({s.m, s.k}), dw = Tensor::empty({s.n, s.k});
     const double t_direct = seconds_per_run(budget, [&] {
       fwd.execute(cpu_stream(), {{DNNL_ARG_SRC, x.value().memory(md(s.m, s.k, memory::format_tag::ab))},
                                  {DNNL_ARG_WEIGHTS, w.value().memory(md(s.k, s.n, memory::format_tag::ba))},
                                  {DNNL_ARG_DST, y.memory()}});
-      bwd_data.execute(cpu_stream(), {{DNNL_ARG_SRC, seed.memory()},
-                                      {DNNL_ARG_WEIGHTS, w.value().memory()},
-                                      {DNNL_ARG_DST, dx.memory()}});
+      bwd_data.execute(
+          cpu_stream(),
+          {{DNNL_ARG_SRC, seed.memory()}, {DNNL_ARG_WEIGHTS, w.value().memory()}, {DNNL_ARG_DST, dx.memory()}});
       bwd_weights.execute(cpu_stream(), {{DNNL_ARG_SRC, seed.memory(md(s.n, s.m, memory::format_tag::ba))},
                                          {DNNL_ARG_WEIGHTS, x.value().memory()},
                                          {DNNL_ARG_DST, dw.memory()}});
@@ -126,8 +133,7 @@ int main(int argc, char** argv) {
     });
     char name[64];
     std::snprintf(name, sizeof name, "%ldx%ld->%ld", long(s.m), long(s.k), long(s.n));
-    std::printf("%-18s %12.1f %12.1f %8.2f\n", name, flops / t_direct / 1e9, flops / t_lib / 1e9,
-                t_direct / t_lib);
+    std::printf("%-18s %12.1f %12.1f %8.2f\n", name, flops / t_direct / 1e9, flops / t_lib / 1e9, t_direct / t_lib);
   }
 
   // A bidirectional LSTM layer: batch 64, length 30, input 256, hidden 256, forward + backward.
@@ -144,15 +150,19 @@ int main(int argc, char** argv) {
       t_forward = seconds_per_run(budget, [&] { lstm(input, w, RnnDirection::bidirectional_concat); });
     }
     const double t_both = seconds_per_run(budget, [&] {
-      input.zero_grad(); w.weights_input.zero_grad(); w.weights_hidden.zero_grad(); w.bias.zero_grad();
+      input.zero_grad();
+      w.weights_input.zero_grad();
+      w.weights_hidden.zero_grad();
+      w.bias.zero_grad();
       backward(lstm(input, w, RnnDirection::bidirectional_concat).output, seed);
     });
     // 8 products of [N, C] x [C, H]-sized blocks per step and direction: 2*4H*(C+H)*N*T*2 flops.
     const double flops = 2.0 * 4 * hidden * (channels + hidden) * batch * steps * 2;
-    std::printf("\nLSTM bidirectional T=%ld N=%ld C=%ld H=%ld: forward %.1f ms (%.1f GF/s, inference), "
-                "forward+backward %.1f ms (%.1f GF/s)\n",
-                long(steps), long(batch), long(channels), long(hidden), t_forward * 1e3,
-                flops / t_forward / 1e9, t_both * 1e3, 3 * flops / t_both / 1e9);
+    std::printf(
+        "\nLSTM bidirectional T=%ld N=%ld C=%ld H=%ld: forward %.1f ms (%.1f GF/s, inference), "
+        "forward+backward %.1f ms (%.1f GF/s)\n",
+        long(steps), long(batch), long(channels), long(hidden), t_forward * 1e3, flops / t_forward / 1e9, t_both * 1e3,
+        3 * flops / t_both / 1e9);
   }
   return 0;
 }

@@ -14,10 +14,9 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <dnnl.hpp>
 #include <string>
 #include <vector>
-
-#include <dnnl.hpp>
 
 #include "nmt/graph/cpu_info.h"
 #include "nmt/graph/openmp_waiting.h"
@@ -54,8 +53,10 @@ int main(int argc, char** argv) {
   int threads = 2;
   double budget = 0.5;
   for (int i = 1; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--threads")) threads = std::stoi(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--seconds")) budget = std::stod(argv[i + 1]);
+    if (!std::strcmp(argv[i], "--threads"))
+      threads = std::stoi(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--seconds"))
+      budget = std::stod(argv[i + 1]);
   }
   omp_set_num_threads(threads);
   dnnl::engine engine(dnnl::engine::kind::cpu, 0);
@@ -74,10 +75,11 @@ int main(int argc, char** argv) {
   const std::vector<dnnl::memory::dim> row_counts{1632, 1800, 1944, 2000};
   double fixed_total = 0, runtime_total = 0;
   for (const Shape& s : shapes) {
-    const dnnl::memory::desc runtime_src = matrix(DNNL_RUNTIME_DIM_VAL, s.k), runtime_dst = matrix(DNNL_RUNTIME_DIM_VAL, s.n);
+    const dnnl::memory::desc runtime_src = matrix(DNNL_RUNTIME_DIM_VAL, s.k),
+                             runtime_dst = matrix(DNNL_RUNTIME_DIM_VAL, s.n);
     const dnnl::memory::desc weights = matrix(s.k, s.n);
-    const dnnl::matmul runtime_primitive(dnnl::matmul::primitive_desc(
-        dnnl::matmul::desc(runtime_src, weights, runtime_dst), engine));
+    const dnnl::matmul runtime_primitive(
+        dnnl::matmul::primitive_desc(dnnl::matmul::desc(runtime_src, weights, runtime_dst), engine));
     const std::string runtime_impl =
         dnnl::matmul::primitive_desc(dnnl::matmul::desc(runtime_src, weights, runtime_dst), engine).impl_info_str();
     dnnl::memory w(weights, engine);
@@ -103,8 +105,8 @@ int main(int argc, char** argv) {
       fixed_total += fixed_s;
       runtime_total += runtime_s;
       std::printf("%6ld %5ld %5ld %11.1f %11.1f %7.2f %11.2f   %s / %s\n", static_cast<long>(m), static_cast<long>(s.k),
-                  static_cast<long>(s.n), flops / fixed_s / 1e9, flops / runtime_s / 1e9, fixed_s / runtime_s, create_ms,
-                  fixed_pd.impl_info_str(), runtime_impl.c_str());
+                  static_cast<long>(s.n), flops / fixed_s / 1e9, flops / runtime_s / 1e9, fixed_s / runtime_s,
+                  create_ms, fixed_pd.impl_info_str(), runtime_impl.c_str());
     }
   }
   std::printf("\nall shapes: runtime-dimension primitive takes %.2fx the time of the fixed-shape ones\n",

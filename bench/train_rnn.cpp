@@ -9,13 +9,13 @@
 #include <cstring>
 #include <string>
 
-#include "nmt/graph/openmp_waiting.h"
+#include "matmul_ceiling.h"
 #include "nmt/data/batching.h"
 #include "nmt/data/encoded_corpus.h"
 #include "nmt/data/vocabularies.h"
 #include "nmt/graph/cpu_info.h"
 #include "nmt/graph/engine.h"
-#include "matmul_ceiling.h"
+#include "nmt/graph/openmp_waiting.h"
 #include "nmt/graph/parameters.h"
 #include "nmt/graph/profiler.h"
 #include "nmt/models/rnn_seq2seq.h"
@@ -36,14 +36,17 @@ double step_flops(const models::RnnConfig& c, const data::Batch& b) {
   double f = 2 * src * 2 * 4 * h * (e + h);  // encoder, both directions
   const layers::AttentionMechanism& mechanism = layers::attention_mechanism(c.attention.mechanism);
   double input = e;
-  if (mechanism.scores_previous_state) input += k;
-  else if (!mechanism.is_none() && c.input_feeding) input += d;
+  if (mechanism.scores_previous_state)
+    input += k;
+  else if (!mechanism.is_none() && c.input_feeding)
+    input += d;
   f += 2 * tgt * 4 * d * (input + d);  // decoder LSTM
   f += 2 * tgt * d * v;                // output projection
   if (!mechanism.is_none()) {
     f += 2 * tgt * (k + d) * d;  // W_c
-    f += mechanism.forward_flops(c.attention, {.source_positions = src, .target_positions = tgt, .source_width = s,
-                                               .query_size = d, .value_size = k});
+    f += mechanism.forward_flops(
+        c.attention,
+        {.source_positions = src, .target_positions = tgt, .source_width = s, .query_size = d, .value_size = k});
   }
   return 3 * f;
 }
@@ -67,17 +70,20 @@ int main(int argc, char** argv) {
       return 2;
     }
     const std::string value = argv[++i];
-    if (flag == "--steps") steps = std::stoi(value);
-    else if (flag == "--threads") threads = std::stoi(value);
-    else if (flag == "--max-tokens") max_tokens = std::stoul(value);
-    else if (flag == "--attention") types.push_back(value);
+    if (flag == "--steps")
+      steps = std::stoi(value);
+    else if (flag == "--threads")
+      threads = std::stoi(value);
+    else if (flag == "--max-tokens")
+      max_tokens = std::stoul(value);
+    else if (flag == "--attention")
+      types.push_back(value);
     else {
       std::fprintf(stderr, "bench-train-rnn: unknown option %s\n", flag.c_str());
       return 2;
     }
   }
-  if (types.empty())
-    types = layers::attention_mechanism_names();
+  if (types.empty()) types = layers::attention_mechanism_names();
   graph::set_compute_threads(threads);
 
   const std::string dir = std::string(NMT_SOURCE_DIR) + "/corpora/en-fr/";
@@ -88,11 +94,13 @@ int main(int argc, char** argv) {
   const data::Vocabularies vocab = data::train_vocabularies(corpus, vocab_options);
   auto encoded = std::make_shared<const data::EncodedCorpus>(data::encode_corpus(corpus, vocab));
   std::printf("bench-train-rnn: %s\n", graph::cpu_line().c_str());
-  std::printf("bench-train-rnn: %zu pairs, joint %d-piece vocabulary (%.1f s), %d threads, %zu target tokens per batch\n",
-              corpus.size(), vocab.target->size(), seconds_since(start), graph::compute_threads(), max_tokens);
+  std::printf(
+      "bench-train-rnn: %zu pairs, joint %d-piece vocabulary (%.1f s), %d threads, %zu target tokens per batch\n",
+      corpus.size(), vocab.target->size(), seconds_since(start), graph::compute_threads(), max_tokens);
   std::string implementation;
   const double ceiling = bench::matmul_ceiling(2.0, implementation);
-  std::printf("oneDNN f32 matmul ceiling (2000x256 x 256x8000): %.1f GFLOP/s (%s)\n\n", ceiling, implementation.c_str());
+  std::printf("oneDNN f32 matmul ceiling (2000x256 x 256x8000): %.1f GFLOP/s (%s)\n\n", ceiling,
+              implementation.c_str());
   std::printf("%-15s %8s %12s %10s %10s %8s\n", "attention", "steps", "tgt tok/s", "GFLOP/s", "ceiling", "loss");
 
   for (const std::string& name : types) {
@@ -117,7 +125,8 @@ int main(int argc, char** argv) {
       models::LossOptions options;
       options.dropout = &dropout;
       const models::LossResult r = model.loss(batch, options);
-      graph::backward(r.loss, graph::Tensor::scalar(1.0f / static_cast<float>(r.target_tokens)));  // the per-token scale seeds backward
+      graph::backward(r.loss, graph::Tensor::scalar(
+                                  1.0f / static_cast<float>(r.target_tokens)));  // the per-token scale seeds backward
       const std::vector<graph::Var> vars = model.parameters().vars();
       train::clip_grad_norm(vars, 5.0);
       adam.step();

@@ -10,20 +10,20 @@
 #include <cstring>
 #include <string>
 
-#include "nmt/graph/openmp_waiting.h"
+#include "matmul_ceiling.h"
 #include "nmt/data/batching.h"
 #include "nmt/data/encoded_corpus.h"
 #include "nmt/data/vocabularies.h"
 #include "nmt/graph/cpu_info.h"
 #include "nmt/graph/engine.h"
-#include "matmul_ceiling.h"
-#include "nmt/graph/resident_memory.h"
 #include "nmt/graph/memory_pool.h"
+#include "nmt/graph/openmp_waiting.h"
 #include "nmt/graph/parameters.h"
 #include "nmt/graph/primitive_cache.h"
+#include "nmt/graph/resident_memory.h"
 #include "nmt/models/transformer.h"
-#include "nmt/train/optimizer.h"
 #include "nmt/train/lr_schedule.h"
+#include "nmt/train/optimizer.h"
 
 using namespace nmt;
 using Clock = std::chrono::steady_clock;
@@ -40,12 +40,12 @@ double step_flops(const models::TransformerConfig& c, const data::Batch& b) {
   const double src = rows * s, tgt = rows * t;
   const double d = static_cast<double>(c.d_model), f = static_cast<double>(c.feed_forward),
                v = static_cast<double>(c.target_vocabulary);
-  const double ffn = 2 * 2 * d * f;                      // W_1 and W_2 per position
+  const double ffn = 2 * 2 * d * f;  // W_1 and W_2 per position
   double flops = 0;
-  flops += c.encoder_layers * (src * (2 * 4 * d * d + ffn)  // Q, K, V, W^O; feed-forward
-                               + 2 * 2 * rows * s * s * d);  // Q K^T and weights x V, all heads
+  flops += c.encoder_layers * (src * (2 * 4 * d * d + ffn)                  // Q, K, V, W^O; feed-forward
+                               + 2 * 2 * rows * s * s * d);                 // Q K^T and weights x V, all heads
   flops += c.decoder_layers * (tgt * (2 * 4 * d * d + 2 * 2 * d * d + ffn)  // self Q,K,V,W^O; cross Q, W^O
-                               + src * 2 * 2 * d * d                       // cross K, V of the source
+                               + src * 2 * 2 * d * d                        // cross K, V of the source
                                + 2 * 2 * rows * t * t * d + 2 * 2 * rows * t * s * d);
   flops += tgt * 2 * d * v;  // output projection
   return 3 * flops;
@@ -59,10 +59,14 @@ int main(int argc, char** argv) {
   std::size_t max_tokens = 2000;
   bool pre_norm = true;
   for (int i = 1; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--steps")) steps = std::stoi(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--threads")) threads = std::stoi(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--max-tokens")) max_tokens = std::stoul(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--post-norm")) pre_norm = std::stoi(argv[i + 1]) == 0;
+    if (!std::strcmp(argv[i], "--steps"))
+      steps = std::stoi(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--threads"))
+      threads = std::stoi(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--max-tokens"))
+      max_tokens = std::stoul(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--post-norm"))
+      pre_norm = std::stoi(argv[i + 1]) == 0;
   }
   graph::set_compute_threads(threads);
 
@@ -74,8 +78,10 @@ int main(int argc, char** argv) {
   const data::Vocabularies vocab = data::train_vocabularies(corpus, vocab_options);
   auto encoded = std::make_shared<const data::EncodedCorpus>(data::encode_corpus(corpus, vocab));
   std::printf("bench-train-transformer: %s\n", graph::cpu_line().c_str());
-  std::printf("bench-train-transformer: %zu pairs, joint %d-piece vocabulary (%.1f s), %d threads, %zu target tokens per batch\n",
-              corpus.size(), vocab.target->size(), seconds_since(start), graph::compute_threads(), max_tokens);
+  std::printf(
+      "bench-train-transformer: %zu pairs, joint %d-piece vocabulary (%.1f s), %d threads, %zu target tokens per "
+      "batch\n",
+      corpus.size(), vocab.target->size(), seconds_since(start), graph::compute_threads(), max_tokens);
   std::string implementation;
   const double ceiling = bench::matmul_ceiling(2.0, implementation);
   std::printf("oneDNN f32 matmul ceiling (2000x256 x 256x8000, %s): %.1f GFLOP/s\n", implementation.c_str(), ceiling);
@@ -89,10 +95,11 @@ int main(int argc, char** argv) {
   config.tie_embeddings = true;
   config.pre_norm = pre_norm;
   models::Transformer model(config, 1);
-  std::printf("model: %d+%d layers, d_model %lld, feed-forward %lld, %lld heads, %s, tied embeddings, %lld parameters\n\n",
-              config.encoder_layers, config.decoder_layers, static_cast<long long>(config.d_model),
-              static_cast<long long>(config.feed_forward), static_cast<long long>(config.heads),
-              pre_norm ? "pre-norm" : "post-norm", static_cast<long long>(model.parameters().element_count()));
+  std::printf(
+      "model: %d+%d layers, d_model %lld, feed-forward %lld, %lld heads, %s, tied embeddings, %lld parameters\n\n",
+      config.encoder_layers, config.decoder_layers, static_cast<long long>(config.d_model),
+      static_cast<long long>(config.feed_forward), static_cast<long long>(config.heads),
+      pre_norm ? "pre-norm" : "post-norm", static_cast<long long>(model.parameters().element_count()));
   train::AdamOptions adam_options;
   adam_options.beta2 = 0.98f;
   train::Adam adam(model.parameters().vars(), adam_options);
@@ -112,7 +119,8 @@ int main(int argc, char** argv) {
     options.dropout = &dropout;
     options.label_smoothing = 0.1f;
     const models::LossResult r = model.loss(batch, options);
-    graph::backward(r.loss, graph::Tensor::scalar(1.0f / static_cast<float>(r.target_tokens)));  // the per-token scale seeds backward
+    graph::backward(r.loss, graph::Tensor::scalar(
+                                1.0f / static_cast<float>(r.target_tokens)));  // the per-token scale seeds backward
     const std::vector<graph::Var> vars = model.parameters().vars();
     train::clip_grad_norm(vars, 5.0);
     adam.step();
@@ -131,11 +139,12 @@ int main(int argc, char** argv) {
   const graph::PrimitiveCacheStats primitives = graph::primitive_cache().stats();
   std::printf("measured steps: %zu buffers from the system, %zu new oneDNN primitives (new shapes)\n",
               pool.system_allocations - allocations_before, primitives.misses - primitives_before);
-  std::printf("primitive cache: %zu held (capacity %zu), %zu evictions; memory pool: %.0f MiB in use (peak %.0f MiB), "
-              "%.0f MiB cached (capacity %.0f MiB), %zu evictions; peak resident memory %.0f MiB\n",
-              primitives.size, primitives.capacity, primitives.evictions, pool.bytes_in_use / 1048576.0,
-              pool.peak_bytes_in_use / 1048576.0, pool.bytes_cached / 1048576.0, pool.capacity / 1048576.0,
-              pool.evictions, graph::peak_resident_mib());
+  std::printf(
+      "primitive cache: %zu held (capacity %zu), %zu evictions; memory pool: %.0f MiB in use (peak %.0f MiB), "
+      "%.0f MiB cached (capacity %.0f MiB), %zu evictions; peak resident memory %.0f MiB\n",
+      primitives.size, primitives.capacity, primitives.evictions, pool.bytes_in_use / 1048576.0,
+      pool.peak_bytes_in_use / 1048576.0, pool.bytes_cached / 1048576.0, pool.capacity / 1048576.0, pool.evictions,
+      graph::peak_resident_mib());
   std::printf("%8s %12s %10s %10s %10s %8s\n", "steps", "tgt tok/s", "GFLOP/s", "ceiling", "fraction", "loss");
   std::printf("%8d %12.0f %10.1f %10.1f %9.0f%% %8.3f\n", steps, tokens / elapsed, gflops, ceiling,
               100 * gflops / ceiling, loss);

@@ -8,13 +8,13 @@
 #include <cstring>
 #include <string>
 
-#include "nmt/graph/openmp_waiting.h"
-#include "nmt/graph/cpu_info.h"
 #include "nmt/data/text_file.h"
 #include "nmt/decode/translator.h"
 #include "nmt/eval/bleu.h"
+#include "nmt/graph/cpu_info.h"
 #include "nmt/graph/engine.h"
 #include "nmt/graph/memory_pool.h"
+#include "nmt/graph/openmp_waiting.h"
 #include "nmt/graph/primitive_cache.h"
 #include "nmt/graph/resident_memory.h"
 #include "nmt/models/factory.h"
@@ -30,9 +30,12 @@ int main(int argc, char** argv) {
   int threads = 2;
   std::size_t single = 200;  // sentences for the one-at-a-time runs
   for (int i = 1; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "-m")) model_path = argv[i + 1];
-    else if (!std::strcmp(argv[i], "--threads")) threads = std::stoi(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--single-sentences")) single = std::stoul(argv[i + 1]);
+    if (!std::strcmp(argv[i], "-m"))
+      model_path = argv[i + 1];
+    else if (!std::strcmp(argv[i], "--threads"))
+      threads = std::stoi(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--single-sentences"))
+      single = std::stoul(argv[i + 1]);
     else {
       std::fprintf(stderr, "bench-translate: unknown option %s\n", argv[i]);
       return 2;
@@ -84,9 +87,10 @@ int main(int argc, char** argv) {
   }
   const graph::PrimitiveCacheStats primitives = graph::primitive_cache().stats();
   const graph::MemoryPoolStats pool = graph::memory_pool_stats();
-  std::printf("\nprimitive cache: %zu held (capacity %zu), %zu evictions; memory pool: peak %.0f MiB in use, %.0f MiB "
-              "cached (capacity %.0f MiB); peak resident memory %.0f MiB\n",
-              primitives.size, primitives.capacity, primitives.evictions, pool.peak_bytes_in_use / 1048576.0,
-              pool.bytes_cached / 1048576.0, pool.capacity / 1048576.0, graph::peak_resident_mib());
+  std::printf(
+      "\nprimitive cache: %zu held (capacity %zu), %zu evictions; memory pool: peak %.0f MiB in use, %.0f MiB "
+      "cached (capacity %.0f MiB); peak resident memory %.0f MiB\n",
+      primitives.size, primitives.capacity, primitives.evictions, pool.peak_bytes_in_use / 1048576.0,
+      pool.bytes_cached / 1048576.0, pool.capacity / 1048576.0, graph::peak_resident_mib());
   return 0;
 }

@@ -12,6 +12,7 @@ packages=(
   nlohmann-json3-dev libfmt-dev zlib1g-dev
   libicu-dev                     # Unicode categories and case mapping for BLEU's intl tokenizer
   libxml2-utils                  # xmllint: the tests check that nmt-compare's report is well-formed
+  clang-format                   # the tests check that the tree is formatted (tools/format.sh)
 )
 
 missing=()

@@ -49,8 +49,8 @@ constexpr std::string_view kStdinPath = "-";  // as a path: standard input
 
 struct Arguments {
   std::vector<std::string> references;  // one of them may be "-" when the hypotheses are a file
-  std::optional<std::string> input;  // standard input if unset (or "-")
-  std::vector<std::string> metrics;  // "bleu", "chrf": sorted, without duplicates
+  std::optional<std::string> input;     // standard input if unset (or "-")
+  std::vector<std::string> metrics;     // "bleu", "chrf": sorted, without duplicates
   bool sentence_level = false;
   eval::BleuOptions bleu;
   eval::ChrfOptions chrf;
@@ -120,8 +120,7 @@ void print_help(const po::options_description& options) {
 }
 
 template <class T>
-T parse_choice(std::string_view what, const std::string& value, std::optional<T> parsed,
-               std::string_view choices) {
+T parse_choice(std::string_view what, const std::string& value, std::optional<T> parsed, std::string_view choices) {
   if (!parsed) throw UsageError(fmt::format("invalid {} '{}' (choose from {})", what, value, choices));
   return *parsed;
 }
@@ -133,22 +132,19 @@ Arguments arguments_from(const po::variables_map& vm) {
   if (flag("input")) {
     const auto& inputs = vm["input"].as<std::vector<std::string>>();
     if (inputs.size() != 1) {
-      throw UsageError(
-          fmt::format("-i takes one hypothesis file, got {}; references go before -i", inputs.size()));
+      throw UsageError(fmt::format("-i takes one hypothesis file, got {}; references go before -i", inputs.size()));
     }
     if (inputs.front() != kStdinPath) args.input = inputs.front();  // sacreBLEU's default: standard input
   }
-  args.metrics =
-      flag("metrics") ? vm["metrics"].as<std::vector<std::string>>() : std::vector<std::string>{"bleu"};
+  args.metrics = flag("metrics") ? vm["metrics"].as<std::vector<std::string>>() : std::vector<std::string>{"bleu"};
   args.sentence_level = flag("sentence-level");
 
   const std::string tokenizer = vm["tokenize"].as<std::string>();
-  args.bleu.tokenizer =
-      parse_choice("tokenizer", tokenizer, eval::parse_tokenizer(tokenizer), "13a, intl, char, none");
+  args.bleu.tokenizer = parse_choice("tokenizer", tokenizer, eval::parse_tokenizer(tokenizer), "13a, intl, char, none");
   args.bleu.lowercase = flag("lowercase");
   const std::string smoothing = vm["smooth-method"].as<std::string>();
-  args.bleu.smoothing = parse_choice("smoothing method", smoothing, eval::parse_smoothing(smoothing),
-                                     "exp, floor, add-k, none");
+  args.bleu.smoothing =
+      parse_choice("smoothing method", smoothing, eval::parse_smoothing(smoothing), "exp, floor, add-k, none");
   if (flag("smooth-value")) args.bleu.smooth_value = vm["smooth-value"].as<double>();
   args.bleu.effective_order = args.sentence_level;  // sacreBLEU turns it on there, only there
 
@@ -177,8 +173,9 @@ void check(Arguments& args) {
   }
   const auto from_stdin = std::count(args.references.begin(), args.references.end(), kStdinPath) + (args.input ? 0 : 1);
   if (from_stdin > 1) {
-    throw UsageError("standard input can be read once: give the hypotheses (-i - or no -i) or one reference as '-', "
-                     "not both");
+    throw UsageError(
+        "standard input can be read once: give the hypotheses (-i - or no -i) or one reference as '-', "
+        "not both");
   }
   for (const std::string& metric : args.metrics) {
     if (metric == "ter") throw UsageError("nmt-bleu offers BLEU and chrF only, not TER; use -m bleu and/or chrf");
@@ -249,18 +246,18 @@ struct Corpus {
 
 eval::Segments read_reference(const std::string& path) {
   if (path != kStdinPath) return eval::read_segments_file(path);
-  return eval::read_segments(std::cin, kStdinName, eval::LineEnds::kUniversal);
+  return eval::read_segments(std::cin, kStdinName, eval::LineEnds::universal);
 }
 
 eval::Segments read_hypotheses(const Arguments& args) {
   if (args.input) return eval::read_segments_file(*args.input);
-  eval::Segments segments = eval::read_segments(std::cin, kStdinName, eval::LineEnds::kUniversal);
+  eval::Segments segments = eval::read_segments(std::cin, kStdinName, eval::LineEnds::universal);
   // sacreBLEU reads tab-separated columns on standard input as several systems.
   for (std::size_t i = 0; i < segments.lines.size(); ++i) {
     if (segments.lines[i].find('\t') != std::string::npos) {
-      throw std::runtime_error(fmt::format(
-          "{}:{}: tab in the hypothesis; sacreBLEU would read several systems here, nmt-bleu scores one",
-          kStdinName, i + 1));
+      throw std::runtime_error(
+          fmt::format("{}:{}: tab in the hypothesis; sacreBLEU would read several systems here, nmt-bleu scores one",
+                      kStdinName, i + 1));
     }
   }
   return segments;
@@ -283,18 +280,18 @@ Corpus read_corpus(const Arguments& args) {
   const std::size_t lines = corpus.hypotheses.size();
   for (std::size_t r = 0; r < corpus.references.size(); ++r) {
     if (corpus.references[r].size() != lines) {
-      throw std::runtime_error(
-          fmt::format("line counts differ: hypothesis {} has {} lines, reference {} has {}",
-                      corpus.hypothesis_name, lines, corpus.reference_names[r], corpus.references[r].size()));
+      throw std::runtime_error(fmt::format("line counts differ: hypothesis {} has {} lines, reference {} has {}",
+                                           corpus.hypothesis_name, lines, corpus.reference_names[r],
+                                           corpus.references[r].size()));
     }
   }
   for (std::size_t i = 0; i < lines; ++i) {
     const bool has_reference = std::any_of(corpus.references.begin(), corpus.references.end(),
                                            [&](const auto& stream) { return !stream[i].empty(); });
     if (!has_reference) {
-      throw std::runtime_error(fmt::format(
-          "line {} is empty in every reference ({}); sacreBLEU refuses a segment without reference", i + 1,
-          fmt::join(corpus.reference_names, ", ")));
+      throw std::runtime_error(
+          fmt::format("line {} is empty in every reference ({}); sacreBLEU refuses a segment without reference", i + 1,
+                      fmt::join(corpus.reference_names, ", ")));
     }
   }
   if (lines == 0) warn(args, fmt::format("{} has no lines; every score is 0", corpus.hypothesis_name));
@@ -345,10 +342,10 @@ void score_sentences(const Arguments& args, const Corpus& corpus) {
     for (const auto& stream : corpus.references) references.push_back(stream[i]);
     const std::string& hypothesis = corpus.hypotheses[i];
     const eval::MetricReport report =
-        bleu ? eval::bleu_report(eval::compute_bleu(bleu_counter.count(hypothesis, references), args.bleu),
-                                 args.bleu, nrefs)
-             : eval::chrf_report(eval::compute_chrf(chrf_counter.count(hypothesis, references), args.chrf),
-                                 args.chrf, nrefs);
+        bleu ? eval::bleu_report(eval::compute_bleu(bleu_counter.count(hypothesis, references), args.bleu), args.bleu,
+                                 nrefs)
+             : eval::chrf_report(eval::compute_chrf(chrf_counter.count(hypothesis, references), args.chrf), args.chrf,
+                                 nrefs);
     fmt::print("{}\n", format_result(args, report, false));
   }
 }
@@ -359,10 +356,8 @@ void score_corpus(const Arguments& args, const Corpus& corpus) {
   for (const std::string& metric : args.metrics) {
     const eval::MetricReport report =
         metric == "bleu"
-            ? eval::bleu_report(eval::corpus_bleu(corpus.hypotheses, corpus.references, args.bleu), args.bleu,
-                                nrefs)
-            : eval::chrf_report(eval::corpus_chrf(corpus.hypotheses, corpus.references, args.chrf), args.chrf,
-                                nrefs);
+            ? eval::bleu_report(eval::corpus_bleu(corpus.hypotheses, corpus.references, args.bleu), args.bleu, nrefs)
+            : eval::chrf_report(eval::corpus_chrf(corpus.hypotheses, corpus.references, args.chrf), args.chrf, nrefs);
     results.push_back(format_result(args, report, args.json));
   }
   print_results(args, results);

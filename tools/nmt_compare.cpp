@@ -9,6 +9,7 @@
 // signal N stopped training (the run keeps its checkpoint; the same command continues).
 #include <unistd.h>
 
+#include <boost/program_options.hpp>
 #include <cctype>
 #include <csignal>
 #include <ctime>
@@ -18,12 +19,10 @@
 #include <set>
 #include <sstream>
 
-#include <boost/program_options.hpp>
-
-#include "nmt/graph/openmp_waiting.h"
 #include "nmt/decode/translator.h"
 #include "nmt/graph/build_info.h"
 #include "nmt/graph/engine.h"
+#include "nmt/graph/openmp_waiting.h"
 #include "nmt/io/section_file.h"
 #include "nmt/report/comparison.h"
 #include "nmt/report/html_report.h"
@@ -64,8 +63,9 @@ std::vector<std::size_t> parse_lines(const std::string& text) {
 }
 
 std::string shell_quoted(const std::string& word) {
-  if (!word.empty() && word.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=,:+@%") ==
-                           std::string::npos)
+  if (!word.empty() &&
+      word.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=,:+@%") ==
+          std::string::npos)
     return word;
   std::string out = "'";
   for (const char c : word) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
@@ -85,7 +85,8 @@ std::string now_utc() {
 // and '.' replaced.
 std::string file_name(const std::string& name) {
   std::string out;
-  for (const char c : name) out += std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' ? c : '_';
+  for (const char c : name)
+    out += std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' ? c : '_';
   return out;
 }
 
@@ -111,9 +112,9 @@ int main(int argc, char** argv) {
       "override a key of every recipe, e.g. --set training.max_time=5m (repeatable)")(
       "beam-size,b", po::value(&decoding.beam_size)->default_value(5), "beam size of the test decoding; 1 is greedy")(
       "length-penalty", po::value(&decoding.length_penalty)->default_value(1.0),
-      "alpha: hypotheses are ranked by log P / length^alpha")(
-      "max-length-ratio", po::value(&decoding.max_length_ratio)->default_value(2.0),
-      "longest output: ratio x source subwords + 10")(
+      "alpha: hypotheses are ranked by log P / length^alpha")("max-length-ratio",
+                                                              po::value(&decoding.max_length_ratio)->default_value(2.0),
+                                                              "longest output: ratio x source subwords + 10")(
       "batch-tokens", po::value(&batch_tokens)->default_value(2000), "padded source subwords per decoding batch")(
       "threads", po::value(&decoding.threads)->default_value(2),
       "compute threads of the test decoding (training uses each recipe's training.threads)")(
@@ -226,7 +227,8 @@ int main(int argc, char** argv) {
       nmt::io::write_file_atomically((out / "translations" / (file_name(r.name) + ".hyp")).string(), text);
     }
     std::cout << markdown_table(comparison) << "\n"
-              << "table:        " << (out / "comparison.md").string() << ", " << (out / "comparison.csv").string() << "\n"
+              << "table:        " << (out / "comparison.md").string() << ", " << (out / "comparison.csv").string()
+              << "\n"
               << "report:       " << (out / "report.html").string() << "\n"
               << "translations: " << (out / "translations").string() << "/\n";
     return 0;

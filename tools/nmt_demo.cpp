@@ -2,17 +2,16 @@
 // reverse sequences of digits (the output at position t is the input at position T-1-t) with
 // embeddings, the oneDNN LSTM, a linear output layer, cross-entropy and Adam, then reverses a
 // few unseen sequences. Exit status 0 when it reaches the accuracy it should.
+#include <boost/program_options.hpp>
 #include <chrono>
 #include <cstdio>
 #include <sstream>
 #include <string>
 
-#include <boost/program_options.hpp>
-
-#include "nmt/graph/openmp_waiting.h"
 #include "nmt/graph/build_info.h"
 #include "nmt/graph/cpu_info.h"
 #include "nmt/graph/engine.h"
+#include "nmt/graph/openmp_waiting.h"
 #include "nmt/graph/ops.h"
 #include "nmt/graph/parameters.h"
 #include "nmt/train/optimizer.h"
@@ -69,13 +68,12 @@ int main(int argc, char** argv) {
   std::int64_t length = 6, batch = 64;
   std::uint64_t seed = 1;
   po::options_description options("nmt-demo: a bidirectional LSTM learns to reverse digit sequences");
-  options.add_options()("help,h", "show this help")
-      ("version", "show the version, commit and oneDNN version")
-      ("steps", po::value(&steps_to_train)->default_value(steps_to_train), "training steps")
-      ("length", po::value(&length)->default_value(length), "sequence length")
-      ("batch", po::value(&batch)->default_value(batch), "sequences per batch")
-      ("threads", po::value(&threads)->default_value(threads), "compute threads")
-      ("seed", po::value(&seed)->default_value(seed), "random seed");
+  options.add_options()("help,h", "show this help")("version", "show the version, commit and oneDNN version")(
+      "steps", po::value(&steps_to_train)->default_value(steps_to_train), "training steps")(
+      "length", po::value(&length)->default_value(length), "sequence length")(
+      "batch", po::value(&batch)->default_value(batch), "sequences per batch")(
+      "threads", po::value(&threads)->default_value(threads), "compute threads")(
+      "seed", po::value(&seed)->default_value(seed), "random seed");
   po::variables_map vm;
   try {
     po::store(po::parse_command_line(argc, argv, options), vm);
@@ -85,7 +83,13 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (vm.count("help")) {
-    std::printf("%s\n", [&] { std::ostringstream s; s << options; return s.str(); }().c_str());
+    std::printf("%s\n",
+                [&] {
+                  std::ostringstream s;
+                  s << options;
+                  return s.str();
+                }()
+                    .c_str());
     return 0;
   }
   if (vm.count("version")) {
@@ -127,13 +131,14 @@ int main(int argc, char** argv) {
       const float* l = logits.value().data();
       for (std::size_t i = 0; i < target.size(); ++i) {
         int best = 0;
-        for (int k = 1; k < kDigits; ++k) if (l[i * kDigits + k] > l[i * kDigits + best]) best = k;
+        for (int k = 1; k < kDigits; ++k)
+          if (l[i * kDigits + k] > l[i * kDigits + best]) best = k;
         correct += best == target[i];
       }
       accuracy = double(correct) / target.size();
       const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      std::printf("step %4d  loss %.4f  token accuracy %5.1f%%  %.1f s\n", step, loss.value().item(),
-                  100 * accuracy, elapsed);
+      std::printf("step %4d  loss %.4f  token accuracy %5.1f%%  %.1f s\n", step, loss.value().item(), 100 * accuracy,
+                  elapsed);
     }
   }
   // Reverse three unseen sequences.
@@ -146,7 +151,8 @@ int main(int argc, char** argv) {
       in += char('0' + source[t * 3 + n]);
       const float* row = logits.data() + (t * 3 + n) * kDigits;
       int best = 0;
-      for (int k = 1; k < kDigits; ++k) if (row[k] > row[best]) best = k;
+      for (int k = 1; k < kDigits; ++k)
+        if (row[k] > row[best]) best = k;
       out += char('0' + best);
     }
     std::printf("  %s -> %s\n", in.c_str(), out.c_str());

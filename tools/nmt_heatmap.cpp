@@ -5,14 +5,13 @@
 //   echo "Open the file." | nmt-translate -m MODEL --alignment soft | nmt-heatmap > open.svg
 //
 // Exit status: 0 done, 1 bad input (file, record, a model without attention), 2 bad command line.
+#include <boost/program_options.hpp>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <optional>
-
-#include <boost/program_options.hpp>
 
 #include "nmt/graph/build_info.h"
 #include "nmt/io/section_file.h"
@@ -34,8 +33,7 @@ int main(int argc, char** argv) {
       "alignment-json,i", po::value(&input), "nmt-translate --alignment soft output (default: standard input)")(
       "line,l", po::value(&line),
       "the record of input line N (its \"line\" field; input lines count from 0, as in n-best lists); "
-      "default: the first record")(
-      "output,o", po::value(&output), "SVG file to write (default: standard output)");
+      "default: the first record")("output,o", po::value(&output), "SVG file to write (default: standard output)");
   po::variables_map vm;
   try {
     po::store(po::parse_command_line(argc, argv, visible), vm);
@@ -58,7 +56,8 @@ int main(int argc, char** argv) {
   }
   try {
     nmt::report::AttentionMap map;
-    const std::optional<std::size_t> wanted = vm.count("line") ? std::optional(static_cast<std::size_t>(line)) : std::nullopt;
+    const std::optional<std::size_t> wanted =
+        vm.count("line") ? std::optional(static_cast<std::size_t>(line)) : std::nullopt;
     if (input.empty() || input == "-") {
       map = nmt::report::read_alignment(std::cin, "standard input", wanted);
     } else {

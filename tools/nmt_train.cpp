@@ -9,22 +9,20 @@
 // 128 + N after signal N (the checkpoint is written first; a second signal stops at once).
 #include <unistd.h>
 
+#include <boost/program_options.hpp>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <sstream>
 
-#include <boost/program_options.hpp>
-
-#include "nmt/graph/openmp_waiting.h"
 #include "nmt/graph/build_info.h"
+#include "nmt/graph/openmp_waiting.h"
 #include "nmt/io/recipe.h"
 #include "nmt/train/trainer.h"
 #include "tools/log_stream.h"
 
 namespace po = boost::program_options;
 namespace fs = std::filesystem;
-
 
 int main(int argc, char** argv) {
   nmt::graph::restart_with_openmp_spin_count(argv);  // before any parallel region; see openmp_waiting.h
@@ -96,8 +94,8 @@ int main(int argc, char** argv) {
     const nmt::train::TrainingSummary s = trainer.run();
     const std::string& run_dir = recipe.output.directory;
     std::cout << "run directory: " << run_dir << "\n"
-              << "model:         " << (s.has_model ? s.model_path + " (step " + std::to_string(s.model_step) + ")" : "(none)")
-              << "\n"
+              << "model:         "
+              << (s.has_model ? s.model_path + " (step " + std::to_string(s.model_step) + ")" : "(none)") << "\n"
               << "metrics:       " << run_dir << "/metrics.jsonl\n"
               << "log:           " << run_dir << "/train.log\n";
     if (s.has_test_scores)

@@ -10,6 +10,7 @@
 // (soft) or Pharaoh "i-j" pairs (hard: source piece i is target piece j's most attended, EOS
 // never named); nmt/decode/alignments.h and docs/translating.md describe both formats.
 // Exit status: 0 done, 1 bad input or model file, 2 bad command line.
+#include <boost/program_options.hpp>
 #include <cerrno>
 #include <chrono>
 #include <cstdint>
@@ -18,16 +19,14 @@
 #include <iostream>
 #include <utility>
 
-#include <boost/program_options.hpp>
-
-#include "nmt/graph/memory_pool.h"
-#include "nmt/graph/openmp_waiting.h"
 #include "nmt/decode/alignments.h"
 #include "nmt/decode/input_lines.h"
 #include "nmt/decode/translator.h"
 #include "nmt/graph/build_info.h"
 #include "nmt/graph/cpu_info.h"
 #include "nmt/graph/engine.h"
+#include "nmt/graph/memory_pool.h"
+#include "nmt/graph/openmp_waiting.h"
 #include "nmt/models/factory.h"
 #include "nmt/models/saved_model.h"
 #include "tools/log_stream.h"
@@ -55,8 +54,9 @@ int main(int argc, char** argv) {
       "translated and written as soon as it is there, so a line typed alone is answered at once.\n\nOptions");
   visible.add_options()("help,h", "show this help")("version", "show the version, commit and oneDNN version")(
       "quiet,q", "no CPU line and no warnings on standard error (errors are still shown)")(
-      "log", po::value(&log_path), "also append the CPU line and the warnings to this file")("model,m", po::value(&model_path), "model file (model.nmt)")(
-      "input,i", po::value(&input_path), "input file; - or none: standard input")(
+      "log", po::value(&log_path), "also append the CPU line and the warnings to this file")(
+      "model,m", po::value(&model_path), "model file (model.nmt)")("input,i", po::value(&input_path),
+                                                                   "input file; - or none: standard input")(
       "output,o", po::value(&output_path), "output file; - or none: standard output")(
       "beam-size,b", po::value(&options.beam.beam_size)->default_value(5), "beam size (1 to 256); 1 is greedy search")(
       "length-penalty", po::value(&options.beam.length_penalty)->default_value(1.0),
@@ -67,8 +67,9 @@ int main(int argc, char** argv) {
       "hypotheses per sentence (1 to the beam size), as 'LINE ||| translation ||| score' lines")(
       "alignment", po::value(&alignment)->default_value("none"),
       "none | soft (JSON lines with attention weights) | hard (translation ||| Pharaoh i-j pairs)")(
-      "batch-tokens", po::value(&batch_tokens)->default_value(2000), "padded source subwords per batch (1 to 10000000)")(
-      "batch-size", po::value(&batch_sentences)->default_value(64), "sentences per batch, at most (1 to 10000000)")(
+      "batch-tokens", po::value(&batch_tokens)->default_value(2000),
+      "padded source subwords per batch (1 to 10000000)")("batch-size", po::value(&batch_sentences)->default_value(64),
+                                                          "sentences per batch, at most (1 to 10000000)")(
       "threads", po::value(&threads)->default_value(2), "compute threads");
   po::variables_map vm;
   try {
@@ -97,7 +98,8 @@ int main(int argc, char** argv) {
   if (threads < 1 || threads > nmt::graph::kMaxComputeThreads)
     return usage("--threads must be between 1 and " + std::to_string(nmt::graph::kMaxComputeThreads));
   // Read as signed numbers: "-1" would wrap to a huge unsigned one.
-  for (const auto& [name, value] : {std::pair{"--batch-tokens", batch_tokens}, std::pair{"--batch-size", batch_sentences}})
+  for (const auto& [name, value] :
+       {std::pair{"--batch-tokens", batch_tokens}, std::pair{"--batch-size", batch_sentences}})
     if (const std::string error = nmt::decode::batch_option_error(name, value); !error.empty()) return usage(error);
   options.batch_tokens = static_cast<std::size_t>(batch_tokens);
   options.batch_sentences = static_cast<std::size_t>(batch_sentences);

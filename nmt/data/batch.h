@@ -22,24 +22,24 @@
 namespace nmt::data {
 
 struct Batch {
-  size_t rows = 0;
-  size_t source_width = 0;
-  size_t target_width = 0;
-  std::vector<int32_t> source_ids;      // rows x source_width
-  std::vector<int32_t> source_lengths;  // per row, EOS included
-  std::vector<float> source_mask;       // rows x source_width: 1 on tokens, 0 on padding
-  std::vector<int32_t> target_input;    // rows x target_width
-  std::vector<int32_t> target_output;   // rows x target_width
-  std::vector<int32_t> target_lengths;  // per row, EOS included
-  std::vector<float> target_mask;       // rows x target_width: 1 where target_output counts
+  std::size_t rows = 0;
+  std::size_t source_width = 0;
+  std::size_t target_width = 0;
+  std::vector<std::int32_t> source_ids;      // rows x source_width
+  std::vector<std::int32_t> source_lengths;  // per row, EOS included
+  std::vector<float> source_mask;            // rows x source_width: 1 on tokens, 0 on padding
+  std::vector<std::int32_t> target_input;    // rows x target_width
+  std::vector<std::int32_t> target_output;   // rows x target_width
+  std::vector<std::int32_t> target_lengths;  // per row, EOS included
+  std::vector<float> target_mask;            // rows x target_width: 1 where target_output counts
   // Row r holds sentence sentence_indices[r] of the corpus (or of the decoding input).
-  std::vector<size_t> sentence_indices;
+  std::vector<std::size_t> sentence_indices;
 
   // Target tokens the loss counts (EOS included, padding not).
-  size_t target_tokens() const;
-  size_t padded_target_tokens() const { return rows * target_width; }
-  size_t source_tokens() const;
-  size_t padded_source_tokens() const { return rows * source_width; }
+  std::size_t target_tokens() const;
+  std::size_t padded_target_tokens() const { return rows * target_width; }
+  std::size_t source_tokens() const;
+  std::size_t padded_source_tokens() const { return rows * source_width; }
 };
 
 // The width of a batch whose longest sequence takes `tokens` (EOS or BOS included): rounded up
@@ -47,22 +47,22 @@ struct Batch {
 // Few widths mean few distinct batch shapes, so few oneDNN primitives to create and few buffer
 // sizes to pool (issue 15); the cap keeps a batch within what the model can read (luong-location
 // scores a fixed number of source positions).
-size_t padded_width(size_t tokens, size_t multiple, size_t cap);
+std::size_t padded_width(std::size_t tokens, std::size_t multiple, std::size_t cap);
 
 // How a batch is padded: each side to padded_width(longest + 1, multiple, that side's cap).
 // The default pads to the longest sentence only.
 struct WidthPadding {
-  size_t multiple = 1;
-  size_t source_cap = 0;
-  size_t target_cap = 0;
+  std::size_t multiple = 1;
+  std::size_t source_cap = 0;
+  std::size_t target_cap = 0;
 };
 
 // The given sentences of `corpus`, in the given order, as one training batch. Padding is
 // masked: the loss does not depend on it.
-Batch make_training_batch(const EncodedCorpus& corpus, std::span<const size_t> sentences,
+Batch make_training_batch(const EncodedCorpus& corpus, std::span<const std::size_t> sentences,
                           const WidthPadding& padding = {});
 // The given source sentences as one decoding batch.
-Batch make_source_batch(const TokenSequences& sources, std::span<const size_t> sentences,
+Batch make_source_batch(const TokenSequences& sources, std::span<const std::size_t> sentences,
                         const WidthPadding& padding = {});
 
 }  // namespace nmt::data

@@ -9,20 +9,18 @@
 
 namespace nmt::data {
 
-TrainingBatcher::TrainingBatcher(std::shared_ptr<const EncodedCorpus> corpus,
-                                 const BatchingOptions& options)
+TrainingBatcher::TrainingBatcher(std::shared_ptr<const EncodedCorpus> corpus, const BatchingOptions& options)
     : corpus_(std::move(corpus)), options_(options) {
   if (!corpus_) throw DataError("TrainingBatcher needs a corpus");
   if (options_.max_length == 0) throw DataError("max_length must be at least 1 token");
   // A pair of max_length tokens plus BOS/EOS must fit in a batch of its own.
   if (options_.max_tokens < options_.max_length + 1) {
-    throw DataError("max_tokens " + std::to_string(options_.max_tokens) +
-                    " cannot hold one sentence of max_length " +
+    throw DataError("max_tokens " + std::to_string(options_.max_tokens) + " cannot hold one sentence of max_length " +
                     std::to_string(options_.max_length) + " plus EOS");
   }
-  for (size_t i = 0; i < corpus_->size(); ++i) {
-    const size_t source_length = corpus_->source.length(i);
-    const size_t target_length = corpus_->target.length(i);
+  for (std::size_t i = 0; i < corpus_->size(); ++i) {
+    const std::size_t source_length = corpus_->source.length(i);
+    const std::size_t target_length = corpus_->target.length(i);
     if (source_length == 0 || target_length == 0) {
       ++filter_stats_.empty_side;
     } else if (source_length > options_.max_length || target_length > options_.max_length) {
@@ -33,9 +31,8 @@ TrainingBatcher::TrainingBatcher(std::shared_ptr<const EncodedCorpus> corpus,
   }
   filter_stats_.kept = kept_.size();
   if (kept_.empty()) {
-    throw DataError("no training pair is left after the length filter (" +
-                    std::to_string(filter_stats_.too_long) + " longer than " +
-                    std::to_string(options_.max_length) + " tokens, " +
+    throw DataError("no training pair is left after the length filter (" + std::to_string(filter_stats_.too_long) +
+                    " longer than " + std::to_string(options_.max_length) + " tokens, " +
                     std::to_string(filter_stats_.empty_side) + " with an empty side)");
   }
   current_plan_ = plan_epoch(0);
@@ -46,10 +43,10 @@ TrainingBatcher::TrainingBatcher(std::shared_ptr<const EncodedCorpus> corpus,
 namespace {
 
 struct SortKey {
-  size_t target_length;
-  size_t source_length;
-  uint64_t tie_break;  // random per epoch: regroups sentences of equal lengths
-  size_t sentence;
+  std::size_t target_length;
+  std::size_t source_length;
+  std::uint64_t tie_break;  // random per epoch: regroups sentences of equal lengths
+  std::size_t sentence;
 };
 
 bool by_target_length(const SortKey& a, const SortKey& b) {
@@ -64,11 +61,11 @@ bool by_source_length(const SortKey& a, const SortKey& b) {
 
 }  // namespace
 
-EpochPlan TrainingBatcher::plan_epoch(uint64_t epoch) const {
-  const uint64_t epoch_seed = split_mix(split_mix(options_.seed) + epoch);
+EpochPlan TrainingBatcher::plan_epoch(std::uint64_t epoch) const {
+  const std::uint64_t epoch_seed = split_mix(split_mix(options_.seed) + epoch);
   std::vector<SortKey> keys;
   keys.reserve(kept_.size());
-  for (const size_t sentence : kept_) {
+  for (const std::size_t sentence : kept_) {
     keys.push_back({corpus_->target.length(sentence), corpus_->source.length(sentence),
                     split_mix(epoch_seed + sentence), sentence});
   }
@@ -77,11 +74,11 @@ EpochPlan TrainingBatcher::plan_epoch(uint64_t epoch) const {
   // Pools: runs of the target-sorted list worth pool_batches budgets of target tokens,
   // each re-sorted by source length and cut on its own. A pool spans few target lengths,
   // so target padding stays small while the source side gets sorted too.
-  std::vector<size_t> pool_starts = {0};
+  std::vector<std::size_t> pool_starts = {0};
   if (options_.pool_batches > 0) {
-    const size_t pool_tokens = options_.pool_batches * options_.max_tokens;
-    size_t tokens = 0;
-    for (size_t k = 0; k < keys.size(); ++k) {
+    const std::size_t pool_tokens = options_.pool_batches * options_.max_tokens;
+    std::size_t tokens = 0;
+    for (std::size_t k = 0; k < keys.size(); ++k) {
       tokens += keys[k].target_length + 1;
       if (tokens > pool_tokens && k + 1 < keys.size()) {
         pool_starts.push_back(k + 1);
@@ -91,14 +88,14 @@ EpochPlan TrainingBatcher::plan_epoch(uint64_t epoch) const {
   }
   pool_starts.push_back(keys.size());
 
-  std::vector<size_t> sorted_starts;  // batch boundaries in `keys`
+  std::vector<std::size_t> sorted_starts;  // batch boundaries in `keys`
   const WidthPadding padding = this->padding();
-  const auto width = [&](size_t tokens) { return padded_width(tokens, padding.multiple, padding.source_cap); };
-  const size_t row_multiple = std::max<size_t>(options_.row_multiple, 1);
+  const auto width = [&](std::size_t tokens) { return padded_width(tokens, padding.multiple, padding.source_cap); };
+  const std::size_t row_multiple = std::max<std::size_t>(options_.row_multiple, 1);
   // The sentences left over by a pool's last batch (see below) open the next pool.
-  size_t begin = 0;
-  for (size_t pool = 0; pool + 1 < pool_starts.size(); ++pool) {
-    const size_t end = pool_starts[pool + 1];
+  std::size_t begin = 0;
+  for (std::size_t pool = 0; pool + 1 < pool_starts.size(); ++pool) {
+    const std::size_t end = pool_starts[pool + 1];
     const bool last_pool = pool + 2 == pool_starts.size();
     if (options_.pool_batches > 0)
       std::sort(keys.begin() + static_cast<std::ptrdiff_t>(begin), keys.begin() + static_cast<std::ptrdiff_t>(end),
@@ -108,10 +105,10 @@ EpochPlan TrainingBatcher::plan_epoch(uint64_t epoch) const {
     // more than that), which open the next batch: the row counts, and with them the shapes of
     // the per-time-step ops of an RNN decoder, come from a small set too (issue 15).
     while (begin < end) {
-      size_t rows = 0, source_width = 0, target_width = 0;
-      for (size_t k = begin; k < end; ++k) {
-        const size_t sw = std::max(source_width, width(keys[k].source_length + 1));
-        const size_t tw = std::max(target_width, width(keys[k].target_length + 1));
+      std::size_t rows = 0, source_width = 0, target_width = 0;
+      for (std::size_t k = begin; k < end; ++k) {
+        const std::size_t sw = std::max(source_width, width(keys[k].source_length + 1));
+        const std::size_t tw = std::max(target_width, width(keys[k].target_length + 1));
         if (rows > 0 && ((rows + 1) * sw > options_.max_tokens || (rows + 1) * tw > options_.max_tokens)) break;
         source_width = sw;
         target_width = tw;
@@ -127,16 +124,16 @@ EpochPlan TrainingBatcher::plan_epoch(uint64_t epoch) const {
   }
   sorted_starts.push_back(keys.size());
 
-  std::vector<size_t> batch_order(sorted_starts.size() - 1);
-  std::iota(batch_order.begin(), batch_order.end(), size_t{0});
+  std::vector<std::size_t> batch_order(sorted_starts.size() - 1);
+  std::iota(batch_order.begin(), batch_order.end(), std::size_t{0});
   SplitMix64 generator(epoch_seed);
-  generator.shuffle(std::span<size_t>(batch_order));
+  generator.shuffle(std::span<std::size_t>(batch_order));
 
   EpochPlan plan;
   plan.sentences_.reserve(keys.size());
   plan.batch_starts_.reserve(batch_order.size() + 1);
-  for (const size_t b : batch_order) {
-    for (size_t k = sorted_starts[b]; k < sorted_starts[b + 1]; ++k) {
+  for (const std::size_t b : batch_order) {
+    for (std::size_t k = sorted_starts[b]; k < sorted_starts[b + 1]; ++k) {
       plan.sentences_.push_back(keys[k].sentence);
     }
     plan.batch_starts_.push_back(plan.sentences_.size());
@@ -160,8 +157,7 @@ Batch TrainingBatcher::next() {
 void TrainingBatcher::seek(BatchPosition position) {
   if (position.batch >= batches_per_epoch_) {
     throw DataError("cannot resume at batch " + std::to_string(position.batch) + " of epoch " +
-                    std::to_string(position.epoch) + ": an epoch has " +
-                    std::to_string(batches_per_epoch_) +
+                    std::to_string(position.epoch) + ": an epoch has " + std::to_string(batches_per_epoch_) +
                     " batches (different corpus or batching options?)");
   }
   position_ = position;

@@ -32,52 +32,51 @@
 namespace nmt::data {
 
 struct BatchingOptions {
-  size_t max_tokens = 4000;  // padded tokens per batch, each side (rows x width)
-  size_t max_length = 200;   // subword tokens per side, BOS/EOS not counted
+  std::size_t max_tokens = 4000;  // padded tokens per batch, each side (rows x width)
+  std::size_t max_length = 200;   // subword tokens per side, BOS/EOS not counted
   // Pool size in batches. 0 sorts by (target, source) length alone: the least target
   // padding but much source padding (on the en-fr corpus, 4000 tokens, exact widths: 0.7% /
   // 22%); 8 balances the two (7% / 5%), and larger pools favour the source side.
-  size_t pool_batches = 8;
-  uint64_t seed = 1;
+  std::size_t pool_batches = 8;
+  std::uint64_t seed = 1;
   // Batch widths (each side) are rounded up to a multiple of this, at most max_length + 1
   // (see padded_width in batch.h), since every new batch shape costs oneDNN primitives and
   // buffers of its own (issue 15). On the en-fr corpus with the default recipe's batching
   // (bench-data): 1 gives 349 shapes and 3.5% padding, 4 gives 157 shapes and 9.8%, 8 gives 92
   // and 17%; 4 trained fastest in the first minutes (bench/cold_start.sh). 1: exact widths.
-  size_t width_multiple = 4;
+  std::size_t width_multiple = 4;
   // Batches with more rows than this have a multiple of it (the rows past it open the next
   // batch), so that the row counts come from a small set as the widths do: an RNN decoder runs
   // ops of [rows, hidden] at every time step. 1: any row count. nmt-train uses 8 for RNN
   // models and 1 for the Transformer, whose ops all see rows and width together.
-  size_t row_multiple = 8;
+  std::size_t row_multiple = 8;
 };
 
 struct LengthFilterStats {
-  size_t kept = 0;
-  size_t too_long = 0;    // a side longer than max_length
-  size_t empty_side = 0;  // a side encoded to no token
+  std::size_t kept = 0;
+  std::size_t too_long = 0;    // a side longer than max_length
+  std::size_t empty_side = 0;  // a side encoded to no token
 };
 
 // Where a training run is in the batch stream: save it with a checkpoint.
 struct BatchPosition {
-  uint64_t epoch = 0;
-  size_t batch = 0;  // index of the next batch within the epoch
+  std::uint64_t epoch = 0;
+  std::size_t batch = 0;  // index of the next batch within the epoch
   auto operator<=>(const BatchPosition&) const = default;
 };
 
 // The batches of one epoch, in training order, as sentence indices of the corpus.
 class EpochPlan {
  public:
-  size_t batch_count() const { return batch_starts_.size() - 1; }
-  std::span<const size_t> batch(size_t index) const {
-    return {sentences_.data() + batch_starts_[index],
-            batch_starts_[index + 1] - batch_starts_[index]};
+  std::size_t batch_count() const { return batch_starts_.size() - 1; }
+  std::span<const std::size_t> batch(std::size_t index) const {
+    return {sentences_.data() + batch_starts_[index], batch_starts_[index + 1] - batch_starts_[index]};
   }
 
  private:
   friend class TrainingBatcher;
-  std::vector<size_t> sentences_;
-  std::vector<size_t> batch_starts_ = {0};
+  std::vector<std::size_t> sentences_;
+  std::vector<std::size_t> batch_starts_ = {0};
 };
 
 class TrainingBatcher {
@@ -86,13 +85,11 @@ class TrainingBatcher {
   TrainingBatcher(std::shared_ptr<const EncodedCorpus> corpus, const BatchingOptions& options);
 
   const LengthFilterStats& filter_stats() const { return filter_stats_; }
-  size_t sentences_per_epoch() const { return kept_.size(); }
-  size_t batches_per_epoch() const { return batches_per_epoch_; }
-  EpochPlan plan_epoch(uint64_t epoch) const;
+  std::size_t sentences_per_epoch() const { return kept_.size(); }
+  std::size_t batches_per_epoch() const { return batches_per_epoch_; }
+  EpochPlan plan_epoch(std::uint64_t epoch) const;
   // How the batches of this batcher are padded (width_multiple, both caps max_length + 1).
-  WidthPadding padding() const {
-    return {options_.width_multiple, options_.max_length + 1, options_.max_length + 1};
-  }
+  WidthPadding padding() const { return {options_.width_multiple, options_.max_length + 1, options_.max_length + 1}; }
 
   // The batch at position(); then position() moves on, into the next epoch after the last.
   Batch next();
@@ -103,11 +100,11 @@ class TrainingBatcher {
   std::shared_ptr<const EncodedCorpus> corpus_;
   BatchingOptions options_;
   LengthFilterStats filter_stats_;
-  std::vector<size_t> kept_;  // indices of the sentences that passed the length filter
-  size_t batches_per_epoch_ = 0;
+  std::vector<std::size_t> kept_;  // indices of the sentences that passed the length filter
+  std::size_t batches_per_epoch_ = 0;
   BatchPosition position_;
   EpochPlan current_plan_;
-  uint64_t current_plan_epoch_ = 0;
+  std::uint64_t current_plan_epoch_ = 0;
 };
 
 }  // namespace nmt::data

@@ -2,10 +2,9 @@
 
 namespace nmt::data {
 
-TokenSequences encode_sentences(std::span<const std::string> sentences,
-                                const SentencePieceModel& model) {
+TokenSequences encode_sentences(std::span<const std::string> sentences, const SentencePieceModel& model) {
   TokenSequences encoded;
-  size_t bytes = 0;
+  std::size_t bytes = 0;
   for (const std::string& sentence : sentences) bytes += sentence.size();
   // A subword is rarely shorter than 3 bytes; reserving that avoids most regrowth.
   encoded.reserve(sentences.size(), bytes / 3);

@@ -17,12 +17,11 @@ struct EncodedCorpus {
   TokenSequences source;
   TokenSequences target;
 
-  size_t size() const { return source.size(); }
+  std::size_t size() const { return source.size(); }
 };
 
 EncodedCorpus encode_corpus(const ParallelCorpus& corpus, const Vocabularies& vocabularies);
 
-TokenSequences encode_sentences(std::span<const std::string> sentences,
-                                const SentencePieceModel& model);
+TokenSequences encode_sentences(std::span<const std::string> sentences, const SentencePieceModel& model);
 
 }  // namespace nmt::data

@@ -14,22 +14,21 @@ namespace nmt::data {
 
 class ParallelCorpus {
  public:
-  static ParallelCorpus read(const std::filesystem::path& source_file,
-                             const std::filesystem::path& target_file);
+  static ParallelCorpus read(const std::filesystem::path& source_file, const std::filesystem::path& target_file);
 
   // From sentences in memory; both sides must have the same size (else DataError).
   ParallelCorpus(std::vector<std::string> source, std::vector<std::string> target);
 
-  size_t size() const { return source_.size(); }
+  std::size_t size() const { return source_.size(); }
   std::span<const std::string> source() const { return source_; }
   std::span<const std::string> target() const { return target_; }
   // Line pairs that read() left out because one side was empty.
-  size_t skipped_empty_pairs() const { return skipped_empty_pairs_; }
+  std::size_t skipped_empty_pairs() const { return skipped_empty_pairs_; }
 
  private:
   std::vector<std::string> source_;
   std::vector<std::string> target_;
-  size_t skipped_empty_pairs_ = 0;
+  std::size_t skipped_empty_pairs_ = 0;
 };
 
 }  // namespace nmt::data

@@ -19,8 +19,7 @@ namespace {
 // Feeds SentencePiece's trainer from memory, so no temporary file holds the corpus.
 class SentenceSetsIterator : public sentencepiece::SentenceIterator {
  public:
-  explicit SentenceSetsIterator(std::span<const std::span<const std::string>> sets)
-      : sets_(sets) {
+  explicit SentenceSetsIterator(std::span<const std::span<const std::string>> sets) : sets_(sets) {
     skip_finished_sets();
   }
   bool done() const override { return set_ == sets_.size(); }
@@ -39,22 +38,26 @@ class SentenceSetsIterator : public sentencepiece::SentenceIterator {
     }
   }
   std::span<const std::span<const std::string>> sets_;
-  size_t set_ = 0;
-  size_t index_ = 0;
+  std::size_t set_ = 0;
+  std::size_t index_ = 0;
 };
 
 const char* model_type_name(SubwordModelType type) {
   switch (type) {
-    case SubwordModelType::unigram: return "unigram";
-    case SubwordModelType::bpe: return "bpe";
+    case SubwordModelType::unigram:
+      return "unigram";
+    case SubwordModelType::bpe:
+      return "bpe";
   }
   throw DataError("unknown subword model type");
 }
 
 const char* normalization_name(SubwordNormalization normalization) {
   switch (normalization) {
-    case SubwordNormalization::nmt_nfkc: return "nmt_nfkc";
-    case SubwordNormalization::identity: return "identity";
+    case SubwordNormalization::nmt_nfkc:
+      return "nmt_nfkc";
+    case SubwordNormalization::identity:
+      return "identity";
   }
   throw DataError("unknown subword normalization");
 }
@@ -62,8 +65,7 @@ const char* normalization_name(SubwordNormalization normalization) {
 }  // namespace
 
 SentencePieceModel::SentencePieceModel(std::string bytes)
-    : bytes_(std::move(bytes)),
-      processor_(std::make_unique<sentencepiece::SentencePieceProcessor>()) {
+    : bytes_(std::move(bytes)), processor_(std::make_unique<sentencepiece::SentencePieceProcessor>()) {
   const auto status = processor_->LoadFromSerializedProto(bytes_);
   if (!status.ok()) {
     throw DataError(std::string("not a valid SentencePiece model: ") + status.ToString());
@@ -71,16 +73,14 @@ SentencePieceModel::SentencePieceModel(std::string bytes)
   struct Expected {
     const char* name;
     int actual;
-    int32_t wanted;
+    std::int32_t wanted;
   };
-  for (const Expected& special : {Expected{"pad", processor_->pad_id(), kPadId},
-                                  Expected{"unk", processor_->unk_id(), kUnkId},
-                                  Expected{"bos", processor_->bos_id(), kBosId},
-                                  Expected{"eos", processor_->eos_id(), kEosId}}) {
+  for (const Expected& special :
+       {Expected{"pad", processor_->pad_id(), kPadId}, Expected{"unk", processor_->unk_id(), kUnkId},
+        Expected{"bos", processor_->bos_id(), kBosId}, Expected{"eos", processor_->eos_id(), kEosId}}) {
     if (special.actual != special.wanted) {
-      throw DataError(std::string("SentencePiece model has ") + special.name + " id " +
-                      std::to_string(special.actual) + ", nmt needs " +
-                      std::to_string(special.wanted) +
+      throw DataError(std::string("SentencePiece model has ") + special.name + " id " + std::to_string(special.actual) +
+                      ", nmt needs " + std::to_string(special.wanted) +
                       " (train it with --pad_id=0 --unk_id=1 --bos_id=2 --eos_id=3)");
     }
   }
@@ -90,9 +90,8 @@ SentencePieceModel::SentencePieceModel(SentencePieceModel&&) noexcept = default;
 SentencePieceModel& SentencePieceModel::operator=(SentencePieceModel&&) noexcept = default;
 SentencePieceModel::~SentencePieceModel() = default;
 
-SentencePieceModel SentencePieceModel::train(
-    std::span<const std::span<const std::string>> sentence_sets,
-    const SubwordTrainingOptions& options) {
+SentencePieceModel SentencePieceModel::train(std::span<const std::span<const std::string>> sentence_sets,
+                                             const SubwordTrainingOptions& options) {
   // SentencePiece reserves this seed for "seed from std::random_device".
   if (options.seed == std::numeric_limits<unsigned int>::max()) {
     throw DataError("subword training seed " + std::to_string(options.seed) +
@@ -131,9 +130,7 @@ SentencePieceModel SentencePieceModel::train(
   return SentencePieceModel(std::move(bytes));
 }
 
-SentencePieceModel SentencePieceModel::from_bytes(std::string bytes) {
-  return SentencePieceModel(std::move(bytes));
-}
+SentencePieceModel SentencePieceModel::from_bytes(std::string bytes) { return SentencePieceModel(std::move(bytes)); }
 
 SentencePieceModel SentencePieceModel::load(const std::filesystem::path& model_file) {
   std::ifstream in(model_file, std::ios::binary);
@@ -154,25 +151,22 @@ void SentencePieceModel::save(const std::filesystem::path& model_file) const {
   if (!out) throw DataError("cannot write SentencePiece model '" + model_file.string() + "'");
 }
 
-int32_t SentencePieceModel::size() const { return processor_->GetPieceSize(); }
+std::int32_t SentencePieceModel::size() const { return processor_->GetPieceSize(); }
 
-const std::string& SentencePieceModel::piece(int32_t id) const {
+const std::string& SentencePieceModel::piece(std::int32_t id) const {
   if (id < 0 || id >= size()) {
-    throw DataError("piece id " + std::to_string(id) + " is outside the vocabulary of " +
-                    std::to_string(size()));
+    throw DataError("piece id " + std::to_string(id) + " is outside the vocabulary of " + std::to_string(size()));
   }
   return processor_->IdToPiece(id);
 }
 
-int32_t SentencePieceModel::id(std::string_view piece) const {
-  return processor_->PieceToId(piece);
-}
+std::int32_t SentencePieceModel::id(std::string_view piece) const { return processor_->PieceToId(piece); }
 
 // SentencePiece speaks int; the two are one type here, so ids move without a copy.
-static_assert(std::is_same_v<int, int32_t>);
+static_assert(std::is_same_v<int, std::int32_t>);
 
-std::vector<int32_t> SentencePieceModel::encode(std::string_view text) const {
-  std::vector<int32_t> ids;
+std::vector<std::int32_t> SentencePieceModel::encode(std::string_view text) const {
+  std::vector<std::int32_t> ids;
   const auto status = processor_->Encode(text, &ids);
   if (!status.ok()) {
     throw DataError(std::string("SentencePiece encoding failed: ") + status.ToString());
@@ -180,18 +174,18 @@ std::vector<int32_t> SentencePieceModel::encode(std::string_view text) const {
   return ids;
 }
 
-std::string SentencePieceModel::decode(std::span<const int32_t> ids) const {
-  const int32_t vocabulary_size = size();
+std::string SentencePieceModel::decode(std::span<const std::int32_t> ids) const {
+  const std::int32_t vocabulary_size = size();
   // SentencePiece aborts the process on an id outside the vocabulary; a model's output
   // must not be able to do that.
-  for (const int32_t id : ids) {
+  for (const std::int32_t id : ids) {
     if (id < 0 || id >= vocabulary_size) {
-      throw DataError("cannot decode piece id " + std::to_string(id) +
-                      ": outside the vocabulary of " + std::to_string(vocabulary_size));
+      throw DataError("cannot decode piece id " + std::to_string(id) + ": outside the vocabulary of " +
+                      std::to_string(vocabulary_size));
     }
   }
   std::string text;
-  const auto status = processor_->Decode(std::vector<int32_t>(ids.begin(), ids.end()), &text);
+  const auto status = processor_->Decode(std::vector<std::int32_t>(ids.begin(), ids.end()), &text);
   if (!status.ok()) {
     throw DataError(std::string("SentencePiece decoding failed: ") + status.ToString());
   }

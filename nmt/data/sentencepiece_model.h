@@ -32,17 +32,17 @@ enum class SubwordModelType { unigram, bpe };
 enum class SubwordNormalization { nmt_nfkc, identity };
 
 struct SubwordTrainingOptions {
-  int vocab_size = 8000;            // including the 4 special pieces
+  int vocab_size = 8000;  // including the 4 special pieces
   // Share of characters the vocabulary must cover; rarer characters become <unk>.
   // 1.0 suits alphabetic languages, 0.9995 is usual for Chinese or Japanese.
   double character_coverage = 1.0;
   SubwordModelType model_type = SubwordModelType::unigram;
   SubwordNormalization normalization = SubwordNormalization::nmt_nfkc;
   // With a fixed seed, thread count and input, training gives identical model bytes.
-  uint32_t seed = 1;
+  std::uint32_t seed = 1;
   int threads = 1;
   // Sentences sampled (with the seed) for training when there are more; 0 takes all.
-  size_t max_sentences = 0;
+  std::size_t max_sentences = 0;
 };
 
 class SentencePieceModel {
@@ -66,12 +66,12 @@ class SentencePieceModel {
   const std::string& bytes() const { return bytes_; }
 
   // Vocabulary.
-  int32_t size() const;
-  const std::string& piece(int32_t id) const;  // DataError when id is out of range
-  int32_t id(std::string_view piece) const;    // kUnkId for an unknown piece
+  std::int32_t size() const;
+  const std::string& piece(std::int32_t id) const;  // DataError when id is out of range
+  std::int32_t id(std::string_view piece) const;    // kUnkId for an unknown piece
 
-  std::vector<int32_t> encode(std::string_view text) const;
-  std::string decode(std::span<const int32_t> ids) const;
+  std::vector<std::int32_t> encode(std::string_view text) const;
+  std::string decode(std::span<const std::int32_t> ids) const;
 
  private:
   explicit SentencePieceModel(std::string bytes);

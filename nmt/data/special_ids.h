@@ -7,10 +7,10 @@
 
 namespace nmt::data {
 
-inline constexpr int32_t kPadId = 0;  // padding after the end of a shorter sentence
-inline constexpr int32_t kUnkId = 1;  // a piece outside the vocabulary
-inline constexpr int32_t kBosId = 2;  // first decoder input
-inline constexpr int32_t kEosId = 3;  // end of every source and target sentence
-inline constexpr int32_t kFirstOrdinaryId = 4;
+inline constexpr std::int32_t kPadId = 0;  // padding after the end of a shorter sentence
+inline constexpr std::int32_t kUnkId = 1;  // a piece outside the vocabulary
+inline constexpr std::int32_t kBosId = 2;  // first decoder input
+inline constexpr std::int32_t kEosId = 3;  // end of every source and target sentence
+inline constexpr std::int32_t kFirstOrdinaryId = 4;
 
 }  // namespace nmt::data

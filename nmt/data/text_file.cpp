@@ -12,7 +12,7 @@
 namespace nmt::data {
 namespace {
 
-constexpr size_t kReadChunk = 1 << 16;
+constexpr std::size_t kReadChunk = 1 << 16;
 constexpr std::string_view kUtf8ByteOrderMark = "\xEF\xBB\xBF";
 
 std::string quoted(const std::filesystem::path& path) {
@@ -32,16 +32,14 @@ struct TextFileReader::GzFile {
   }
 };
 
-TextFileReader::TextFileReader(std::filesystem::path path)
-    : path_(std::move(path)), file_(std::make_unique<GzFile>()) {
+TextFileReader::TextFileReader(std::filesystem::path path) : path_(std::move(path)), file_(std::make_unique<GzFile>()) {
   // gzopen reads a file without the gzip magic number as plain bytes, so one code path
   // serves both formats.
   errno = 0;
   file_->handle = gzopen(path_.c_str(), "rb");
   if (file_->handle == nullptr) {
     const int error = errno;
-    throw DataError("cannot open " + quoted(path_) + ": " +
-                    (error != 0 ? std::strerror(error) : "out of memory"));
+    throw DataError("cannot open " + quoted(path_) + ": " + (error != 0 ? std::strerror(error) : "out of memory"));
   }
   // zlib's default 8 KiB buffer makes many small reads of a large corpus.
   gzbuffer(file_->handle, kReadChunk);
@@ -55,7 +53,7 @@ bool TextFileReader::fill_buffer() {
   if (at_end_) return false;
   buffer_.erase(0, buffer_start_);
   buffer_start_ = 0;
-  const size_t old_size = buffer_.size();
+  const std::size_t old_size = buffer_.size();
   buffer_.resize(old_size + kReadChunk);
   errno = 0;
   const int got = gzread(file_->handle, buffer_.data() + old_size, kReadChunk);
@@ -63,19 +61,17 @@ bool TextFileReader::fill_buffer() {
     int zlib_error = 0;
     const char* message = gzerror(file_->handle, &zlib_error);
     const int system_error = errno;
-    throw DataError("cannot read " + quoted(path_) + " after line " +
-                    std::to_string(line_number_) + ": " +
+    throw DataError("cannot read " + quoted(path_) + " after line " + std::to_string(line_number_) + ": " +
                     (zlib_error == Z_ERRNO ? std::strerror(system_error) : message));
   }
-  buffer_.resize(old_size + static_cast<size_t>(got));
+  buffer_.resize(old_size + static_cast<std::size_t>(got));
   if (got == 0) {
     // gzread returns 0 both at a clean end and at a truncated gzip stream; only gzerror
     // tells them apart.
     int zlib_error = 0;
     const char* message = gzerror(file_->handle, &zlib_error);
     if (zlib_error != Z_OK) {
-      throw DataError("cannot read " + quoted(path_) + " after line " +
-                      std::to_string(line_number_) + ": " + message);
+      throw DataError("cannot read " + quoted(path_) + " after line " + std::to_string(line_number_) + ": " + message);
     }
     at_end_ = true;
   }
@@ -83,16 +79,16 @@ bool TextFileReader::fill_buffer() {
 }
 
 bool TextFileReader::read_line(std::string& line) {
-  size_t newline = buffer_.find('\n', buffer_start_);
+  std::size_t newline = buffer_.find('\n', buffer_start_);
   while (newline == std::string::npos) {
-    const size_t searched = buffer_.size() - buffer_start_;
+    const std::size_t searched = buffer_.size() - buffer_start_;
     if (!fill_buffer()) break;
     newline = buffer_.find('\n', buffer_start_ + searched);
   }
   if (newline == std::string::npos && buffer_start_ == buffer_.size()) return false;
 
   // The last line may lack its line end.
-  const size_t end = newline == std::string::npos ? buffer_.size() : newline;
+  const std::size_t end = newline == std::string::npos ? buffer_.size() : newline;
   std::string_view text(buffer_.data() + buffer_start_, end - buffer_start_);
   buffer_start_ = newline == std::string::npos ? buffer_.size() : newline + 1;
   ++line_number_;
@@ -102,8 +98,8 @@ bool TextFileReader::read_line(std::string& line) {
   }
   if (text.ends_with('\r')) text.remove_suffix(1);
   if (const std::size_t bad = text::find_invalid_utf8(text); bad != std::string_view::npos) {
-    throw DataError(path_.string() + ":" + std::to_string(line_number_) +
-                    ": invalid UTF-8 at byte " + std::to_string(bad + 1) + " of the line");
+    throw DataError(path_.string() + ":" + std::to_string(line_number_) + ": invalid UTF-8 at byte " +
+                    std::to_string(bad + 1) + " of the line");
   }
   line.assign(text);
   return true;

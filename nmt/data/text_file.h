@@ -23,7 +23,7 @@ class TextFileReader {
   // Reads the next line into `line` without its line end; false at the end of the file.
   bool read_line(std::string& line);
   // Number of lines read so far (so the 1-based number of the last line read).
-  size_t line_number() const { return line_number_; }
+  std::size_t line_number() const { return line_number_; }
   const std::filesystem::path& path() const { return path_; }
 
  private:
@@ -33,8 +33,8 @@ class TextFileReader {
   struct GzFile;
   std::unique_ptr<GzFile> file_;
   std::string buffer_;
-  size_t buffer_start_ = 0;
-  size_t line_number_ = 0;
+  std::size_t buffer_start_ = 0;
+  std::size_t line_number_ = 0;
   bool at_end_ = false;
 };
 

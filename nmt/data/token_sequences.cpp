@@ -2,12 +2,12 @@
 
 namespace nmt::data {
 
-void TokenSequences::push_back(std::span<const int32_t> ids) {
+void TokenSequences::push_back(std::span<const std::int32_t> ids) {
   ids_.insert(ids_.end(), ids.begin(), ids.end());
   offsets_.push_back(ids_.size());
 }
 
-void TokenSequences::reserve(size_t sequences, size_t tokens) {
+void TokenSequences::reserve(std::size_t sequences, std::size_t tokens) {
   offsets_.reserve(sequences + 1);
   ids_.reserve(tokens);
 }

@@ -18,15 +18,16 @@ struct Live {
 };
 
 struct Sentence {
-  std::size_t row;           // row in the input batch
-  std::int64_t max_length;   // target tokens allowed (EOS included)
-  std::vector<Live> live;    // one per beam row while open
+  std::size_t row;          // row in the input batch
+  std::int64_t max_length;  // target tokens allowed (EOS included)
+  std::vector<Live> live;   // one per beam row while open
   std::vector<Hypothesis> finished;
   bool open = true;
 };
 
 double normalised(double log_probability, std::size_t length, double alpha) {
-  return alpha == 0 ? log_probability : log_probability / std::pow(static_cast<double>(std::max<std::size_t>(length, 1)), alpha);
+  return alpha == 0 ? log_probability
+                    : log_probability / std::pow(static_cast<double>(std::max<std::size_t>(length, 1)), alpha);
 }
 
 Hypothesis finish(const Live& h, bool with_eos, double alpha) {
@@ -109,7 +110,8 @@ std::vector<std::vector<Hypothesis>> beam_search(const models::Seq2SeqModel& mod
       std::partial_sort(candidates.begin(), candidates.begin() + keep, candidates.end(),
                         [](const Candidate& a, const Candidate& b) {
                           return a.log_probability > b.log_probability ||
-                                 (a.log_probability == b.log_probability && (a.beam < b.beam || (a.beam == b.beam && a.token < b.token)));
+                                 (a.log_probability == b.log_probability &&
+                                  (a.beam < b.beam || (a.beam == b.beam && a.token < b.token)));
                         });
       const bool last_step = t + 1 >= sentence.max_length;
       std::vector<Live> extended;

@@ -21,11 +21,11 @@ namespace nmt::decode {
 
 struct BeamOptions {
   int beam_size = 5;
-  double length_penalty = 1.0;   // alpha
-  int n_best = 1;                // hypotheses returned per sentence (<= beam_size)
-  double max_length_ratio = 2.0; // at most ratio * source length + 10 target tokens (EOS included)
-  std::int64_t max_length = 0;   // and at most this many (0: no absolute limit)
-  bool attention = false;        // keep each hypothesis' attention rows
+  double length_penalty = 1.0;    // alpha
+  int n_best = 1;                 // hypotheses returned per sentence (<= beam_size)
+  double max_length_ratio = 2.0;  // at most ratio * source length + 10 target tokens (EOS included)
+  std::int64_t max_length = 0;    // and at most this many (0: no absolute limit)
+  bool attention = false;         // keep each hypothesis' attention rows
 };
 
 struct Hypothesis {

@@ -23,9 +23,9 @@ class InputError : public std::runtime_error {
 };
 
 struct InputChunk {
-  std::size_t first_line = 0;           // 0-based input line number of lines[0]
+  std::size_t first_line = 0;  // 0-based input line number of lines[0]
   std::vector<std::string> lines;
-  std::vector<std::size_t> repaired;    // 0-based input line numbers whose invalid UTF-8 was replaced
+  std::vector<std::size_t> repaired;  // 0-based input line numbers whose invalid UTF-8 was replaced
 };
 
 class InputLines {
@@ -37,7 +37,7 @@ class InputLines {
   InputLines& operator=(const InputLines&) = delete;
 
   const std::string& name() const { return name_; }  // the path, or "standard input"
-  bool streaming() const { return streaming_; }       // not a regular file: a pipe, a terminal...
+  bool streaming() const { return streaming_; }      // not a regular file: a pipe, a terminal...
 
   // Every line that is left, as one chunk; InputError naming the input if reading fails.
   InputChunk read_all();
@@ -49,17 +49,17 @@ class InputLines {
 
  private:
   bool readable(std::chrono::milliseconds wait) const;  // input (or its end) within `wait`
-  void fill();                         // one read(2) into the buffer; sets at_end_ at EOF
-  bool take_line(InputChunk& chunk);   // moves one complete line (or the last one at EOF) to chunk
+  void fill();                                          // one read(2) into the buffer; sets at_end_ at EOF
+  bool take_line(InputChunk& chunk);                    // moves one complete line (or the last one at EOF) to chunk
 
   int fd_ = -1;
   bool owned_ = false;
   bool streaming_ = false;
   std::string name_;
   std::string buffer_;
-  std::size_t start_ = 0;     // first byte of buffer_ not yet returned
-  std::size_t scanned_ = 0;   // bytes from start_ known to hold no LF
-  std::size_t lines_ = 0;     // lines returned so far
+  std::size_t start_ = 0;    // first byte of buffer_ not yet returned
+  std::size_t scanned_ = 0;  // bytes from start_ known to hold no LF
+  std::size_t lines_ = 0;    // lines returned so far
   bool at_end_ = false;
 };
 

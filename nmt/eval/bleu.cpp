@@ -20,16 +20,20 @@ namespace nmt::eval {
 
 std::string_view smoothing_name(Smoothing smoothing) {
   switch (smoothing) {
-    case Smoothing::kExp: return "exp";
-    case Smoothing::kFloor: return "floor";
-    case Smoothing::kAddK: return "add-k";
-    case Smoothing::kNone: return "none";
+    case Smoothing::exp:
+      return "exp";
+    case Smoothing::floor:
+      return "floor";
+    case Smoothing::add_k:
+      return "add-k";
+    case Smoothing::none:
+      return "none";
   }
   return "unknown";
 }
 
 std::optional<Smoothing> parse_smoothing(std::string_view name) {
-  for (const Smoothing smoothing : {Smoothing::kExp, Smoothing::kFloor, Smoothing::kAddK, Smoothing::kNone}) {
+  for (const Smoothing smoothing : {Smoothing::exp, Smoothing::floor, Smoothing::add_k, Smoothing::none}) {
     if (name == smoothing_name(smoothing)) return smoothing;
   }
   return std::nullopt;
@@ -40,12 +44,10 @@ namespace {
 // BLEU.SMOOTH_DEFAULTS, from Chen & Cherry (2014).
 double smooth_value_of(const BleuOptions& options) {
   if (options.smooth_value) return *options.smooth_value;
-  return options.smoothing == Smoothing::kAddK ? 1.0 : 0.1;
+  return options.smoothing == Smoothing::add_k ? 1.0 : 0.1;
 }
 
-bool takes_smooth_value(Smoothing smoothing) {
-  return smoothing == Smoothing::kFloor || smoothing == Smoothing::kAddK;
-}
+bool takes_smooth_value(Smoothing smoothing) { return smoothing == Smoothing::floor || smoothing == Smoothing::add_k; }
 
 // sacreBLEU's my_log(): log with log(0) floored to -9999999999, so that a zero precision
 // drives the geometric mean to 0 instead of failing.
@@ -69,8 +71,7 @@ double BleuScore::ratio() const {
 
 std::string BleuScore::verbose() const {
   return fmt::format("{:.1f}/{:.1f}/{:.1f}/{:.1f} (BP = {:.3f} ratio = {:.3f} hyp_len = {} ref_len = {})",
-                     precisions[0], precisions[1], precisions[2], precisions[3], bp, ratio(), sys_len,
-                     ref_len);
+                     precisions[0], precisions[1], precisions[2], precisions[3], bp, ratio(), sys_len, ref_len);
 }
 
 // BLEU.compute_bleu(), step for step: the order of floating-point operations is sacreBLEU's,
@@ -102,7 +103,7 @@ BleuScore compute_bleu(const BleuStats& stats, const BleuOptions& options) {
   for (int n = 1; n <= kBleuMaxOrder; ++n) {
     double& correct = result.counts[n - 1];
     double& total = result.totals[n - 1];
-    if (options.smoothing == Smoothing::kAddK && n > 1) {
+    if (options.smoothing == Smoothing::add_k && n > 1) {
       correct += smooth_value;
       total += smooth_value;
     }
@@ -110,10 +111,10 @@ BleuScore compute_bleu(const BleuStats& stats, const BleuOptions& options) {
     if (total == 0.0) break;
     if (options.effective_order) eff_order = n;
     if (correct == 0.0) {
-      if (options.smoothing == Smoothing::kExp) {
+      if (options.smoothing == Smoothing::exp) {
         smooth_mteval *= 2.0;
         result.precisions[n - 1] = 100.0 / (smooth_mteval * total);
-      } else if (options.smoothing == Smoothing::kFloor) {
+      } else if (options.smoothing == Smoothing::floor) {
         result.precisions[n - 1] = 100.0 * smooth_value / total;
       }
     } else {
@@ -159,9 +160,7 @@ struct BleuCounter::State {
   }
 };
 
-BleuCounter::BleuCounter(const BleuOptions& options) : state_(std::make_unique<State>()) {
-  state_->options = options;
-}
+BleuCounter::BleuCounter(const BleuOptions& options) : state_(std::make_unique<State>()) { state_->options = options; }
 BleuCounter::~BleuCounter() = default;
 BleuCounter::BleuCounter(BleuCounter&&) noexcept = default;
 BleuCounter& BleuCounter::operator=(BleuCounter&&) noexcept = default;
@@ -250,9 +249,8 @@ BleuScore sentence_bleu(std::string_view hypothesis, const std::vector<std::stri
 std::string signature(const BleuOptions& options, int nrefs, std::string_view version) {
   std::string smooth(smoothing_name(options.smoothing));
   if (takes_smooth_value(options.smoothing)) smooth += fmt::format("[{:.2f}]", smooth_value_of(options));
-  return fmt::format("nrefs:{}|case:{}|eff:{}|tok:{}|smooth:{}|version:{}", nrefs,
-                     options.lowercase ? "lc" : "mixed", options.effective_order ? "yes" : "no",
-                     tokenizer_name(options.tokenizer), smooth, version);
+  return fmt::format("nrefs:{}|case:{}|eff:{}|tok:{}|smooth:{}|version:{}", nrefs, options.lowercase ? "lc" : "mixed",
+                     options.effective_order ? "yes" : "no", tokenizer_name(options.tokenizer), smooth, version);
 }
 
 }  // namespace nmt::eval

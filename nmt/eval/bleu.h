@@ -25,18 +25,18 @@ inline constexpr int kBleuMaxOrder = 4;
 
 // The smoothing methods of Chen & Cherry (2014), with sacreBLEU's names.
 enum class Smoothing {
-  kExp,    // method 3, mteval-v13a's: the k-th order without a match counts as 1/2^k matches
-  kFloor,  // method 1: an order without a match counts as `smooth_value` matches
-  kAddK,   // method 2: add `smooth_value` to matches and totals of orders 2 to 4
-  kNone,
+  exp,    // method 3, mteval-v13a's: the k-th order without a match counts as 1/2^k matches
+  floor,  // method 1: an order without a match counts as `smooth_value` matches
+  add_k,  // method 2: add `smooth_value` to matches and totals of orders 2 to 4
+  none,
 };
 std::string_view smoothing_name(Smoothing smoothing);  // "exp", "floor", "add-k", "none"
 std::optional<Smoothing> parse_smoothing(std::string_view name);
 
 struct BleuOptions {
-  Tokenizer tokenizer = Tokenizer::k13a;
+  Tokenizer tokenizer = Tokenizer::mteval_13a;
   bool lowercase = false;
-  Smoothing smoothing = Smoothing::kExp;
+  Smoothing smoothing = Smoothing::exp;
   std::optional<double> smooth_value;  // unset: 0.1 for floor, 1 for add-k; exp and none ignore it
   // Average only the orders the hypothesis has n-grams of; sacreBLEU's sentence-level mode.
   bool effective_order = false;
@@ -47,7 +47,7 @@ struct BleuStats {
   std::array<std::int64_t, kBleuMaxOrder> counts{};  // clipped n-gram matches, orders 1..4
   std::array<std::int64_t, kBleuMaxOrder> totals{};  // hypothesis n-grams, orders 1..4
   std::int64_t sys_len = 0;                          // hypothesis tokens
-  std::int64_t ref_len = 0;  // tokens of the reference closest in length (the shorter on ties)
+  std::int64_t ref_len = 0;                          // tokens of the reference closest in length (the shorter on ties)
 
   BleuStats& operator+=(const BleuStats& other);
 };
@@ -88,8 +88,7 @@ class BleuCounter {
 // references[r][i] is reference r of segment i (sacreBLEU's layout). Throws
 // std::invalid_argument if a reference stream's length differs from the hypotheses'.
 BleuScore corpus_bleu(const std::vector<std::string>& hypotheses,
-                      const std::vector<std::vector<std::string>>& references,
-                      const BleuOptions& options = {});
+                      const std::vector<std::vector<std::string>>& references, const BleuOptions& options = {});
 
 // One segment, with effective order as sacreBLEU's sentence_score() is meant to be used.
 BleuScore sentence_bleu(std::string_view hypothesis, const std::vector<std::string>& references);

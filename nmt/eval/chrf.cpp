@@ -10,8 +10,8 @@
 #include "nmt/eval/detail/references.h"
 #include "nmt/eval/detail/token_ids.h"
 #include "nmt/eval/lowercase.h"
-#include "nmt/text/utf8.h"
 #include "nmt/eval/whitespace.h"
+#include "nmt/text/utf8.h"
 
 namespace nmt::eval {
 
@@ -69,8 +69,7 @@ double chrf_f_score(const ChrfStats& stats, const ChrfOptions& options) {
 }
 
 std::string chrf_name(const ChrfOptions& options) {
-  return fmt::format("chrF{}{}", options.beta,
-                     std::string(static_cast<std::size_t>(options.word_order), '+'));
+  return fmt::format("chrF{}{}", options.beta, std::string(static_cast<std::size_t>(options.word_order), '+'));
 }
 
 ChrfScore compute_chrf(const ChrfStats& stats, const ChrfOptions& options) {
@@ -128,8 +127,8 @@ struct ChrfCounter::State {
   }
 
   // Fills `stats` from orders 1..max_order of `hyp` against `ref`, starting at stats[first].
-  void match_orders(const std::vector<detail::Symbol>& hyp, const std::vector<detail::Symbol>& ref,
-                    int max_order, std::size_t first, ChrfStats& stats) {
+  void match_orders(const std::vector<detail::Symbol>& hyp, const std::vector<detail::Symbol>& ref, int max_order,
+                    std::size_t first, ChrfStats& stats) {
     ref_ngrams.clear();
     for_each_ngram(ref, max_order, [&](const detail::Ngram& ngram) { ref_ngrams.add(ngram); });
     for (int n = 1; n <= max_order; ++n) {
@@ -148,8 +147,7 @@ struct ChrfCounter::State {
   static void for_each_ngram(const std::vector<detail::Symbol>& symbols, int max_order, F&& f) {
     for (std::size_t i = 0; i < symbols.size(); ++i) {
       std::uint64_t hash = detail::kEmptyHash;
-      const std::size_t orders =
-          std::min<std::size_t>(static_cast<std::size_t>(max_order), symbols.size() - i);
+      const std::size_t orders = std::min<std::size_t>(static_cast<std::size_t>(max_order), symbols.size() - i);
       for (std::size_t n = 1; n <= orders; ++n) {
         hash = detail::extend_hash(hash, symbols[i + n - 1]);
         f(detail::Ngram{&symbols[i], static_cast<std::uint32_t>(n), hash});
@@ -163,8 +161,7 @@ ChrfCounter::ChrfCounter(const ChrfOptions& options) : state_(std::make_unique<S
     throw std::invalid_argument(fmt::format("chrF: needs n-gram orders >= 0, not both 0 (got {} and {})",
                                             options.char_order, options.word_order));
   }
-  if (options.beta < 0)
-    throw std::invalid_argument(fmt::format("chrF: beta must be >= 0, not {}", options.beta));
+  if (options.beta < 0) throw std::invalid_argument(fmt::format("chrF: beta must be >= 0, not {}", options.beta));
   state_->options = options;
 }
 ChrfCounter::~ChrfCounter() = default;
@@ -237,8 +234,8 @@ ChrfScore sentence_chrf(std::string_view hypothesis, const std::vector<std::stri
 // CHRFSignature: "eff" says whether effective-order averaging (no eps smoothing) is used.
 std::string signature(const ChrfOptions& options, int nrefs, std::string_view version) {
   return fmt::format("nrefs:{}|case:{}|eff:{}|nc:{}|nw:{}|space:{}|version:{}", nrefs,
-                     options.lowercase ? "lc" : "mixed", options.eps_smoothing ? "no" : "yes",
-                     options.char_order, options.word_order, options.whitespace ? "yes" : "no", version);
+                     options.lowercase ? "lc" : "mixed", options.eps_smoothing ? "no" : "yes", options.char_order,
+                     options.word_order, options.whitespace ? "yes" : "no", version);
 }
 
 }  // namespace nmt::eval

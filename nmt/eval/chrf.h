@@ -75,8 +75,7 @@ class ChrfCounter {
 // references[r][i] is reference r of segment i. Throws std::invalid_argument if a reference
 // stream's length differs from the hypotheses'.
 ChrfScore corpus_chrf(const std::vector<std::string>& hypotheses,
-                      const std::vector<std::vector<std::string>>& references,
-                      const ChrfOptions& options = {});
+                      const std::vector<std::vector<std::string>>& references, const ChrfOptions& options = {});
 ChrfScore sentence_chrf(std::string_view hypothesis, const std::vector<std::string>& references,
                         const ChrfOptions& options = {});
 

@@ -9,8 +9,8 @@
 #include <memory>
 #include <stdexcept>
 
-#include "nmt/text/utf8.h"
 #include "nmt/eval/whitespace.h"
+#include "nmt/text/utf8.h"
 
 namespace nmt::eval {
 namespace {
@@ -21,8 +21,7 @@ void add_line(std::string_view line, std::string_view name, Segments& segments) 
   const std::size_t bad = text::find_invalid_utf8(line);
   if (bad != std::string_view::npos) {
     throw std::runtime_error(fmt::format("{}:{}: invalid UTF-8 (byte 0x{:02X} at byte {} of the line)", name,
-                                         segments.lines.size() + 1, static_cast<unsigned char>(line[bad]),
-                                         bad + 1));
+                                         segments.lines.size() + 1, static_cast<unsigned char>(line[bad]), bad + 1));
   }
   segments.lines.emplace_back(rstrip_whitespace(line));
 }
@@ -33,7 +32,7 @@ Segments split_lines(std::string_view text, std::string_view name, LineEnds line
   std::size_t start = 0;
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
-    if (c == '\n' || (c == '\r' && line_ends == LineEnds::kUniversal)) {
+    if (c == '\n' || (c == '\r' && line_ends == LineEnds::universal)) {
       add_line(text.substr(start, i - start), name, segments);
       if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
       start = i + 1;
@@ -62,7 +61,7 @@ Segments read_segments_file(const std::string& path) {
   if (std::ferror(file.get())) {
     throw std::runtime_error(fmt::format("cannot read '{}': {}", path, std::strerror(errno)));
   }
-  return split_lines(text, path, LineEnds::kNewline);
+  return split_lines(text, path, LineEnds::newline);
 }
 
 }  // namespace nmt::eval

@@ -15,8 +15,8 @@
 namespace nmt::eval {
 
 enum class LineEnds {
-  kNewline,    // files: only "\n" ends a line
-  kUniversal,  // standard input: "\r\n", "\r" or "\n"
+  newline,    // files: only "\n" ends a line
+  universal,  // standard input: "\r\n", "\r" or "\n"
 };
 
 struct Segments {

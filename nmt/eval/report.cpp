@@ -8,13 +8,11 @@
 
 namespace nmt::eval {
 
-MetricReport bleu_report(const BleuScore& score, const BleuOptions& options, int nrefs,
-                         std::string_view version) {
+MetricReport bleu_report(const BleuScore& score, const BleuOptions& options, int nrefs, std::string_view version) {
   return MetricReport{"BLEU", score.score, signature(options, nrefs, version), score.verbose()};
 }
 
-MetricReport chrf_report(const ChrfScore& score, const ChrfOptions& options, int nrefs,
-                         std::string_view version) {
+MetricReport chrf_report(const ChrfScore& score, const ChrfOptions& options, int nrefs, std::string_view version) {
   return MetricReport{score.name, score.score, signature(options, nrefs, version), ""};
 }
 

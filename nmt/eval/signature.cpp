@@ -17,9 +17,8 @@ std::vector<std::pair<std::string, std::string>> signature_fields(std::string_vi
     const std::size_t bar = signature.find('|');
     const std::string_view field = signature.substr(0, bar);
     const std::size_t colon = field.find(':');
-    fields.emplace_back(std::string(field.substr(0, colon)), colon == std::string_view::npos
-                                                                 ? std::string()
-                                                                 : std::string(field.substr(colon + 1)));
+    fields.emplace_back(std::string(field.substr(0, colon)),
+                        colon == std::string_view::npos ? std::string() : std::string(field.substr(colon + 1)));
     if (bar == std::string_view::npos) break;
     signature.remove_prefix(bar + 1);
   }

@@ -7,16 +7,20 @@ namespace nmt::eval {
 
 std::string_view tokenizer_name(Tokenizer tokenizer) {
   switch (tokenizer) {
-    case Tokenizer::k13a: return "13a";
-    case Tokenizer::kIntl: return "intl";
-    case Tokenizer::kChar: return "char";
-    case Tokenizer::kNone: return "none";
+    case Tokenizer::mteval_13a:
+      return "13a";
+    case Tokenizer::intl:
+      return "intl";
+    case Tokenizer::characters:
+      return "char";
+    case Tokenizer::none:
+      return "none";
   }
   return "unknown";
 }
 
 std::optional<Tokenizer> parse_tokenizer(std::string_view name) {
-  for (const Tokenizer tokenizer : {Tokenizer::k13a, Tokenizer::kIntl, Tokenizer::kChar, Tokenizer::kNone}) {
+  for (const Tokenizer tokenizer : {Tokenizer::mteval_13a, Tokenizer::intl, Tokenizer::characters, Tokenizer::none}) {
     if (name == tokenizer_name(tokenizer)) return tokenizer;
   }
   return std::nullopt;
@@ -24,10 +28,14 @@ std::optional<Tokenizer> parse_tokenizer(std::string_view name) {
 
 std::string tokenize(Tokenizer tokenizer, std::string_view text) {
   switch (tokenizer) {
-    case Tokenizer::k13a: return tokenize_13a(text);
-    case Tokenizer::kIntl: return tokenize_intl(text);
-    case Tokenizer::kChar: return tokenize_char(text);
-    case Tokenizer::kNone: return std::string(text);
+    case Tokenizer::mteval_13a:
+      return tokenize_13a(text);
+    case Tokenizer::intl:
+      return tokenize_intl(text);
+    case Tokenizer::characters:
+      return tokenize_char(text);
+    case Tokenizer::none:
+      return std::string(text);
   }
   return std::string(text);
 }
@@ -49,10 +57,16 @@ namespace detail {
 
 void space_out_tokens(Tokenizer tokenizer, std::string_view text, std::string& out) {
   switch (tokenizer) {
-    case Tokenizer::k13a: return space_out_13a(text, out);
-    case Tokenizer::kIntl: return space_out_intl(text, out);
-    case Tokenizer::kChar: out = tokenize_char(text); return;
-    case Tokenizer::kNone: out.assign(text); return;
+    case Tokenizer::mteval_13a:
+      return space_out_13a(text, out);
+    case Tokenizer::intl:
+      return space_out_intl(text, out);
+    case Tokenizer::characters:
+      out = tokenize_char(text);
+      return;
+    case Tokenizer::none:
+      out.assign(text);
+      return;
   }
 }
 

@@ -11,10 +11,10 @@
 namespace nmt::eval {
 
 enum class Tokenizer {
-  k13a,   // mteval-v13a.pl's tokenization, the WMT standard
-  kIntl,  // mteval-v14.pl's international tokenization (Unicode punctuation and symbols)
-  kChar,  // every character a token, for languages written without spaces
-  kNone,  // the text as it is, already tokenized
+  mteval_13a,  // mteval-v13a.pl's tokenization, the WMT standard
+  intl,        // mteval-v14.pl's international tokenization (Unicode punctuation and symbols)
+  characters,  // every character a token, for languages written without spaces
+  none,        // the text as it is, already tokenized
 };
 
 // The name sacreBLEU uses on its command line and in signatures ("13a", "intl", ...).

@@ -47,15 +47,15 @@ bool is_period_or_comma(char c) { return c == '.' || c == ','; }
 
 // Step 3's character class.
 bool is_spaced_symbol(char c) {
-  return (c >= '{' && c <= '~') || (c >= '[' && c <= '`') || (c >= ' ' && c <= '&') ||
-         (c >= '(' && c <= '+') || (c >= ':' && c <= '@') || c == '/';
+  return (c >= '{' && c <= '~') || (c >= '[' && c <= '`') || (c >= ' ' && c <= '&') || (c >= '(' && c <= '+') ||
+         (c >= ':' && c <= '@') || c == '/';
 }
 
 // re.sub over a two-character pattern (first)(second) with replacement
 // `before` first `middle` second `after`, scanning left to right without overlaps.
 template <class First, class Second>
-void substitute_pairs(const std::string& in, std::string& out, First first, Second second,
-                      std::string_view before, std::string_view middle, std::string_view after) {
+void substitute_pairs(const std::string& in, std::string& out, First first, Second second, std::string_view before,
+                      std::string_view middle, std::string_view after) {
   out.clear();
   out.reserve(2 * in.size());
   std::size_t i = 0;

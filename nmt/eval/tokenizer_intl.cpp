@@ -18,13 +18,13 @@
 
 #include "nmt/eval/detail/spaced_tokenizers.h"
 #include "nmt/eval/tokenizer.h"
-#include "nmt/text/utf8.h"
 #include "nmt/eval/whitespace.h"
+#include "nmt/text/utf8.h"
 
 namespace nmt::eval {
 namespace {
 
-bool in_categories(char32_t c, uint32_t mask) { return (U_GET_GC_MASK(static_cast<UChar32>(c)) & mask) != 0; }
+bool in_categories(char32_t c, std::uint32_t mask) { return (U_GET_GC_MASK(static_cast<UChar32>(c)) & mask) != 0; }
 bool is_punctuation(char32_t c) { return in_categories(c, U_GC_P_MASK); }
 bool is_symbol(char32_t c) { return in_categories(c, U_GC_S_MASK); }
 bool is_not_number(char32_t c) { return !in_categories(c, U_GC_N_MASK); }

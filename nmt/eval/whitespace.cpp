@@ -40,7 +40,8 @@ std::size_t multibyte_whitespace_length_at(std::string_view text, std::size_t po
     }
     case 0xE3:  // U+3000
       return byte(1) == 0x80 && byte(2) == 0x80 ? 3 : 0;
-    default: return 0;
+    default:
+      return 0;
   }
 }
 
@@ -48,9 +49,12 @@ std::size_t multibyte_whitespace_length_at(std::string_view text, std::size_t po
 
 std::size_t whitespace_length_at(std::string_view text, std::size_t pos) {
   switch (byte_class(text[pos])) {
-    case kNotSpace: return 0;
-    case kAsciiSpace: return 1;
-    case kMaybeSpaceLead: return multibyte_whitespace_length_at(text, pos);
+    case kNotSpace:
+      return 0;
+    case kAsciiSpace:
+      return 1;
+    case kMaybeSpaceLead:
+      return multibyte_whitespace_length_at(text, pos);
   }
   return 0;
 }
@@ -76,9 +80,7 @@ void for_each_token(std::string_view text, F&& f) {
   std::size_t token_start = std::string_view::npos;
   while (pos < text.size()) {
     const ByteClass cls = byte_class(text[pos]);
-    const std::size_t space = cls == kNotSpace     ? 0
-                              : cls == kAsciiSpace ? 1
-                                                   : multibyte_whitespace_length_at(text, pos);
+    const std::size_t space = cls == kNotSpace ? 0 : cls == kAsciiSpace ? 1 : multibyte_whitespace_length_at(text, pos);
     if (space > 0) {
       if (token_start != std::string_view::npos) {
         f(text.substr(token_start, pos - token_start));

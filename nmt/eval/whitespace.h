@@ -16,8 +16,8 @@ namespace nmt::eval {
 
 constexpr bool is_python_whitespace(char32_t c) {
   if (c <= 0x20) return (c >= 0x09 && c <= 0x0D) || c >= 0x1C;
-  return c == 0x85 || c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x2028 ||
-         c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x3000;
+  return c == 0x85 || c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 ||
+         c == 0x202F || c == 0x205F || c == 0x3000;
 }
 
 // Byte length of the whitespace character starting at text[pos] (UTF-8), 0 if there is none.

@@ -1,8 +1,8 @@
 #include "nmt/graph/engine.h"
 
 #include <omp.h>
-#include <xmmintrin.h>
 #include <pmmintrin.h>
+#include <xmmintrin.h>
 
 namespace nmt::graph {
 namespace {

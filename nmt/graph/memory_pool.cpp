@@ -1,19 +1,19 @@
 #include "nmt/graph/memory_pool.h"
 
-#include <algorithm>
-#include <bit>
-#include <deque>
-#include <stdexcept>
-#include <string>
-#include <cstdint>
-#include <cstdlib>
-#include <mutex>
-#include <new>
-#include <unordered_map>
-#include <vector>
-
 #include <malloc.h>
 #include <sys/mman.h>
+
+#include <algorithm>
+#include <bit>
+#include <cstdint>
+#include <cstdlib>
+#include <deque>
+#include <mutex>
+#include <new>
+#include <stdexcept>
+#include <string>
+#include <unordered_map>
+#include <vector>
 
 namespace nmt::graph {
 namespace {

@@ -66,8 +66,8 @@ Var dropout(const Var& x, float p, RandomGenerator& generator);
 // logits: [N, V]; targets: N ids. Returns the summed token loss over targets != ignore_id:
 // -(1-eps) log p(target) - (eps/V) sum_v log p(v)  (label smoothing, Szegedy et al. 2016).
 // (ops/cross_entropy.cpp)
-Var cross_entropy(const Var& logits, std::span<const std::int32_t> targets,
-                  std::int32_t ignore_id = -1, float label_smoothing = 0.0f);
+Var cross_entropy(const Var& logits, std::span<const std::int32_t> targets, std::int32_t ignore_id = -1,
+                  float label_smoothing = 0.0f);
 // Over the given axes (all when empty); reduced axes are dropped unless keep_dims.
 // (ops/reduce.cpp)
 Var sum(const Var& x, const std::vector<int>& axes = {}, bool keep_dims = false);
@@ -88,7 +88,7 @@ struct LstmResult {
   Var last_hidden;  // [D, N, H]: after the last step of each direction
   Var last_cell;    // [D, N, H]
 };
-LstmResult lstm(const Var& input, const LstmWeights& weights, RnnDirection direction,
-                const Var& initial_hidden = {}, const Var& initial_cell = {});
+LstmResult lstm(const Var& input, const LstmWeights& weights, RnnDirection direction, const Var& initial_hidden = {},
+                const Var& initial_cell = {});
 
 }  // namespace nmt::graph

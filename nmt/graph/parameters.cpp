@@ -55,8 +55,8 @@ void Parameters::deserialize(std::string_view bytes, const std::string& source) 
       throw FormatError(source + ": parameter " + std::to_string(i) + " is '" + name + "', expected '" +
                         entries_[i].first + "'");
     if (t.shape() != entries_[i].second.shape() || t.type() != DataType::f32)
-      throw FormatError(source + ": parameter '" + name + "' has shape " + to_string(t.shape()) +
-                        ", expected " + to_string(entries_[i].second.shape()));
+      throw FormatError(source + ": parameter '" + name + "' has shape " + to_string(t.shape()) + ", expected " +
+                        to_string(entries_[i].second.shape()));
     // A checksum says the bytes are as written, not that the numbers are usable: a diverged
     // run's weights would translate every line to nothing.
     const std::span<const float> values = t.values();
@@ -83,8 +83,7 @@ Tensor normal_tensor(const Shape& shape, float stddev, RandomGenerator& generato
   return t;
 }
 
-Tensor xavier_uniform(const Shape& shape, std::int64_t fan_in, std::int64_t fan_out,
-                      RandomGenerator& generator) {
+Tensor xavier_uniform(const Shape& shape, std::int64_t fan_in, std::int64_t fan_out, RandomGenerator& generator) {
   return uniform_tensor(shape, std::sqrt(6.0f / static_cast<float>(fan_in + fan_out)), generator);
 }
 

@@ -34,7 +34,6 @@ class Parameters {
 Tensor uniform_tensor(const Shape& shape, float bound, RandomGenerator& generator);  // U(-b, b)
 Tensor normal_tensor(const Shape& shape, float stddev, RandomGenerator& generator);
 // Glorot & Bengio (2010): U(-sqrt(6/(fan_in+fan_out)), +...).
-Tensor xavier_uniform(const Shape& shape, std::int64_t fan_in, std::int64_t fan_out,
-                      RandomGenerator& generator);
+Tensor xavier_uniform(const Shape& shape, std::int64_t fan_in, std::int64_t fan_out, RandomGenerator& generator);
 
 }  // namespace nmt::graph

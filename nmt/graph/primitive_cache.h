@@ -9,10 +9,9 @@
 #include <cstdint>
 #include <list>
 #include <memory>
+#include <oneapi/dnnl/dnnl.hpp>
 #include <string>
 #include <unordered_map>
-
-#include <oneapi/dnnl/dnnl.hpp>
 
 #include "nmt/graph/tensor.h"
 

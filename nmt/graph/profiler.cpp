@@ -1,11 +1,11 @@
 #include "nmt/graph/profiler.h"
 
+#include <oneapi/dnnl/dnnl_debug.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <map>
 #include <vector>
-
-#include <oneapi/dnnl/dnnl_debug.h>
 
 #include "nmt/graph/ops/common.h"
 

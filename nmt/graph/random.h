@@ -27,9 +27,7 @@ class RandomGenerator {
   }
   std::uint64_t next() { return at(advance(1)); }
   // Uniform in [0, 1) with 24 random bits, as an f32 holds them.
-  static float to_unit_float(std::uint64_t bits) {
-    return static_cast<float>(bits >> 40) * (1.0f / 16777216.0f);
-  }
+  static float to_unit_float(std::uint64_t bits) { return static_cast<float>(bits >> 40) * (1.0f / 16777216.0f); }
   float uniform() { return to_unit_float(next()); }
   float normal();  // standard normal (Box-Muller)
 

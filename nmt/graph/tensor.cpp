@@ -49,8 +49,7 @@ Tensor Tensor::filled(Shape shape, float value) {
 
 Tensor Tensor::from_values(Shape shape, std::span<const float> values) {
   if (element_count(shape) != static_cast<std::int64_t>(values.size()))
-    throw ShapeError("tensor: " + std::to_string(values.size()) + " values for shape " +
-                     to_string(shape));
+    throw ShapeError("tensor: " + std::to_string(values.size()) + " values for shape " + to_string(shape));
   Tensor t = empty(std::move(shape));
   std::copy(values.begin(), values.end(), t.data());
   return t;
@@ -60,8 +59,7 @@ std::int64_t Tensor::dim(int axis) const {
   const int r = rank();
   const int a = axis < 0 ? axis + r : axis;
   if (a < 0 || a >= r)
-    throw ShapeError("tensor: axis " + std::to_string(axis) + " out of range for shape " +
-                     to_string(shape_));
+    throw ShapeError("tensor: axis " + std::to_string(axis) + " out of range for shape " + to_string(shape_));
   return shape_[a];
 }
 
@@ -99,13 +97,12 @@ Tensor Tensor::reshaped(Shape shape) const {
   }
   if (inferred >= 0) {
     if (known == 0 || numel() % known != 0)
-      throw ShapeError("reshape: cannot reshape " + to_string(shape_) + " into " +
-                       to_string(shape));
+      throw ShapeError("reshape: cannot reshape " + to_string(shape_) + " into " + to_string(shape));
     shape[inferred] = numel() / known;
   }
   if (element_count(shape) != numel())
-    throw ShapeError("reshape: cannot reshape " + to_string(shape_) + " (" +
-                     std::to_string(numel()) + " elements) into " + to_string(shape));
+    throw ShapeError("reshape: cannot reshape " + to_string(shape_) + " (" + std::to_string(numel()) +
+                     " elements) into " + to_string(shape));
   Tensor t = *this;
   t.shape_ = std::move(shape);
   return t;
@@ -121,8 +118,7 @@ void Tensor::fill(float value) { std::fill_n(data(), numel(), value); }
 
 void Tensor::copy_from(const Tensor& other) {
   if (other.shape_ != shape_ || other.type_ != type_)
-    throw ShapeError("copy: shapes " + to_string(other.shape_) + " and " + to_string(shape_) +
-                     " differ");
+    throw ShapeError("copy: shapes " + to_string(other.shape_) + " and " + to_string(shape_) + " differ");
   if (bytes()) std::memcpy(raw(), other.raw(), bytes());
 }
 

@@ -8,12 +8,11 @@
 #include <cstdint>
 #include <initializer_list>
 #include <memory>
+#include <oneapi/dnnl/dnnl.hpp>
 #include <span>
 #include <stdexcept>
 #include <string>
 #include <vector>
-
-#include <oneapi/dnnl/dnnl.hpp>
 
 namespace nmt::graph {
 

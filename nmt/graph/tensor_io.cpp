@@ -1,8 +1,8 @@
 #include "nmt/graph/tensor_io.h"
 
-#include <cstring>
-
 #include <zlib.h>
+
+#include <cstring>
 
 namespace nmt::graph {
 namespace {
@@ -35,9 +35,8 @@ class Reader {
   }
   const char* take(std::size_t n, const char* what) {
     if (n > bytes_.size() - at_)
-      throw FormatError(source_ + ": truncated while reading " + what + " at byte " +
-                        std::to_string(at_) + " (needs " + std::to_string(n) + " bytes, " +
-                        std::to_string(bytes_.size() - at_) + " left)");
+      throw FormatError(source_ + ": truncated while reading " + what + " at byte " + std::to_string(at_) + " (needs " +
+                        std::to_string(n) + " bytes, " + std::to_string(bytes_.size() - at_) + " left)");
     const char* p = bytes_.data() + at_;
     at_ += n;
     return p;
@@ -75,8 +74,7 @@ NamedTensors decode_tensors(std::string_view bytes, const std::string& source) {
   const std::string_view body = bytes.substr(0, bytes.size() - 4);
   std::uint32_t stored;
   std::memcpy(&stored, bytes.data() + body.size(), 4);
-  if (stored != crc32_of(body))
-    throw FormatError(source + ": checksum mismatch (the file is truncated or corrupted)");
+  if (stored != crc32_of(body)) throw FormatError(source + ": checksum mismatch (the file is truncated or corrupted)");
   Reader r(body, source);
   r.take(kMagic.size(), "magic");
   const auto count = r.get<std::uint32_t>("tensor count");
@@ -86,8 +84,7 @@ NamedTensors decode_tensors(std::string_view bytes, const std::string& source) {
     std::string name(r.take(name_len, "name"), name_len);
     const auto type = r.get<std::uint8_t>("element type");
     if (type > static_cast<std::uint8_t>(DataType::bf16))
-      throw FormatError(source + ": tensor '" + name + "' has unknown element type " +
-                        std::to_string(type));
+      throw FormatError(source + ": tensor '" + name + "' has unknown element type " + std::to_string(type));
     const auto rank = r.get<std::uint32_t>("rank");
     if (rank > 8) throw FormatError(source + ": tensor '" + name + "' has rank " + std::to_string(rank));
     Shape shape(rank);
@@ -104,8 +101,8 @@ NamedTensors decode_tensors(std::string_view bytes, const std::string& source) {
     for (const auto d : shape) overflow |= __builtin_mul_overflow(n, static_cast<std::size_t>(d), &n);
     if (overflow || n > r.remaining())
       throw FormatError(source + ": tensor '" + name + "' of shape " + to_string(shape) + " needs " +
-                        (overflow ? "more than 2^64" : std::to_string(n)) + " bytes, " +
-                        std::to_string(r.remaining()) + " left");
+                        (overflow ? "more than 2^64" : std::to_string(n)) + " bytes, " + std::to_string(r.remaining()) +
+                        " left");
     Tensor t = Tensor::empty(shape, dtype);
     std::memcpy(t.raw(), r.take(n, "tensor data"), n);
     out.emplace_back(std::move(name), std::move(t));

@@ -76,8 +76,8 @@ Var Var::make_result(const char* op, Tensor value, std::vector<Var> inputs, Back
   return Var(std::move(node));
 }
 
-std::vector<Var> Var::make_results(const char* op, std::vector<Tensor> values,
-                                   std::vector<Var> inputs, MultiBackwardFn fn) {
+std::vector<Var> Var::make_results(const char* op, std::vector<Tensor> values, std::vector<Var> inputs,
+                                   MultiBackwardFn fn) {
   bool needs_grad = false;
   if (g_grad_enabled)
     for (const auto& in : inputs)
@@ -112,9 +112,8 @@ std::vector<Var> Var::make_results(const char* op, std::vector<Tensor> values,
 void Var::accumulate_grad(const Tensor& g) const {
   if (!node_->requires_grad) return;
   if (g.shape() != node_->value.shape())
-    throw ShapeError(std::string("backward of ") + node_->op + ": gradient of shape " +
-                     to_string(g.shape()) + " for a value of shape " +
-                     to_string(node_->value.shape()));
+    throw ShapeError(std::string("backward of ") + node_->op + ": gradient of shape " + to_string(g.shape()) +
+                     " for a value of shape " + to_string(node_->value.shape()));
   Tensor& grad = node_->grad;
   if (!grad.defined()) {
     grad = g;  // shares storage; copied below before anyone writes into it
@@ -171,8 +170,7 @@ void backward(const Var& output, const Tensor& seed) {
 
 void backward(const Var& output) {
   if (output.value().numel() != 1)
-    throw ShapeError("backward: output of shape " + to_string(output.shape()) +
-                     " needs an explicit seed gradient");
+    throw ShapeError("backward: output of shape " + to_string(output.shape()) + " needs an explicit seed gradient");
   backward(output, Tensor::filled(output.shape(), 1.0f));
 }
 

@@ -46,8 +46,8 @@ class Var {
   // An op with several results: `backward` receives one gradient per output (undefined for an
   // output no gradient reached).
   using MultiBackwardFn = std::function<void(std::span<const Tensor> grad_outputs)>;
-  static std::vector<Var> make_results(const char* op, std::vector<Tensor> values,
-                                       std::vector<Var> inputs, MultiBackwardFn backward);
+  static std::vector<Var> make_results(const char* op, std::vector<Tensor> values, std::vector<Var> inputs,
+                                       MultiBackwardFn backward);
 
   // Adds `g` (same shape as the value) to this node's gradient, copying only when needed.
   void accumulate_grad(const Tensor& g) const;

@@ -1,5 +1,8 @@
 #include "nmt/io/recipe.h"
 
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/yaml.h>
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -7,9 +10,6 @@
 #include <fstream>
 #include <optional>
 #include <sstream>
-
-#include <yaml-cpp/eventhandler.h>
-#include <yaml-cpp/yaml.h>
 
 #include "nmt/text/utf8.h"
 
@@ -125,7 +125,9 @@ std::optional<YAML::Mark> second_document(const std::string& text) {
     void OnDocumentEnd() override {}
     void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
     void OnAlias(const YAML::Mark&, YAML::anchor_t) override { content = true; }
-    void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override { content = true; }
+    void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {
+      content = true;
+    }
     void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
       content = true;
     }
@@ -175,14 +177,17 @@ void check_is_text(const std::string& text, const std::string& origin) {
 // against the schema.
 void collect(const YAML::Node& root, const std::string& origin, std::map<std::string, Value>& values) {
   if (!root || root.IsNull()) return;
-  if (!root.IsMap()) fail(where_in(origin, root.Mark()), "a recipe is a mapping of sections (data, model, training, validation, output)");
+  if (!root.IsMap())
+    fail(where_in(origin, root.Mark()),
+         "a recipe is a mapping of sections (data, model, training, validation, output)");
   for (const auto& section : root) {
     const std::string at = where_in(origin, section.first.Mark());
     if (!section.first.IsScalar()) fail(at, "a section name must be a word, got " + describe(section.first));
     const std::string name = section.first.Scalar();
     if (!is_section(name)) fail(at, "unknown section '" + name + "'" + suggestion(name));
     if (section.second.IsNull()) continue;
-    if (!section.second.IsMap()) fail(at, "section '" + name + "' must be a mapping of keys, got " + describe(section.second));
+    if (!section.second.IsMap())
+      fail(at, "section '" + name + "' must be a mapping of keys, got " + describe(section.second));
     for (const auto& entry : section.second) {
       const std::string key_at = where_in(origin, entry.first.Mark());
       if (!entry.first.IsScalar()) fail(key_at, "a key must be a word, got " + describe(entry.first));
@@ -324,7 +329,8 @@ double parse_duration(const std::string& text) {
   return total;
 }
 
-Recipe parse_recipe(const std::string& yaml_text, const std::string& origin, const std::vector<std::string>& overrides) {
+Recipe parse_recipe(const std::string& yaml_text, const std::string& origin,
+                    const std::vector<std::string>& overrides) {
   check_is_text(yaml_text, origin);
   YAML::Node root;
   try {
@@ -386,27 +392,44 @@ Recipe typed_recipe(const std::map<std::string, std::string>& text, const std::s
   r.overrides = overrides;
   r.effective_yaml = effective_yaml(text, origin, overrides);
   r.values = text;
-  r.data = {str("data.train_source"), str("data.train_target"), str("data.dev_source"), str("data.dev_target"),
-            str("data.test_source"), str("data.test_target"), str("data.source_language"), str("data.target_language"),
-            integer("data.max_length"), str("data.sentencepiece_model"), integer("data.vocab_size"),
-            real("data.character_coverage"), str("data.sentencepiece_type"), boolean("data.joint_vocabulary")};
-  r.model = {str("model.type"), str("model.attention"), str("model.local_score"), integer("model.attention_window"),
-             integer("model.attention_hidden"), boolean("model.input_feeding"), integer("model.embedding_size"),
-             integer("model.encoder_hidden"), integer("model.encoder_layers"), integer("model.decoder_hidden"),
-             integer("model.decoder_layers"), real("model.dropout"), boolean("model.tie_output_embeddings"),
-             integer("model.d_model"), integer("model.feed_forward"), integer("model.heads"),
-             real("model.attention_dropout"), real("model.feed_forward_dropout"), boolean("model.pre_norm"),
+  r.data = {str("data.train_source"),        str("data.train_target"),        str("data.dev_source"),
+            str("data.dev_target"),          str("data.test_source"),         str("data.test_target"),
+            str("data.source_language"),     str("data.target_language"),     integer("data.max_length"),
+            str("data.sentencepiece_model"), integer("data.vocab_size"),      real("data.character_coverage"),
+            str("data.sentencepiece_type"),  boolean("data.joint_vocabulary")};
+  r.model = {str("model.type"),
+             str("model.attention"),
+             str("model.local_score"),
+             integer("model.attention_window"),
+             integer("model.attention_hidden"),
+             boolean("model.input_feeding"),
+             integer("model.embedding_size"),
+             integer("model.encoder_hidden"),
+             integer("model.encoder_layers"),
+             integer("model.decoder_hidden"),
+             integer("model.decoder_layers"),
+             real("model.dropout"),
+             boolean("model.tie_output_embeddings"),
+             integer("model.d_model"),
+             integer("model.feed_forward"),
+             integer("model.heads"),
+             real("model.attention_dropout"),
+             real("model.feed_forward_dropout"),
+             boolean("model.pre_norm"),
              boolean("model.tie_embeddings")};
-  r.training = {real("training.learning_rate"), real("training.beta1"), real("training.beta2"), real("training.epsilon"),
-                real("training.weight_decay"), str("training.schedule"), integer("training.warmup_steps"),
-                integer("training.plateau_patience"), real("training.plateau_factor"), real("training.min_learning_rate"),
-                real("training.clip_norm"), integer("training.batch_tokens"), integer("training.accumulate"),
-                real("training.label_smoothing"), integer("training.max_epochs"), integer("training.max_steps"),
-                real("training.max_time"), integer("training.seed"), integer("training.threads"),
-                integer("training.log_every")};
-  r.validation = {integer("validation.every_steps"), boolean("validation.bleu"), integer("validation.max_sentences"),
-                  integer("validation.max_output_ratio"), str("validation.early_stopping_metric"),
-                  integer("validation.patience")};
+  r.training = {real("training.learning_rate"),   real("training.beta1"),
+                real("training.beta2"),           real("training.epsilon"),
+                real("training.weight_decay"),    str("training.schedule"),
+                integer("training.warmup_steps"), integer("training.plateau_patience"),
+                real("training.plateau_factor"),  real("training.min_learning_rate"),
+                real("training.clip_norm"),       integer("training.batch_tokens"),
+                integer("training.accumulate"),   real("training.label_smoothing"),
+                integer("training.max_epochs"),   integer("training.max_steps"),
+                real("training.max_time"),        integer("training.seed"),
+                integer("training.threads"),      integer("training.log_every")};
+  r.validation = {integer("validation.every_steps"),       boolean("validation.bleu"),
+                  integer("validation.max_sentences"),     integer("validation.max_output_ratio"),
+                  str("validation.early_stopping_metric"), integer("validation.patience")};
   r.output = {str("output.directory"), integer("output.keep_checkpoints"), boolean("output.keep_best"),
               boolean("output.translate_test")};
   // Keys that only make sense together.
@@ -414,14 +437,17 @@ Recipe typed_recipe(const std::map<std::string, std::string>& text, const std::s
     fail(origin, "data.dev_source and data.dev_target must be given together");
   if (r.data.test_source.empty() != r.data.test_target.empty())
     fail(origin, "data.test_source and data.test_target must be given together");
-  if (r.training.max_epochs == 0 && r.training.max_steps == 0 && r.training.max_seconds == 0 && r.validation.patience == 0)
-    fail(origin, "no stopping rule: set training.max_epochs, training.max_steps, training.max_time or validation.patience");
+  if (r.training.max_epochs == 0 && r.training.max_steps == 0 && r.training.max_seconds == 0 &&
+      r.validation.patience == 0)
+    fail(origin,
+         "no stopping rule: set training.max_epochs, training.max_steps, training.max_time or validation.patience");
   // Two SentencePiece models number their pieces independently: one table for both would tie
   // unrelated pieces that only share an id.
   if (r.model.type == "transformer" && r.model.tie_embeddings && !r.data.joint_vocabulary &&
       r.data.sentencepiece_model.empty())
-    fail(origin, "model.tie_embeddings: true needs data.joint_vocabulary: true (one vocabulary for both languages); "
-                 "with two vocabularies tie only the decoder's embeddings and output with model.tie_output_embeddings");
+    fail(origin,
+         "model.tie_embeddings: true needs data.joint_vocabulary: true (one vocabulary for both languages); "
+         "with two vocabularies tie only the decoder's embeddings and output with model.tie_output_embeddings");
   return r;
 }
 

@@ -27,9 +27,9 @@ enum class ValueKind { string, path, integer, real, boolean, choice, duration };
 
 // One key of the schema.
 struct RecipeField {
-  std::string path;                  // "training.learning_rate"
+  std::string path;  // "training.learning_rate"
   ValueKind kind;
-  std::string default_value;         // as written in YAML; empty and required: no default
+  std::string default_value;  // as written in YAML; empty and required: no default
   bool required = false;
   double minimum = -1e300, maximum = 1e300;
   std::vector<std::string> choices;  // for ValueKind::choice
@@ -44,7 +44,7 @@ struct DataRecipe {
   std::string sentencepiece_model;  // a trained model to use; empty: train one
   std::int64_t vocab_size;
   double character_coverage;
-  std::string sentencepiece_type;   // unigram | bpe
+  std::string sentencepiece_type;  // unigram | bpe
   bool joint_vocabulary;
 };
 

@@ -1,17 +1,17 @@
 #include "nmt/io/section_file.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+#include <zlib.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <deque>
-#include <fcntl.h>
 #include <fstream>
 #include <sstream>
 #include <string_view>
 #include <vector>
-#include <unistd.h>
-
-#include <zlib.h>
 
 namespace nmt::io {
 namespace {
@@ -118,8 +118,8 @@ Sections read_section_file(const std::string& path, const std::string& kind) {
   const std::size_t end = bytes.size() >= 4 ? bytes.size() - 4 : 0;
   const auto take = [&](std::size_t n, const char* what) {
     if (at > end || n > end - at)
-      throw FileFormatError(path + ": truncated (while reading " + what + "; the file has " + std::to_string(bytes.size()) +
-                            " bytes)");
+      throw FileFormatError(path + ": truncated (while reading " + what + "; the file has " +
+                            std::to_string(bytes.size()) + " bytes)");
     const char* p = bytes.data() + at;
     at += n;
     return p;
@@ -151,7 +151,8 @@ Sections read_section_file(const std::string& path, const std::string& kind) {
     std::string content(take(size, ("section '" + name + "'").c_str()), size);
     sections.emplace_back(std::move(name), std::move(content));
   }
-  if (at != end) throw FileFormatError(path + ": " + std::to_string(end - at) + " unexpected bytes after the last section");
+  if (at != end)
+    throw FileFormatError(path + ": " + std::to_string(end - at) + " unexpected bytes after the last section");
   return sections;
 }
 

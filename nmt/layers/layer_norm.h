@@ -14,8 +14,7 @@ struct LayerNorm {
   graph::Var bias;  // [dim]
   float epsilon = 1e-5f;
 
-  static LayerNorm create(graph::Parameters& params, const std::string& name, std::int64_t dim,
-                          float epsilon = 1e-5f) {
+  static LayerNorm create(graph::Parameters& params, const std::string& name, std::int64_t dim, float epsilon = 1e-5f) {
     LayerNorm n;
     n.gain = params.add(name + ".gain", graph::Tensor::filled({dim}, 1.0f));
     n.bias = params.add(name + ".bias", graph::Tensor::zeros({dim}));

@@ -12,9 +12,10 @@ graph::LstmWeights make_lstm_weights(graph::Parameters& params, const std::strin
   const float bound = 1.0f / std::sqrt(static_cast<float>(hidden_size));
   Tensor bias = Tensor::zeros({1, 4, hidden_size});
   for (std::int64_t j = 0; j < hidden_size; ++j) bias.data()[hidden_size + j] = 1.0f;  // gate order i, f, c~, o
-  return {params.add(name + ".weights_input", graph::uniform_tensor({1, input_size, 4, hidden_size}, bound, generator)),
-          params.add(name + ".weights_hidden", graph::uniform_tensor({1, hidden_size, 4, hidden_size}, bound, generator)),
-          params.add(name + ".bias", std::move(bias))};
+  return {
+      params.add(name + ".weights_input", graph::uniform_tensor({1, input_size, 4, hidden_size}, bound, generator)),
+      params.add(name + ".weights_hidden", graph::uniform_tensor({1, hidden_size, 4, hidden_size}, bound, generator)),
+      params.add(name + ".bias", std::move(bias))};
 }
 
 LstmEncoder::LstmEncoder(graph::Parameters& params, const std::string& name, std::int64_t input_size,
@@ -53,7 +54,8 @@ EncoderOutput LstmEncoder::encode(const Var& inputs, std::span<const std::int32_
   for (std::size_t l = 0; l < layers_.size(); ++l) {
     if (l > 0 && generator && dropout > 0) x = graph::dropout(x, dropout, *generator);
     const Var forward = graph::lstm(x, layers_[l].forward, graph::RnnDirection::left_to_right).output;
-    const Var backward_reversed = graph::lstm(reverse(x), layers_[l].backward, graph::RnnDirection::left_to_right).output;
+    const Var backward_reversed =
+        graph::lstm(reverse(x), layers_[l].backward, graph::RnnDirection::left_to_right).output;
     x = graph::concat({forward, reverse(backward_reversed)}, 2);
     if (l + 1 == layers_.size()) {
       out.last_forward = graph::gather_rows(graph::reshape(forward, {steps * batch, -1}), last);

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <utility>
 #include <stdexcept>
+#include <utility>
 
 namespace nmt::layers {
 
@@ -31,7 +31,8 @@ Var gather_sentences(const Var& heads, std::span<const std::int32_t> rows, std::
   const graph::Shape& s = heads.shape();  // [B*H, S, d_k]
   const std::int64_t b = s[0] / h;
   const Var per_sentence = graph::reshape(heads, {b, h * s[1] * s[2]});
-  return graph::reshape(graph::gather_rows(per_sentence, rows), {static_cast<std::int64_t>(rows.size()) * h, s[1], s[2]});
+  return graph::reshape(graph::gather_rows(per_sentence, rows),
+                        {static_cast<std::int64_t>(rows.size()) * h, s[1], s[2]});
 }
 
 }  // namespace
@@ -126,9 +127,8 @@ MultiHeadAttention::MultiHeadAttention(graph::Parameters& params, const std::str
   output_ = stacked_projection(params, name + ".output", d_model, 1, generator);
 }
 
-AttentionOutput MultiHeadAttention::scaled_dot_product(const Var& queries, const AttentionHeads& kv,
-                                                       const Tensor& mask, float dropout,
-                                                       graph::RandomGenerator* generator) const {
+AttentionOutput MultiHeadAttention::scaled_dot_product(const Var& queries, const AttentionHeads& kv, const Tensor& mask,
+                                                       float dropout, graph::RandomGenerator* generator) const {
   const std::int64_t bh = queries.shape()[0], t = queries.shape()[1], dk = queries.shape()[2];
   const std::int64_t rows = bh / heads_, s = kv.length();
   // Q K^T / sqrt(d_k) (eq. 1), the scaling applied to the smaller operand.

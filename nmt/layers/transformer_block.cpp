@@ -10,9 +10,11 @@ TransformerEncoderBlock::TransformerEncoderBlock(graph::Parameters& params, cons
     : options_(options),
       self_attention_(params, name + ".self_attention", MultiHeadAttention::Kind::self, options.d_model, options.heads,
                       generator),
-      feed_forward_(FeedForward::create(params, name + ".feed_forward", options.d_model, options.feed_forward, generator)),
+      feed_forward_(
+          FeedForward::create(params, name + ".feed_forward", options.d_model, options.feed_forward, generator)),
       attention_residual_{LayerNorm::create(params, name + ".self_attention_norm", options.d_model), options.pre_norm},
-      feed_forward_residual_{LayerNorm::create(params, name + ".feed_forward_norm", options.d_model), options.pre_norm} {}
+      feed_forward_residual_{LayerNorm::create(params, name + ".feed_forward_norm", options.d_model),
+                             options.pre_norm} {}
 
 Var TransformerEncoderBlock::operator()(const Var& x, const Tensor& mask, graph::RandomGenerator* generator) const {
   const Var h = attention_residual_(x, options_.dropout, generator, [&](const Var& in) {
@@ -31,10 +33,12 @@ TransformerDecoderBlock::TransformerDecoderBlock(graph::Parameters& params, cons
                       generator),
       cross_attention_(params, name + ".cross_attention", MultiHeadAttention::Kind::encoder_decoder, options.d_model,
                        options.heads, generator),
-      feed_forward_(FeedForward::create(params, name + ".feed_forward", options.d_model, options.feed_forward, generator)),
+      feed_forward_(
+          FeedForward::create(params, name + ".feed_forward", options.d_model, options.feed_forward, generator)),
       self_residual_{LayerNorm::create(params, name + ".self_attention_norm", options.d_model), options.pre_norm},
       cross_residual_{LayerNorm::create(params, name + ".cross_attention_norm", options.d_model), options.pre_norm},
-      feed_forward_residual_{LayerNorm::create(params, name + ".feed_forward_norm", options.d_model), options.pre_norm} {}
+      feed_forward_residual_{LayerNorm::create(params, name + ".feed_forward_norm", options.d_model),
+                             options.pre_norm} {}
 
 AttentionHeads TransformerDecoderBlock::project_memory(const Var& encoder_output) const {
   return cross_attention_.project_memory(encoder_output);

@@ -66,8 +66,8 @@ class TransformerDecoderBlock {
                           graph::RandomGenerator& generator);
 
   struct Output {
-    Var output;          // [B, T, d_model]
-    Var cross_weights;   // [B, H, T, S]: the encoder-decoder attention weights
+    Var output;         // [B, T, d_model]
+    Var cross_weights;  // [B, H, T, S]: the encoder-decoder attention weights
   };
   // The encoder-decoder attention's keys and values of the encoder output [B, S, d_model].
   AttentionHeads project_memory(const Var& encoder_output) const;
@@ -77,8 +77,7 @@ class TransformerDecoderBlock {
                     const graph::Tensor& memory_mask, graph::RandomGenerator* generator) const;
   // One new position y [B, 1, d_model], attending to the cached prefix (`cache`, extended by this
   // position) instead of recomputing it; no dropout (search).
-  Output step(const Var& y, KeyValueCache& cache, const AttentionHeads& memory,
-              const graph::Tensor& memory_mask) const;
+  Output step(const Var& y, KeyValueCache& cache, const AttentionHeads& memory, const graph::Tensor& memory_mask) const;
 
  private:
   template <class SelfAttention>

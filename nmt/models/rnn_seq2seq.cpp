@@ -73,18 +73,22 @@ RnnSeq2Seq::RnnSeq2Seq(const RnnConfig& config, std::uint64_t seed)
   config_.validate();
   graph::RandomGenerator gen(seed);
   const auto& c = config_;
-  source_embedding_ = params_.add("source_embedding", graph::uniform_tensor({c.source_vocabulary, c.embedding_size}, 0.1f, gen));
-  target_embedding_ = params_.add("target_embedding", graph::uniform_tensor({c.target_vocabulary, c.embedding_size}, 0.1f, gen));
+  source_embedding_ =
+      params_.add("source_embedding", graph::uniform_tensor({c.source_vocabulary, c.embedding_size}, 0.1f, gen));
+  target_embedding_ =
+      params_.add("target_embedding", graph::uniform_tensor({c.target_vocabulary, c.embedding_size}, 0.1f, gen));
   encoder_ = std::make_unique<layers::LstmEncoder>(params_, "encoder", c.embedding_size, c.encoder_hidden,
                                                    c.encoder_layers, gen);
   const std::int64_t memory_size = 2 * c.encoder_hidden;
-  initial_state_ = layers::Linear::create(params_, "decoder.initial_state", memory_size,
-                                          c.decoder_layers * c.decoder_hidden, gen);
+  initial_state_ =
+      layers::Linear::create(params_, "decoder.initial_state", memory_size, c.decoder_layers * c.decoder_hidden, gen);
   // The decoder LSTM's input: the embedding, and Bahdanau's context c_t or (input feeding)
   // Luong's attentional state h~_{t-1}.
   std::int64_t decoder_input = c.embedding_size;
-  if (mechanism_->scores_previous_state) decoder_input += memory_size;
-  else if (!mechanism_->is_none() && c.input_feeding) decoder_input += c.decoder_hidden;
+  if (mechanism_->scores_previous_state)
+    decoder_input += memory_size;
+  else if (!mechanism_->is_none() && c.input_feeding)
+    decoder_input += c.decoder_hidden;
   for (int l = 0; l < c.decoder_layers; ++l)
     decoder_.push_back(layers::make_lstm_weights(params_, "decoder.layer" + std::to_string(l),
                                                  l == 0 ? decoder_input : c.decoder_hidden, c.decoder_hidden, gen));
@@ -106,8 +110,10 @@ RnnSeq2Seq::Encoded RnnSeq2Seq::encode_batch(const data::Batch& batch, graph::Ra
   const Var values = graph::transpose(out.states, {1, 0, 2});  // [B, S, 2H]
   Tensor mask = Tensor::from_values({rows, 1, width}, batch.source_mask);
   std::vector<std::int32_t> lengths(batch.source_lengths.begin(), batch.source_lengths.end());
-  if (attention_) e.memory = attention_->prepare(values, std::move(mask), std::move(lengths));
-  else e.memory = {values, values, std::move(mask), std::move(lengths)};
+  if (attention_)
+    e.memory = attention_->prepare(values, std::move(mask), std::move(lengths));
+  else
+    e.memory = {values, values, std::move(mask), std::move(lengths)};
   e.initial_hidden = graph::tanh(initial_state_(graph::concat({out.last_forward, out.last_backward}, 1)));
   return e;
 }
@@ -138,9 +144,9 @@ RnnSeq2Seq::StepOutput RnnSeq2Seq::decode_step(const Encoded& e, State& s, const
   Var x = graph::reshape(inputs.size() == 1 ? inputs[0] : graph::concat(inputs, 1), {1, rows, -1});
   for (std::size_t l = 0; l < decoder_.size(); ++l) {
     if (l > 0) x = maybe_dropout(x, config_.dropout, dropout);
-    const graph::LstmResult r = graph::lstm(x, decoder_[l], graph::RnnDirection::left_to_right,
-                                            graph::reshape(s.hidden[l], {1, rows, h}),
-                                            graph::reshape(s.cell[l], {1, rows, h}));
+    const graph::LstmResult r =
+        graph::lstm(x, decoder_[l], graph::RnnDirection::left_to_right, graph::reshape(s.hidden[l], {1, rows, h}),
+                    graph::reshape(s.cell[l], {1, rows, h}));
     s.hidden[l] = graph::reshape(r.last_hidden, {rows, h});
     s.cell[l] = graph::reshape(r.last_cell, {rows, h});
     x = r.output;
@@ -165,9 +171,10 @@ LossResult RnnSeq2Seq::loss(const data::Batch& batch, const LossOptions& options
   const Encoded e = encode_batch(batch, options.dropout);
   State s = initial_state(e);
   const auto rows = static_cast<std::int64_t>(batch.rows), width = static_cast<std::int64_t>(batch.target_width);
-  const Var embedded = maybe_dropout(
-      graph::embedding(target_embedding_, time_major(batch.target_input, batch.rows, batch.target_width), {width, rows}),
-      config_.dropout, options.dropout);
+  const Var embedded =
+      maybe_dropout(graph::embedding(target_embedding_, time_major(batch.target_input, batch.rows, batch.target_width),
+                                     {width, rows}),
+                    config_.dropout, options.dropout);
   std::vector<Var> outputs;
   for (std::int64_t t = 0; t < width; ++t) {
     const Var input = graph::reshape(graph::slice(embedded, 0, t, 1), {rows, -1});

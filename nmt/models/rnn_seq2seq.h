@@ -30,9 +30,9 @@ struct RnnConfig {
   int encoder_layers = 1;
   std::int64_t decoder_hidden = 256;
   int decoder_layers = 1;
-  float dropout = 0.2f;               // embeddings, between LSTM layers, before the output layer
-  bool input_feeding = true;          // Luong's input feeding (luong-* and local-* only)
-  bool tie_output_embeddings = false; // output weights = target embeddings (decoder_hidden == embedding_size)
+  float dropout = 0.2f;                // embeddings, between LSTM layers, before the output layer
+  bool input_feeding = true;           // Luong's input feeding (luong-* and local-* only)
+  bool tie_output_embeddings = false;  // output weights = target embeddings (decoder_hidden == embedding_size)
   layers::AttentionOptions attention;
 
   void validate() const;  // throws std::invalid_argument naming the offending setting
@@ -51,7 +51,8 @@ class RnnSeq2Seq final : public Seq2SeqModel {
   LossResult loss(const data::Batch& batch, const LossOptions& options) const override;
   std::unique_ptr<EncodedSource> encode(const data::Batch& sources) const override;
   std::unique_ptr<DecoderState> start(const EncodedSource& source) const override;
-  StepResult step(const EncodedSource& source, DecoderState& state, std::span<const std::int32_t> previous) const override;
+  StepResult step(const EncodedSource& source, DecoderState& state,
+                  std::span<const std::int32_t> previous) const override;
 
  private:
   struct Encoded;

@@ -61,6 +61,8 @@ void save_model(const std::string& path, const io::Recipe& recipe, const data::V
   io::write_section_file(path, "model", model_sections(recipe, vocabularies, model));
 }
 
-SavedModel load_model(const std::string& path) { return model_from_sections(io::read_section_file(path, "model"), path); }
+SavedModel load_model(const std::string& path) {
+  return model_from_sections(io::read_section_file(path, "model"), path);
+}
 
 }  // namespace nmt::models

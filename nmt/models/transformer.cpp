@@ -4,8 +4,8 @@
 #include <stdexcept>
 
 #include "nmt/data/special_ids.h"
-#include "nmt/models/model_parts.h"
 #include "nmt/layers/positional_encoding.h"
+#include "nmt/models/model_parts.h"
 
 namespace nmt::models {
 
@@ -85,8 +85,10 @@ Transformer::Transformer(const TransformerConfig& config, std::uint64_t seed) : 
     source_embedding_ = target_embedding_ =
         params_.add("embedding", graph::normal_tensor({c.target_vocabulary, c.d_model}, stddev, gen));
   } else {
-    source_embedding_ = params_.add("source_embedding", graph::normal_tensor({c.source_vocabulary, c.d_model}, stddev, gen));
-    target_embedding_ = params_.add("target_embedding", graph::normal_tensor({c.target_vocabulary, c.d_model}, stddev, gen));
+    source_embedding_ =
+        params_.add("source_embedding", graph::normal_tensor({c.source_vocabulary, c.d_model}, stddev, gen));
+    target_embedding_ =
+        params_.add("target_embedding", graph::normal_tensor({c.target_vocabulary, c.d_model}, stddev, gen));
   }
   const layers::TransformerBlockOptions block = c.block_options();
   for (int l = 0; l < c.encoder_layers; ++l)
@@ -127,9 +129,9 @@ Var Transformer::logits(const data::Batch& batch, graph::RandomGenerator* dropou
 }
 
 LossResult Transformer::loss(const data::Batch& batch, const LossOptions& options) const {
-  return {graph::cross_entropy(logits(batch, options.dropout), batch.target_output, data::kPadId,
-                               options.label_smoothing),
-          static_cast<std::int64_t>(batch.target_tokens())};
+  return {
+      graph::cross_entropy(logits(batch, options.dropout), batch.target_output, data::kPadId, options.label_smoothing),
+      static_cast<std::int64_t>(batch.target_tokens())};
 }
 
 std::unique_ptr<EncodedSource> Transformer::encode(const data::Batch& sources) const {

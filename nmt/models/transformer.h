@@ -26,23 +26,23 @@ namespace nmt::models {
 // Every field maps onto a recipe key model.<field>. Defaults: a small Transformer for CPUs
 // (the paper's base model is d_model 512, feed_forward 2048, heads 8, 6 + 6 layers).
 struct TransformerConfig {
-  std::int64_t source_vocabulary = 0;   // from the vocabularies; required
-  std::int64_t target_vocabulary = 0;   // from the vocabularies; required
-  std::int64_t d_model = 256;           // embedding and hidden size
-  std::int64_t feed_forward = 1024;     // inner size of the feed-forward blocks (d_ff)
-  std::int64_t heads = 4;               // attention heads; must divide d_model
+  std::int64_t source_vocabulary = 0;  // from the vocabularies; required
+  std::int64_t target_vocabulary = 0;  // from the vocabularies; required
+  std::int64_t d_model = 256;          // embedding and hidden size
+  std::int64_t feed_forward = 1024;    // inner size of the feed-forward blocks (d_ff)
+  std::int64_t heads = 4;              // attention heads; must divide d_model
   int encoder_layers = 3;
   int decoder_layers = 3;
-  float dropout = 0.1f;                 // on embeddings + positions and on every sublayer's output
-                                        // (P_drop, section 5.4: the paper's only dropout)
-  float attention_dropout = 0.0f;       // on the attention weights
-  float feed_forward_dropout = 0.0f;    // on the ReLU output of the feed-forward blocks
-  bool pre_norm = true;                 // false: post-norm, as in the paper
-  bool tie_embeddings = false;          // one table for source and target embeddings and the output
-                                        // projection (joint vocabulary: the sizes must agree)
-  bool tie_output_embeddings = false;   // output projection = target embeddings
-  int alignment_layer = -1;             // decoder layer whose encoder-decoder attention step() reports
-                                        // (averaged over heads); -1: the last
+  float dropout = 0.1f;                // on embeddings + positions and on every sublayer's output
+                                       // (P_drop, section 5.4: the paper's only dropout)
+  float attention_dropout = 0.0f;      // on the attention weights
+  float feed_forward_dropout = 0.0f;   // on the ReLU output of the feed-forward blocks
+  bool pre_norm = true;                // false: post-norm, as in the paper
+  bool tie_embeddings = false;         // one table for source and target embeddings and the output
+                                       // projection (joint vocabulary: the sizes must agree)
+  bool tie_output_embeddings = false;  // output projection = target embeddings
+  int alignment_layer = -1;            // decoder layer whose encoder-decoder attention step() reports
+                                       // (averaged over heads); -1: the last
 
   void validate() const;  // throws std::invalid_argument naming the offending setting
   layers::TransformerBlockOptions block_options() const;
@@ -67,7 +67,8 @@ class Transformer final : public Seq2SeqModel {
 
   std::unique_ptr<EncodedSource> encode(const data::Batch& sources) const override;
   std::unique_ptr<DecoderState> start(const EncodedSource& source) const override;
-  StepResult step(const EncodedSource& source, DecoderState& state, std::span<const std::int32_t> previous) const override;
+  StepResult step(const EncodedSource& source, DecoderState& state,
+                  std::span<const std::int32_t> previous) const override;
 
  private:
   struct Encoded;

@@ -35,10 +35,12 @@ AttentionMap attention_map_from_json(const json& record, const std::string& wher
     throw ReportError(where + ": no \"translation\" (is this nmt-translate --alignment soft output?)");
   map.target_text = translation->get<std::string>();
   const auto line = record.find("line");
-  map.title = line != record.end() && line->is_number_integer() ? "line " + std::to_string(line->get<long long>()) : where;
+  map.title =
+      line != record.end() && line->is_number_integer() ? "line " + std::to_string(line->get<long long>()) : where;
   // "source" ends with the EOS that the rows have a column for (an empty line has neither).
   if (!map.target_pieces.empty() && (map.source_pieces.empty() || map.source_pieces.back() != "</s>"))
-    throw ReportError(where + ": \"source\" does not end with the EOS \"</s>\" (is this nmt-translate --alignment soft output?)");
+    throw ReportError(
+        where + ": \"source\" does not end with the EOS \"</s>\" (is this nmt-translate --alignment soft output?)");
   // The source sentence as the model read it: SentencePiece pieces joined, "▁" as spaces.
   const std::string_view boundary = "\xE2\x96\x81";
   const std::size_t subwords = map.source_pieces.empty() ? 0 : map.source_pieces.size() - 1;  // without the EOS

@@ -7,10 +7,9 @@
 
 #include <cstddef>
 #include <istream>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "nmt/report/heatmap.h"
 

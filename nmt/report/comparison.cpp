@@ -1,9 +1,9 @@
 #include "nmt/report/comparison.h"
 
+#include <fmt/format.h>
+
 #include <chrono>
 #include <filesystem>
-
-#include <fmt/format.h>
 
 #include "nmt/data/text_file.h"
 #include "nmt/decode/translator.h"
@@ -39,7 +39,8 @@ AttentionMap attention_map(const decode::Translation& t, std::size_t line, const
                                          row.size(), columns));
     for (std::size_t j = columns; j < row.size(); ++j)
       if (row[j] != 0.0f)
-        throw std::logic_error(fmt::format("test line {}: attention weight {} on padding position {}", line, row[j], j));
+        throw std::logic_error(
+            fmt::format("test line {}: attention weight {} on padding position {}", line, row[j], j));
     map.weights.emplace_back(row.begin(), row.begin() + static_cast<std::ptrdiff_t>(columns));
   }
   check_attention_map(map);
@@ -80,8 +81,8 @@ RunResult evaluate_run(const RunSpec& spec, const TestSet& test, const DecodingS
   r.parameters = saved.model->parameters().element_count();
   for (const std::size_t line : heatmap_lines)
     if (line < 1 || line > test.sources.size())
-      throw ReportError(fmt::format("heat-map line {} is not a line of {} ({} lines)", line, test.source_path,
-                                    test.sources.size()));
+      throw ReportError(
+          fmt::format("heat-map line {} is not a line of {} ({} lines)", line, test.source_path, test.sources.size()));
 
   decode::TranslateOptions options;
   options.batch_tokens = settings.batch_tokens;

@@ -31,8 +31,8 @@ struct TestSet {
 TestSet read_test_set(const std::string& source_path, const std::string& reference_path);
 
 struct HeatmapSentence {
-  std::size_t line = 0;            // 1-based line of the test set
-  std::optional<AttentionMap> map; // absent for an empty line
+  std::size_t line = 0;             // 1-based line of the test set
+  std::optional<AttentionMap> map;  // absent for an empty line
 };
 
 struct RunResult {
@@ -44,8 +44,8 @@ struct RunResult {
   double test_bleu = 0, test_chrf = 0;
   std::string bleu_signature, chrf_signature;
   double decoding_seconds = 0;
-  double sentences_per_second = 0;   // test lines / decoding_seconds
-  bool has_attention = false;        // false for model.attention: none
+  double sentences_per_second = 0;        // test lines / decoding_seconds
+  bool has_attention = false;             // false for model.attention: none
   std::vector<HeatmapSentence> heatmaps;  // one per requested line when has_attention
 };
 

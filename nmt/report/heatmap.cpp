@@ -1,11 +1,11 @@
 #include "nmt/report/heatmap.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <numbers>
 #include <stdexcept>
-
-#include <fmt/format.h>
 
 #include "nmt/report/markup.h"
 
@@ -57,8 +57,8 @@ std::string heatmap_svg(const AttentionMap& map, const std::string& id, bool sta
   const double grid_w = cell * static_cast<double>(columns), grid_h = cell * static_cast<double>(rows);
   const double scale_w = 160;
   // Wide enough for the grid and its labels, and for the sentence up to 900 pixels.
-  const double text_w = static_cast<double>(std::max(utf8_length(map.source_text), utf8_length(map.target_text)) + 10) *
-                        kCharWidth;
+  const double text_w =
+      static_cast<double>(std::max(utf8_length(map.source_text), utf8_length(map.target_text)) + 10) * kCharWidth;
   const double width = std::max({grid_x + grid_w + margin + label_width(map.source_pieces, label_font) * 0.5,
                                  margin * 2 + scale_w + 60, std::min(text_w + 2 * margin, 900.0)});
   const double height = grid_y + grid_h + 50;
@@ -102,9 +102,9 @@ std::string heatmap_svg(const AttentionMap& map, const std::string& id, bool sta
       s += fmt::format(
           "<rect class=\"cell\" data-target=\"{}\" data-source=\"{}\" data-weight=\"{}\" x=\"{}\" y=\"{}\" "
           "width=\"{}\" height=\"{}\" fill=\"{}\"><title>{} \xE2\x86\x92 {}: {:.3f}</title></rect>\n",
-          i, j, w, coordinate(grid_x + static_cast<double>(j) * cell), coordinate(grid_y + static_cast<double>(i) * cell),
-          coordinate(cell), coordinate(cell), shade(w), xml_escape(map.target_pieces[i]),
-          xml_escape(map.source_pieces[j]), w);
+          i, j, w, coordinate(grid_x + static_cast<double>(j) * cell),
+          coordinate(grid_y + static_cast<double>(i) * cell), coordinate(cell), coordinate(cell), shade(w),
+          xml_escape(map.target_pieces[i]), xml_escape(map.source_pieces[j]), w);
     }
   }
   s += fmt::format("</g>\n<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"#888888\"/>\n",

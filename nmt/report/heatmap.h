@@ -13,11 +13,11 @@
 namespace nmt::report {
 
 struct AttentionMap {
-  std::string title;                          // e.g. "test line 5"
-  std::string source_text, target_text;       // the sentence and its translation
-  std::vector<std::string> source_pieces;     // columns: source subwords, then "</s>"
-  std::vector<std::string> target_pieces;     // rows: target subwords, then "</s>" if it ended
-  std::vector<std::vector<float>> weights;    // [row][column]
+  std::string title;                        // e.g. "test line 5"
+  std::string source_text, target_text;     // the sentence and its translation
+  std::vector<std::string> source_pieces;   // columns: source subwords, then "</s>"
+  std::vector<std::string> target_pieces;   // rows: target subwords, then "</s>" if it ended
+  std::vector<std::vector<float>> weights;  // [row][column]
 };
 
 // std::invalid_argument unless there is one row of weights per target piece, each with one

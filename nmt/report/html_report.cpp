@@ -1,8 +1,8 @@
 #include "nmt/report/html_report.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "nmt/report/heatmap.h"
 #include "nmt/report/markup.h"
@@ -107,7 +107,8 @@ std::string html_report(const Comparison& c, const ReportInfo& info) {
     h += "</tr>\n";
   }
   h += "</tbody>\n</table></div>\n<dl class=\"columns\">\n";
-  for (const auto& col : columns) h += "<dt>" + xml_escape(col.heading) + "</dt><dd>" + xml_escape(col.meaning) + ".</dd>\n";
+  for (const auto& col : columns)
+    h += "<dt>" + xml_escape(col.heading) + "</dt><dd>" + xml_escape(col.meaning) + ".</dd>\n";
   h += "</dl>\n<p>Run directories: ";
   for (std::size_t i = 0; i < c.runs.size(); ++i)
     h += (i ? ", " : "") + xml_escape(c.runs[i].name) + " <code>" + xml_escape(c.runs[i].run_directory) + "</code>";
@@ -132,8 +133,9 @@ std::string html_report(const Comparison& c, const ReportInfo& info) {
   if (c.heatmap_lines.empty()) h += "<p>No heat-map lines were asked for (<code>--heatmap-sentences</code>).</p>\n";
   for (std::size_t i = 0; i < c.runs.size(); ++i) {
     const RunResult& r = c.runs[i];
-    h += fmt::format("<section class=\"recipe-heatmaps\" data-recipe=\"{}\">\n<h3>{} <small>(attention: {})</small></h3>\n",
-                     xml_escape(r.name), xml_escape(r.name), xml_escape(r.attention));
+    h += fmt::format(
+        "<section class=\"recipe-heatmaps\" data-recipe=\"{}\">\n<h3>{} <small>(attention: {})</small></h3>\n",
+        xml_escape(r.name), xml_escape(r.name), xml_escape(r.attention));
     if (!r.has_attention) {
       h += "<p class=\"no-attention\">No heat-maps: this model has no attention (<code>model.attention: none</code>). "
            "Its decoder sees only the encoder's final states, so there are no weights over the source to draw.</p>\n";
@@ -143,10 +145,12 @@ std::string html_report(const Comparison& c, const ReportInfo& info) {
         h += fmt::format("<p>Test line {} is empty: nothing to draw.</p>\n", s.line);
         continue;
       }
-      h += fmt::format("<figure class=\"heatmap-figure\" data-recipe=\"{}\" data-line=\"{}\">\n", xml_escape(r.name), s.line);
+      h += fmt::format("<figure class=\"heatmap-figure\" data-recipe=\"{}\" data-line=\"{}\">\n", xml_escape(r.name),
+                       s.line);
       h += heatmap_svg(*s.map, element_id(i, s.line), false);
-      h += fmt::format("<figcaption>{}, test line {}: &#8220;{}&#8221; &#8594; &#8220;{}&#8221;</figcaption>\n</figure>\n",
-                       xml_escape(r.name), s.line, xml_escape(s.map->source_text), xml_escape(s.map->target_text));
+      h += fmt::format(
+          "<figcaption>{}, test line {}: &#8220;{}&#8221; &#8594; &#8220;{}&#8221;</figcaption>\n</figure>\n",
+          xml_escape(r.name), s.line, xml_escape(s.map->source_text), xml_escape(s.map->target_text));
     }
     h += "</section>\n";
   }

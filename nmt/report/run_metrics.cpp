@@ -2,9 +2,8 @@
 
 #include <algorithm>
 #include <fstream>
-#include <numeric>
-
 #include <nlohmann/json.hpp>
+#include <numeric>
 
 #include "nmt/train/stop_reason.h"
 
@@ -17,14 +16,16 @@ namespace {
 // A numeric field of a record, or ReportError naming the line.
 double number(const json& record, const char* key, const std::string& where) {
   const auto it = record.find(key);
-  if (it == record.end()) throw ReportError(where + ": a '" + record.value("event", "") + "' record without \"" + key + "\"");
+  if (it == record.end())
+    throw ReportError(where + ": a '" + record.value("event", "") + "' record without \"" + key + "\"");
   if (!it->is_number()) throw ReportError(where + ": \"" + key + "\" is not a number");
   return it->get<double>();
 }
 
 std::int64_t integer(const json& record, const char* key, const std::string& where) {
   const auto it = record.find(key);
-  if (it == record.end()) throw ReportError(where + ": a '" + record.value("event", "") + "' record without \"" + key + "\"");
+  if (it == record.end())
+    throw ReportError(where + ": a '" + record.value("event", "") + "' record without \"" + key + "\"");
   if (!it->is_number_integer()) throw ReportError(where + ": \"" + key + "\" is not a whole number");
   return it->get<std::int64_t>();
 }
@@ -94,7 +95,8 @@ RunMetrics read_run_metrics(const std::string& path) {
       validations.emplace_back(step, v);
     } else if (kind == "stop") {
       const auto reason = record.find("reason");
-      if (reason == record.end() || !reason->is_string()) throw ReportError(where + ": a stop record without a \"reason\"");
+      if (reason == record.end() || !reason->is_string())
+        throw ReportError(where + ": a stop record without a \"reason\"");
       stop = StopRecord{step, time, integer(record, "epoch", where), reason->get<std::string>()};
     } else if (kind == "test") {
       continue;  // written after the stop record; not part of training

@@ -36,11 +36,11 @@ struct StopRecord {
 };
 
 struct RunMetrics {
-  std::string path;                           // the metrics.jsonl read
-  std::vector<ValidationPoint> validations;   // in step order
-  std::vector<double> tokens_per_second;      // of the train records, in step order
-  std::int64_t steps = 0;                     // step of the last record
-  double training_seconds = 0;                // "time" of the last record
+  std::string path;                          // the metrics.jsonl read
+  std::vector<ValidationPoint> validations;  // in step order
+  std::vector<double> tokens_per_second;     // of the train records, in step order
+  std::int64_t steps = 0;                    // step of the last record
+  double training_seconds = 0;               // "time" of the last record
   // The last stop record, when nothing but test records follow it (otherwise the run was
   // resumed afterwards and has not stopped since).
   std::optional<StopRecord> stop;

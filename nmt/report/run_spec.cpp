@@ -34,8 +34,7 @@ RunSpec resolve_run(const std::string& argument, const std::vector<std::string>&
   spec.argument = argument;
   if (fs::is_directory(argument)) {
     const fs::path stored = fs::path(argument) / "recipe.yaml";
-    if (!fs::exists(stored))
-      throw ReportError(argument + " is a directory without a recipe.yaml: not a run directory");
+    if (!fs::exists(stored)) throw ReportError(argument + " is a directory without a recipe.yaml: not a run directory");
     std::vector<std::string> all = overrides;
     all.push_back("output.directory=" + argument);
     spec.recipe = io::load_recipe(stored.string(), all);
@@ -47,7 +46,8 @@ RunSpec resolve_run(const std::string& argument, const std::vector<std::string>&
   return spec;
 }
 
-std::vector<RunSpec> resolve_runs(const std::vector<std::string>& arguments, const std::vector<std::string>& overrides) {
+std::vector<RunSpec> resolve_runs(const std::vector<std::string>& arguments,
+                                  const std::vector<std::string>& overrides) {
   std::vector<RunSpec> specs;
   for (const auto& a : arguments) specs.push_back(resolve_run(a, overrides));
   std::map<std::string, const RunSpec*> directories;
@@ -68,7 +68,8 @@ std::vector<RunSpec> resolve_runs(const std::vector<std::string>& arguments, con
     const auto& b = s.recipe.data;
     if (b.test_source.empty() || b.test_target.empty())
       throw ReportError(s.recipe.origin + ": no data.test_source and data.test_target: nothing to compare on");
-    if (normalized(a.test_source) != normalized(b.test_source) || normalized(a.test_target) != normalized(b.test_target))
+    if (normalized(a.test_source) != normalized(b.test_source) ||
+        normalized(a.test_target) != normalized(b.test_target))
       throw ReportError(first.argument + " tests on " + a.test_source + " / " + a.test_target + " but " + s.argument +
                         " on " + b.test_source + " / " + b.test_target + ": their scores would not be comparable");
   }
@@ -81,8 +82,7 @@ void check_collectable(const RunSpec& spec) {
   if (!fs::is_directory(dir))
     throw ReportError(dir.string() + ": no run directory" + hint + "; train it first, or leave out --collect-only");
   const fs::path stored = dir / "recipe.yaml";
-  if (!fs::exists(stored))
-    throw ReportError(dir.string() + ": no recipe.yaml: not a run directory" + hint);
+  if (!fs::exists(stored)) throw ReportError(dir.string() + ": no recipe.yaml: not a run directory" + hint);
   if (!spec.from_directory) {
     // The run must be of this recipe: same data and model (limits may differ, as on resume).
     const auto there = io::parse_recipe(io::read_file(stored.string()), stored.string()).values;
@@ -98,7 +98,8 @@ void check_collectable(const RunSpec& spec) {
   if (!fs::exists(dir / "metrics.jsonl"))
     throw ReportError((dir / "metrics.jsonl").string() + ": missing: the run has not started training");
   read_run_metrics((dir / "metrics.jsonl").string());  // throws for an empty or damaged log
-  if (!fs::exists(dir / "model.nmt")) throw ReportError((dir / "model.nmt").string() + ": missing: no model to translate with");
+  if (!fs::exists(dir / "model.nmt"))
+    throw ReportError((dir / "model.nmt").string() + ": missing: no model to translate with");
 }
 
 TrainingOutcome train_unless_finished(const RunSpec& spec, std::ostream& log, bool progress_bar) {

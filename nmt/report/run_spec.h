@@ -12,10 +12,10 @@
 namespace nmt::report {
 
 struct RunSpec {
-  std::string name;       // its row in the table: the recipe file's or the directory's name
-  std::string argument;   // as given
+  std::string name;      // its row in the table: the recipe file's or the directory's name
+  std::string argument;  // as given
   bool from_directory = false;
-  io::Recipe recipe;      // effective: the overrides applied; output.directory is the run
+  io::Recipe recipe;  // effective: the overrides applied; output.directory is the run
   std::string directory() const { return recipe.output.directory; }
 };
 

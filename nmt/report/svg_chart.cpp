@@ -1,10 +1,10 @@
 #include "nmt/report/svg_chart.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
-
-#include <fmt/format.h>
 
 #include "nmt/report/markup.h"
 
@@ -54,9 +54,12 @@ std::vector<double> log_ticks(double low, double high) {
   // Fewer steps per decade the more decades there are, so that there are 4 to 12 ticks.
   const double decades = std::log10(high / low);
   std::vector<double> steps = {1, 2, 3, 4, 5, 6, 7, 8, 9};
-  if (decades > 3) steps = {1};
-  else if (decades > 1.5) steps = {1, 2, 5};
-  else if (decades > 0.7) steps = {1, 2, 3, 5, 7};
+  if (decades > 3)
+    steps = {1};
+  else if (decades > 1.5)
+    steps = {1, 2, 5};
+  else if (decades > 0.7)
+    steps = {1, 2, 3, 5, 7};
   std::vector<double> ticks;
   for (int e = first; e <= last; ++e)
     for (const double m : steps) {
@@ -102,7 +105,8 @@ std::string line_chart_svg(const LineChart& chart) {
   for (double t : y_ticks) longest_tick = std::max(longest_tick, tick_label(t, y_step).size());
   const double legend_w = 36 + static_cast<double>(longest_name) * kCharWidth;
   const double left = 34 + static_cast<double>(longest_tick) * kCharWidth, top = 40;
-  const double right = static_cast<double>(chart.width) - legend_w - 16, bottom = static_cast<double>(chart.height) - 50;
+  const double right = static_cast<double>(chart.width) - legend_w - 16,
+               bottom = static_cast<double>(chart.height) - 50;
   const double plot_w = std::max(right - left, 50.0), plot_h = std::max(bottom - top, 50.0);
   const auto px = [&](double x) { return left + (x - x0) / (x1 - x0) * plot_w; };
   const auto py = [&](double y) {
@@ -129,19 +133,22 @@ std::string line_chart_svg(const LineChart& chart) {
                    coordinate(left), coordinate(top), coordinate(plot_w), coordinate(plot_h));
   s += "<g class=\"x-ticks\" text-anchor=\"middle\">\n";
   for (double t : x_ticks)
-    s += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"#444444\"/><text x=\"{0}\" y=\"{3}\">{4}</text>\n",
-                     coordinate(px(t)), coordinate(top + plot_h), coordinate(top + plot_h + 5),
-                     coordinate(top + plot_h + 18), tick_label(t, x_step));
+    s += fmt::format(
+        "<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"#444444\"/><text x=\"{0}\" y=\"{3}\">{4}</text>\n",
+        coordinate(px(t)), coordinate(top + plot_h), coordinate(top + plot_h + 5), coordinate(top + plot_h + 18),
+        tick_label(t, x_step));
   s += "</g>\n<g class=\"y-ticks\" text-anchor=\"end\">\n";
   for (double t : y_ticks)
-    s += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{2}\" y2=\"{1}\" stroke=\"#444444\"/><text x=\"{3}\" y=\"{4}\">{5}</text>\n",
-                     coordinate(left - 5), coordinate(py(t)), coordinate(left), coordinate(left - 8),
-                     coordinate(py(t) + 4), tick_label(t, chart.log_y ? t : y_step));
+    s += fmt::format(
+        "<line x1=\"{0}\" y1=\"{1}\" x2=\"{2}\" y2=\"{1}\" stroke=\"#444444\"/><text x=\"{3}\" y=\"{4}\">{5}</text>\n",
+        coordinate(left - 5), coordinate(py(t)), coordinate(left), coordinate(left - 8), coordinate(py(t) + 4),
+        tick_label(t, chart.log_y ? t : y_step));
   s += "</g>\n";
   s += fmt::format("<text class=\"x-label\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n",
                    coordinate(left + plot_w / 2), coordinate(top + plot_h + 38), xml_escape(chart.x_label));
-  s += fmt::format("<text class=\"y-label\" x=\"14\" y=\"{0}\" text-anchor=\"middle\" transform=\"rotate(-90 14 {0})\">{1}</text>\n",
-                   coordinate(top + plot_h / 2), xml_escape(chart.y_label + (chart.log_y ? " (log scale)" : "")));
+  s += fmt::format(
+      "<text class=\"y-label\" x=\"14\" y=\"{0}\" text-anchor=\"middle\" transform=\"rotate(-90 14 {0})\">{1}</text>\n",
+      coordinate(top + plot_h / 2), xml_escape(chart.y_label + (chart.log_y ? " (log scale)" : "")));
 
   // The series, then the legend.
   for (std::size_t i = 0; i < chart.series.size(); ++i) {
@@ -154,13 +161,16 @@ std::string line_chart_svg(const LineChart& chart) {
       if (!std::isfinite(x) || !std::isfinite(y) || (chart.log_y && y <= 0)) continue;
       if (!points.empty()) points += ' ';
       points += coordinate(px(x)) + "," + coordinate(py(y));
-      markers += fmt::format("<circle data-series=\"{}\" cx=\"{}\" cy=\"{}\" r=\"2.5\" fill=\"{}\"><title>{}: {:.4g} at {:.4g}</title></circle>\n",
-                             name, coordinate(px(x)), coordinate(py(y)), colour, name, y, x);
+      markers += fmt::format(
+          "<circle data-series=\"{}\" cx=\"{}\" cy=\"{}\" r=\"2.5\" fill=\"{}\"><title>{}: {:.4g} at "
+          "{:.4g}</title></circle>\n",
+          name, coordinate(px(x)), coordinate(py(y)), colour, name, y, x);
     }
     s += fmt::format("<g class=\"series\" data-series=\"{}\">\n", name);
     if (!points.empty())
-      s += fmt::format("<polyline data-series=\"{}\" points=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"2\"{}/>\n",
-                       name, points, colour, dash);
+      s +=
+          fmt::format("<polyline data-series=\"{}\" points=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"2\"{}/>\n",
+                      name, points, colour, dash);
     s += markers + "</g>\n";
   }
   s += "<g class=\"legend\">\n";
@@ -169,7 +179,8 @@ std::string line_chart_svg(const LineChart& chart) {
     const double y = top + 8 + static_cast<double>(i) * 20;
     const bool empty = chart.series[i].points.empty();
     s += fmt::format(
-        "<line x1=\"{0}\" y1=\"{1}\" x2=\"{2}\" y2=\"{1}\" stroke=\"{3}\" stroke-width=\"3\"{4}/><text x=\"{5}\" y=\"{6}\">{7}{8}</text>\n",
+        "<line x1=\"{0}\" y1=\"{1}\" x2=\"{2}\" y2=\"{1}\" stroke=\"{3}\" stroke-width=\"3\"{4}/><text x=\"{5}\" "
+        "y=\"{6}\">{7}{8}</text>\n",
         coordinate(legend_x), coordinate(y), coordinate(legend_x + 24), series_colour(i),
         i >= kPaletteSize ? " stroke-dasharray=\"6 3\"" : "", coordinate(legend_x + 30), coordinate(y + 4),
         xml_escape(chart.series[i].name), empty ? " (no data)" : "");

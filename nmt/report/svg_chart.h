@@ -18,11 +18,11 @@ struct ChartSeries {
 };
 
 struct LineChart {
-  std::string id;       // data-chart attribute
+  std::string id;  // data-chart attribute
   std::string title;
   std::string x_label, y_label;
-  bool log_y = false;   // y on a logarithmic axis (values must be positive; others are left out)
-  double x_min = 0;     // the x axis starts here (or lower, if a point does)
+  bool log_y = false;  // y on a logarithmic axis (values must be positive; others are left out)
+  double x_min = 0;    // the x axis starts here (or lower, if a point does)
   std::vector<ChartSeries> series;
   int width = 900, height = 420;
 };

@@ -1,8 +1,8 @@
 #include "nmt/report/table.h"
 
-#include <cmath>
-
 #include <fmt/format.h>
+
+#include <cmath>
 
 namespace nmt::report {
 
@@ -33,9 +33,12 @@ std::string csv_field(const std::string& field) {
 std::string markdown_cell(const std::string& text) {
   std::string out;
   for (const char c : text) {
-    if (c == '|') out += "\\|";
-    else if (c == '\n' || c == '\r') out += ' ';
-    else out += c;
+    if (c == '|')
+      out += "\\|";
+    else if (c == '\n' || c == '\r')
+      out += ' ';
+    else
+      out += c;
   }
   return out;
 }
@@ -66,27 +69,33 @@ const std::vector<TableColumn>& table_columns() {
   static const std::vector<TableColumn> columns = {
       {"recipe", "recipe", "the recipe file (or run directory) the row is about", false},
       {"model", "model", "model.type of the recipe", false},
-      {"attention", "attention", "model.attention: the attention mechanism, or none; multi-head (H heads) for a Transformer", false},
+      {"attention", "attention",
+       "model.attention: the attention mechanism, or none; multi-head (H heads) for a Transformer", false},
       {"parameters", "parameters", "trainable parameters of the model", true},
       {"training time", "training_seconds",
        "training time of the run (seconds in the CSV) as its metrics.jsonl records it: updates and "
-       "validations, across resumptions, without data preparation and the final test translation", true},
+       "validations, across resumptions, without data preparation and the final test translation",
+       true},
       {"target tok/s", "target_tokens_per_second",
        "training throughput: the mean of tokens_per_second over the run's train records (target tokens per second of "
-       "update time)", true},
+       "update time)",
+       true},
       {"steps", "steps", "updates made", true},
       {"best dev ppl", "best_dev_perplexity",
        "the lowest dev perplexity of the run's validations (teacher forced, no dropout, no label smoothing)", true},
       {"best dev BLEU", "best_dev_bleu", "the highest dev BLEU of the run's validations (greedy decoding)", true},
       {"test BLEU", "test_bleu",
        "BLEU of the best model's translation of the test set with the shared decoding settings (sacreBLEU's default: "
-       "13a tokenization, exp smoothing)", true},
+       "13a tokenization, exp smoothing)",
+       true},
       {"test chrF", "test_chrf", "chrF2 of the same translation (sacreBLEU's default)", true},
       {"decode sent/s", "decoding_sentences_per_second",
        "test-set lines translated per second of that decoding (wall time, on the --threads given)", true},
       {"stopped", "stop_reason",
-       "why training stopped (max_time, max_steps, max_epochs, early_stopping, signal, diverged; 'not stopped' for a run "
-       "that is still going or was killed)", false},
+       "why training stopped (max_time, max_steps, max_epochs, early_stopping, signal, diverged; 'not stopped' for a "
+       "run "
+       "that is still going or was killed)",
+       false},
   };
   return columns;
 }
@@ -97,10 +106,10 @@ std::vector<std::vector<std::string>> readable_rows(const Comparison& comparison
     const RunMetrics& m = r.metrics;
     const auto tps = m.mean_tokens_per_second();
     rows.push_back({r.name, r.model_type, r.attention, thousands(static_cast<double>(r.parameters)),
-                    format_duration(m.training_seconds), tps ? thousands(*tps) : kMissing, thousands(static_cast<double>(m.steps)),
-                    optional_fixed(m.best_dev_perplexity(), 2), optional_fixed(m.best_dev_bleu(), 2),
-                    fmt::format("{:.2f}", r.test_bleu), fmt::format("{:.2f}", r.test_chrf),
-                    fmt::format("{:.1f}", r.sentences_per_second), stop_reason(m)});
+                    format_duration(m.training_seconds), tps ? thousands(*tps) : kMissing,
+                    thousands(static_cast<double>(m.steps)), optional_fixed(m.best_dev_perplexity(), 2),
+                    optional_fixed(m.best_dev_bleu(), 2), fmt::format("{:.2f}", r.test_bleu),
+                    fmt::format("{:.2f}", r.test_chrf), fmt::format("{:.1f}", r.sentences_per_second), stop_reason(m)});
   }
   return rows;
 }

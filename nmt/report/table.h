@@ -10,10 +10,10 @@
 namespace nmt::report {
 
 struct TableColumn {
-  std::string heading;     // Markdown and HTML
-  std::string csv_name;    // CSV header
-  std::string meaning;     // one sentence, for the notes under the table
-  bool numeric = true;     // right-aligned
+  std::string heading;   // Markdown and HTML
+  std::string csv_name;  // CSV header
+  std::string meaning;   // one sentence, for the notes under the table
+  bool numeric = true;   // right-aligned
 };
 
 const std::vector<TableColumn>& table_columns();

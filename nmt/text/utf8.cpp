@@ -61,9 +61,7 @@ std::string replace_invalid_utf8(std::string_view text) {
 }
 
 char32_t decode_utf8_at(std::string_view text, std::size_t& pos) {
-  const auto byte = [&](std::size_t i) {
-    return static_cast<char32_t>(static_cast<unsigned char>(text[pos + i]));
-  };
+  const auto byte = [&](std::size_t i) { return static_cast<char32_t>(static_cast<unsigned char>(text[pos + i])); };
   switch (well_formed_length(text, pos)) {
     case 1: {
       const char32_t c = byte(0);
@@ -86,7 +84,9 @@ char32_t decode_utf8_at(std::string_view text, std::size_t& pos) {
       pos += 4;
       return c;
     }
-    default: pos += 1; return U'\uFFFD';
+    default:
+      pos += 1;
+      return U'\uFFFD';
   }
 }
 

@@ -24,7 +24,7 @@ struct LrScheduleOptions {
 class LearningRateSchedule {
  public:
   explicit LearningRateSchedule(LrScheduleOptions options);  // unknown kind: std::invalid_argument
-  double at(std::int64_t step) const;  // step: the 1-based number of the update
+  double at(std::int64_t step) const;                        // step: the 1-based number of the update
   // Plateau: record a validation; returns true when the rate was just lowered.
   bool record_validation(bool improved);
 

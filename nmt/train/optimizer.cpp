@@ -9,8 +9,7 @@ namespace nmt::train {
 
 using graph::Tensor;
 
-Adam::Adam(std::vector<Var> parameters, AdamOptions options)
-    : parameters_(std::move(parameters)), options_(options) {
+Adam::Adam(std::vector<Var> parameters, AdamOptions options) : parameters_(std::move(parameters)), options_(options) {
   for (const auto& p : parameters_) {
     first_moment_.push_back(Tensor::zeros(p.shape()));
     second_moment_.push_back(Tensor::zeros(p.shape()));
@@ -60,9 +59,8 @@ graph::NamedTensors Adam::state() const {
 
 void Adam::load_state(const graph::NamedTensors& state, const std::string& source) {
   if (state.size() != 1 + 2 * parameters_.size() || state[0].first != "adam.steps")
-    throw graph::FormatError(source + ": optimizer state for " +
-                             std::to_string((state.size() - 1) / 2) + " parameters, the model has " +
-                             std::to_string(parameters_.size()));
+    throw graph::FormatError(source + ": optimizer state for " + std::to_string((state.size() - 1) / 2) +
+                             " parameters, the model has " + std::to_string(parameters_.size()));
   // f32 scalars and moments only (a bf16 tensor in a checkpoint no trainer wrote made
   // item() and copy_from() throw other errors: found by model_fuzz).
   for (const auto& [name, tensor] : state)
@@ -74,9 +72,9 @@ void Adam::load_state(const graph::NamedTensors& state, const std::string& sourc
   for (std::size_t i = 0; i < parameters_.size(); ++i)
     for (int k = 0; k < 2; ++k)
       if (state[1 + 2 * i + k].second.shape() != parameters_[i].shape())
-        throw graph::FormatError(source + ": optimizer state '" + state[1 + 2 * i + k].first +
-                                 "' has shape " + graph::to_string(state[1 + 2 * i + k].second.shape()) +
-                                 ", the parameter has " + graph::to_string(parameters_[i].shape()));
+        throw graph::FormatError(source + ": optimizer state '" + state[1 + 2 * i + k].first + "' has shape " +
+                                 graph::to_string(state[1 + 2 * i + k].second.shape()) + ", the parameter has " +
+                                 graph::to_string(parameters_[i].shape()));
   steps_ = static_cast<std::int64_t>(state[0].second.item());
   for (std::size_t i = 0; i < parameters_.size(); ++i) {
     first_moment_[i].copy_from(state[1 + 2 * i].second);

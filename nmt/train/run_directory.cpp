@@ -49,7 +49,8 @@ std::string RunDirectory::difference_from(const io::Recipe& recipe) const {
   const fs::path stored = path_ / "recipe.yaml";
   if (!fs::exists(stored)) return "";
   const std::string here = fs::current_path().string();
-  const auto before = io::with_absolute_paths(io::parse_recipe(io::read_file(stored.string()), stored.string()), here).values;
+  const auto before =
+      io::with_absolute_paths(io::parse_recipe(io::read_file(stored.string()), stored.string()), here).values;
   const auto after = io::with_absolute_paths(recipe, here).values;
   for (const auto& [key, value] : after) {
     if (may_change_on_resume(key)) continue;
@@ -72,7 +73,8 @@ void RunDirectory::lock() {
                           "); wait for it to end or stop it first");
   }
   const std::string pid = "process " + std::to_string(::getpid()) + "\n";
-  if (::ftruncate(lock_fd_, 0) != 0 || ::pwrite(lock_fd_, pid.data(), pid.size(), 0) != static_cast<ssize_t>(pid.size()))
+  if (::ftruncate(lock_fd_, 0) != 0 ||
+      ::pwrite(lock_fd_, pid.data(), pid.size(), 0) != static_cast<ssize_t>(pid.size()))
     throw io::RecipeError(path.string() + ": cannot write the run's lock file: " + std::strerror(errno));
 }
 

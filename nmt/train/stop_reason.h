@@ -17,9 +17,9 @@ enum class StopReason {
 };
 
 inline constexpr std::pair<StopReason, std::string_view> kStopReasonNames[] = {
-    {StopReason::max_steps, "max_steps"},   {StopReason::max_epochs, "max_epochs"},
-    {StopReason::max_time, "max_time"},     {StopReason::early_stopping, "early_stopping"},
-    {StopReason::signal, "signal"},         {StopReason::diverged, "diverged"},
+    {StopReason::max_steps, "max_steps"}, {StopReason::max_epochs, "max_epochs"},
+    {StopReason::max_time, "max_time"},   {StopReason::early_stopping, "early_stopping"},
+    {StopReason::signal, "signal"},       {StopReason::diverged, "diverged"},
 };
 
 inline std::string_view stop_reason_name(StopReason reason) {
@@ -36,6 +36,8 @@ inline std::optional<StopReason> parse_stop_reason(std::string_view name) {
 }
 
 // A run stopped for one of these is done: running it again does not train further.
-inline bool is_final(StopReason reason) { return reason == StopReason::early_stopping || reason == StopReason::diverged; }
+inline bool is_final(StopReason reason) {
+  return reason == StopReason::early_stopping || reason == StopReason::diverged;
+}
 
 }  // namespace nmt::train

@@ -1,23 +1,22 @@
 #include "nmt/train/trainer.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <cerrno>  // program_invocation_short_name
 #include <chrono>
 #include <cmath>
 #include <csignal>
-#include <cerrno>  // program_invocation_short_name
 #include <cstring>
-#include <optional>
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
 #include <limits>
-#include <sstream>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <sstream>
 
 #include "nmt/data/batching.h"
 #include "nmt/data/data_error.h"
@@ -32,9 +31,9 @@
 #include "nmt/graph/cpu_info.h"
 #include "nmt/graph/engine.h"
 #include "nmt/graph/memory_pool.h"
+#include "nmt/graph/ops.h"
 #include "nmt/graph/primitive_cache.h"
 #include "nmt/graph/resident_memory.h"
-#include "nmt/graph/ops.h"
 #include "nmt/graph/tensor_io.h"
 #include "nmt/io/section_file.h"
 #include "nmt/models/factory.h"
@@ -81,7 +80,8 @@ extern "C" void on_stop_signal(int signal_number) {
 std::string format_duration(double seconds) {
   if (!std::isfinite(seconds) || seconds < 0) return "?";
   const auto s = static_cast<long>(seconds);
-  return s >= 3600 ? fmt::format("{}:{:02}:{:02}", s / 3600, (s / 60) % 60, s % 60) : fmt::format("{}:{:02}", s / 60, s % 60);
+  return s >= 3600 ? fmt::format("{}:{:02}:{:02}", s / 3600, (s / 60) % 60, s % 60)
+                   : fmt::format("{}:{:02}", s / 60, s % 60);
 }
 
 struct TrainerState {
@@ -107,11 +107,22 @@ struct TrainerState {
   std::int64_t model_step = 0;
 
   json to_json() const {
-    return {{"step", step}, {"epoch", position.epoch}, {"batch", position.batch}, {"dropout_position", dropout_position},
-            {"seconds", seconds}, {"target_tokens", target_tokens}, {"has_best", has_best}, {"best_metric", best_metric},
-            {"best_step", best_step}, {"stalled_validations", stalled_validations}, {"plateau_scale", plateau_scale},
-            {"plateau_stalled", plateau_stalled}, {"skipped_updates", skipped_updates},
-            {"last_validated_step", last_validated_step}, {"has_model", has_model}, {"model_metric", model_metric},
+    return {{"step", step},
+            {"epoch", position.epoch},
+            {"batch", position.batch},
+            {"dropout_position", dropout_position},
+            {"seconds", seconds},
+            {"target_tokens", target_tokens},
+            {"has_best", has_best},
+            {"best_metric", best_metric},
+            {"best_step", best_step},
+            {"stalled_validations", stalled_validations},
+            {"plateau_scale", plateau_scale},
+            {"plateau_stalled", plateau_stalled},
+            {"skipped_updates", skipped_updates},
+            {"last_validated_step", last_validated_step},
+            {"has_model", has_model},
+            {"model_metric", model_metric},
             {"model_step", model_step}};
   }
   static TrainerState from_json(const json& j) {
@@ -206,8 +217,7 @@ struct Trainer::Impl {
       test_references = data::read_text_lines(d.test_target);
       if (test_sources.size() != test_references.size())
         throw data::DataError(fmt::format("data.test_source {} has {} lines but data.test_target {} has {}",
-                                          d.test_source, test_sources.size(), d.test_target,
-                                          test_references.size()));
+                                          d.test_source, test_sources.size(), d.test_target, test_references.size()));
     }
   }
 
@@ -237,17 +247,19 @@ struct Trainer::Impl {
     const auto start = Clock::now();
     const data::ParallelCorpus corpus = std::move(*train_pairs);
     train_pairs.reset();
-    say(fmt::format("data: preparing {} training pairs ({}; a stop signal takes effect after this step, a second "
+    say(
+        fmt::format("data: preparing {} training pairs ({}; a stop signal takes effect after this step, a second "
                     "one at once)",
                     corpus.size(),
-                    checkpoint ? "vocabularies from the checkpoint"
+                    checkpoint                       ? "vocabularies from the checkpoint"
                     : !d.sentencepiece_model.empty() ? "SentencePiece model " + d.sentencepiece_model
                                                      : "training SentencePiece"));
     if (checkpoint) {
       const auto model = models::model_from_sections(*checkpoint, "checkpoint");
       vocabularies = model.vocabularies;
     } else if (!d.sentencepiece_model.empty()) {
-      auto spm = std::make_shared<const data::SentencePieceModel>(data::SentencePieceModel::load(d.sentencepiece_model));
+      auto spm =
+          std::make_shared<const data::SentencePieceModel>(data::SentencePieceModel::load(d.sentencepiece_model));
       vocabularies = {spm, spm};
     } else {
       data::VocabularyOptions options;
@@ -271,12 +283,12 @@ struct Trainer::Impl {
     batching.row_multiple = recipe.model.type == "rnn" ? 8 : 1;
     batcher = std::make_unique<data::TrainingBatcher>(train_corpus, batching);
     const auto& f = batcher->filter_stats();
-    say(fmt::format("data: {} training pairs, {} kept, {} longer than {} subwords, {} with an empty side, {} empty lines "
-                    "skipped; vocabulary {} source / {} target ({}); {:.1f} s",
-                    corpus.size(), f.kept, f.too_long, d.max_length, f.empty_side, corpus.skipped_empty_pairs(),
-                    vocabularies.source->size(), vocabularies.target->size(),
-                    vocabularies.joint() ? "joint" : "separate",
-                    std::chrono::duration<double>(Clock::now() - start).count()));
+    say(fmt::format(
+        "data: {} training pairs, {} kept, {} longer than {} subwords, {} with an empty side, {} empty lines "
+        "skipped; vocabulary {} source / {} target ({}); {:.1f} s",
+        corpus.size(), f.kept, f.too_long, d.max_length, f.empty_side, corpus.skipped_empty_pairs(),
+        vocabularies.source->size(), vocabularies.target->size(), vocabularies.joint() ? "joint" : "separate",
+        std::chrono::duration<double>(Clock::now() - start).count()));
     if (!d.dev_source.empty()) {
       const data::ParallelCorpus dev = data::ParallelCorpus::read(d.dev_source, d.dev_target);
       data::EncodedCorpus encoded = data::encode_corpus(dev, vocabularies);
@@ -373,15 +385,15 @@ struct Trainer::Impl {
     }
     say(graph::cpu_line());
     say(fmt::format("model: {}, {} attention, {} parameters; {} threads", recipe.model.type,
-                    model->attention_description(),
-                    model->parameters().element_count(), graph::compute_threads()));
+                    model->attention_description(), model->parameters().element_count(), graph::compute_threads()));
   }
 
   // Dev perplexity (teacher forced, no dropout, no smoothing) and greedy dev BLEU. A scheduled
   // validation (every validation.every_steps) drives early stopping and the plateau schedule;
   // the final one, when a run stops between two, only competes for model.nmt.
   json validate(bool scheduled) {
-    json record{{"event", "validation"}, {"step", state.step}, {"time", state.seconds}, {"epoch", state.position.epoch}};
+    json record{
+        {"event", "validation"}, {"step", state.step}, {"time", state.seconds}, {"epoch", state.position.epoch}};
     double loss = 0, tokens = 0;
     {
       graph::NoGradGuard no_grad;
@@ -401,8 +413,8 @@ struct Trainer::Impl {
       for (std::size_t i = 0; i < plan.batch_count(); ++i) {
         // Widths rounded up as in training, but a source no wider than the dev set's longest
         // (which is cut to what the model can read).
-        const data::Batch batch = data::make_training_batch(
-            *dev_corpus, plan.batch(i), {b.width_multiple, longest_source + 1, longest_target + 1});
+        const data::Batch batch = data::make_training_batch(*dev_corpus, plan.batch(i),
+                                                            {b.width_multiple, longest_source + 1, longest_target + 1});
         const models::LossResult r = model->loss(batch, {});
         loss += r.loss.value().item();
         tokens += static_cast<double>(r.target_tokens);
@@ -451,10 +463,11 @@ struct Trainer::Impl {
     graph::release_cached_buffers();
     state.seconds += std::chrono::duration<double>(Clock::now() - start).count();
     metrics->write(record);
-    say(fmt::format("{} at step {}: dev perplexity {:.2f}{}{}", scheduled ? "validation" : "final validation",
-                    state.step, record["dev_perplexity"].get<double>(),
-                    record.contains("dev_bleu") ? fmt::format(", dev BLEU {:.2f}", record["dev_bleu"].get<double>()) : "",
-                    record["best"].get<bool>() ? " (best)" : ""));
+    say(fmt::format(
+        "{} at step {}: dev perplexity {:.2f}{}{}", scheduled ? "validation" : "final validation", state.step,
+        record["dev_perplexity"].get<double>(),
+        record.contains("dev_bleu") ? fmt::format(", dev BLEU {:.2f}", record["dev_bleu"].get<double>()) : "",
+        record["best"].get<bool>() ? " (best)" : ""));
   }
 
   // Where model.nmt comes from, for the log and the stop record.
@@ -489,7 +502,8 @@ struct Trainer::Impl {
   std::optional<StopReason> limit_reached() const {
     const auto& t = recipe.training;
     if (t.max_steps > 0 && state.step >= t.max_steps) return StopReason::max_steps;
-    if (t.max_epochs > 0 && static_cast<std::int64_t>(state.position.epoch) >= t.max_epochs) return StopReason::max_epochs;
+    if (t.max_epochs > 0 && static_cast<std::int64_t>(state.position.epoch) >= t.max_epochs)
+      return StopReason::max_epochs;
     if (t.max_seconds > 0 && state.seconds >= t.max_seconds) return StopReason::max_time;
     return std::nullopt;
   }
@@ -514,8 +528,8 @@ struct Trainer::Impl {
     const bool has_dev = dev_corpus != nullptr;
     if (checkpoint_step < 0) write_checkpoint();  // step 0: the run can always be resumed
     say(fmt::format("training from step {} (epoch {}, {}); limits: steps {}, epochs {}, time {}", state.step,
-                    state.position.epoch, format_duration(state.seconds), t.max_steps ? std::to_string(t.max_steps) : "-",
-                    t.max_epochs ? std::to_string(t.max_epochs) : "-",
+                    state.position.epoch, format_duration(state.seconds),
+                    t.max_steps ? std::to_string(t.max_steps) : "-", t.max_epochs ? std::to_string(t.max_epochs) : "-",
                     t.max_seconds > 0 ? format_duration(t.max_seconds) : std::string("-")));
     double window_loss = 0, window_tokens = 0, window_seconds = 0, window_norm = 0;
     std::int64_t window_steps = 0, consecutive_bad = 0;
@@ -555,15 +569,19 @@ struct Trainer::Impl {
         // compiling a primitive for each batch's token count.
         graph::backward(r.loss, graph::Tensor::scalar(1.0f / static_cast<float>(std::max<std::int64_t>(tokens, 1))));
       }
-      const double norm = finite ? (t.clip_norm > 0 ? clip_grad_norm(params, t.clip_norm) : global_grad_norm(params)) : 0;
+      const double norm =
+          finite ? (t.clip_norm > 0 ? clip_grad_norm(params, t.clip_norm) : global_grad_norm(params)) : 0;
       if (!finite || !std::isfinite(norm)) {
         ++state.skipped_updates;
         ++consecutive_bad;
         model->parameters().zero_grads();
         const std::string what = finite ? "non-finite gradient norm" : "non-finite loss";
         say(fmt::format("step {}: {}; update skipped ({} in a row)", state.step + 1, what, consecutive_bad));
-        metrics->write({{"event", "skip"}, {"step", state.step + 1}, {"time", state.seconds},
-                        {"epoch", state.position.epoch}, {"reason", what}});
+        metrics->write({{"event", "skip"},
+                        {"step", state.step + 1},
+                        {"time", state.seconds},
+                        {"epoch", state.position.epoch},
+                        {"reason", what}});
         state.seconds += std::chrono::duration<double>(Clock::now() - start).count();
         if (consecutive_bad >= 5) {
           reason = StopReason::diverged;
@@ -588,9 +606,9 @@ struct Trainer::Impl {
 
       if (progress_bar && Clock::now() - last_bar > std::chrono::milliseconds(250)) {
         last_bar = Clock::now();
-        log_stream << fmt::format("\r\033[Kstep {} | epoch {} | {:.0f} tok/s | loss {:.3f} | lr {:.2e} | ETA {}", state.step,
-                                  state.position.epoch, window_tokens / window_seconds, window_loss / window_tokens, lr,
-                                  format_duration(eta(window_steps / window_seconds)))
+        log_stream << fmt::format("\r\033[Kstep {} | epoch {} | {:.0f} tok/s | loss {:.3f} | lr {:.2e} | ETA {}",
+                                  state.step, state.position.epoch, window_tokens / window_seconds,
+                                  window_loss / window_tokens, lr, format_duration(eta(window_steps / window_seconds)))
                    << std::flush;
       }
       if (state.step % t.log_every == 0) {
@@ -598,11 +616,16 @@ struct Trainer::Impl {
         // dropped, buffers from the system, and the resident memory.
         const graph::PrimitiveCacheStats primitives = graph::primitive_cache().stats();
         const graph::MemoryPoolStats pool = graph::memory_pool_stats();
-        const json record{{"event", "train"}, {"step", state.step}, {"time", state.seconds},
-                          {"epoch", state.position.epoch}, {"train_loss", window_loss / window_tokens},
-                          {"learning_rate", lr}, {"tokens_per_second", window_tokens / window_seconds},
+        const json record{{"event", "train"},
+                          {"step", state.step},
+                          {"time", state.seconds},
+                          {"epoch", state.position.epoch},
+                          {"train_loss", window_loss / window_tokens},
+                          {"learning_rate", lr},
+                          {"tokens_per_second", window_tokens / window_seconds},
                           {"grad_norm", window_norm / static_cast<double>(window_steps)},
-                          {"primitives_created", primitives.misses}, {"primitives_evicted", primitives.evictions},
+                          {"primitives_created", primitives.misses},
+                          {"primitives_evicted", primitives.evictions},
                           {"pool_system_allocations", pool.system_allocations},
                           {"pool_cached_mib", static_cast<double>(pool.bytes_cached) / 1048576.0},
                           {"pool_peak_in_use_mib", static_cast<double>(pool.peak_bytes_in_use) / 1048576.0},
@@ -648,14 +671,18 @@ struct Trainer::Impl {
         write_checkpoint(true);
       }
     }
-    metrics->write({{"event", "stop"}, {"step", state.step}, {"time", state.seconds}, {"epoch", state.position.epoch},
-                    {"reason", stop_reason_name(reason)}, {"model_step", state.has_model ? json(state.model_step) : json(nullptr)},
+    metrics->write({{"event", "stop"},
+                    {"step", state.step},
+                    {"time", state.seconds},
+                    {"epoch", state.position.epoch},
+                    {"reason", stop_reason_name(reason)},
+                    {"model_step", state.has_model ? json(state.model_step) : json(nullptr)},
                     {"peak_resident_mib", graph::peak_resident_mib()}});
     const int signal_number = received_stop_signal();
-    say(fmt::format("stopped at step {} ({}) after {} of training; {}; peak resident memory {:.0f} MiB", state.step,
-                    reason == StopReason::signal ? fmt::format("signal {}", signal_number) : std::string(stop_reason_name(reason)),
-                    format_duration(state.seconds),
-                    model_origin(), graph::peak_resident_mib()));
+    say(fmt::format(
+        "stopped at step {} ({}) after {} of training; {}; peak resident memory {:.0f} MiB", state.step,
+        reason == StopReason::signal ? fmt::format("signal {}", signal_number) : std::string(stop_reason_name(reason)),
+        format_duration(state.seconds), model_origin(), graph::peak_resident_mib()));
     summary.steps = state.step;
     summary.seconds = state.seconds;
     summary.stop_reason = reason;
@@ -663,8 +690,8 @@ struct Trainer::Impl {
     summary.has_model = state.has_model;
     summary.model_step = state.model_step;
     summary.model_path = state.has_model ? (dir / "model.nmt").string() : "";
-    if (reason != StopReason::signal && reason != StopReason::diverged && state.has_model && recipe.output.translate_test &&
-        !recipe.data.test_source.empty())
+    if (reason != StopReason::signal && reason != StopReason::diverged && state.has_model &&
+        recipe.output.translate_test && !recipe.data.test_source.empty())
       test(summary);
     return summary;
   }
@@ -684,10 +711,17 @@ struct Trainer::Impl {
     io::write_file_atomically(out.string(), text);
     const eval::BleuScore bleu = eval::corpus_bleu(hyps, {references});
     const eval::ChrfScore chrf = eval::corpus_chrf(hyps, {references});
-    const json record{{"event", "test"}, {"step", state.step}, {"time", state.seconds}, {"epoch", state.position.epoch},
-                      {"test_bleu", bleu.score}, {"test_chrf", chrf.score}, {"bleu_verbose", bleu.verbose()},
-                      {"translations", out.string()}, {"sentences", hyps.size()},
-                      {"sentences_per_second", static_cast<double>(hyps.size()) / seconds}, {"decoding", "greedy"},
+    const json record{{"event", "test"},
+                      {"step", state.step},
+                      {"time", state.seconds},
+                      {"epoch", state.position.epoch},
+                      {"test_bleu", bleu.score},
+                      {"test_chrf", chrf.score},
+                      {"bleu_verbose", bleu.verbose()},
+                      {"translations", out.string()},
+                      {"sentences", hyps.size()},
+                      {"sentences_per_second", static_cast<double>(hyps.size()) / seconds},
+                      {"decoding", "greedy"},
                       {"model_step", state.model_step}};
     metrics->write(record);
     io::write_file_atomically((dir / "test.scores.json").string(), record.dump(2) + "\n");

@@ -34,8 +34,8 @@ struct TrainingSummary {
   std::int64_t steps = 0;
   double seconds = 0;
   StopReason stop_reason = StopReason::max_steps;
-  double best_metric = 0;   // dev BLEU or perplexity, per validation.early_stopping_metric
-  bool has_model = false;   // false only when training diverged before model.nmt was written
+  double best_metric = 0;       // dev BLEU or perplexity, per validation.early_stopping_metric
+  bool has_model = false;       // false only when training diverged before model.nmt was written
   std::int64_t model_step = 0;  // the step model.nmt is from
   bool has_test_scores = false;
   double test_bleu = 0, test_chrf = 0;

@@ -33,13 +33,12 @@ SyntheticCorpus make_corpus(size_t pairs, size_t max_length) {
   SyntheticCorpus result;
   for (size_t i = 0; i < pairs; ++i) {
     size_t source_length = 1 + static_cast<size_t>(length(random));
-    size_t target_length = std::max<int>(1, static_cast<int>(source_length) +
-                                                 static_cast<int>(random() % 7) - 3);
+    size_t target_length = std::max<int>(1, static_cast<int>(source_length) + static_cast<int>(random() % 7) - 3);
     if (i % 97 == 0) source_length = 0;  // an empty side
     if (i % 89 == 0) target_length = max_length + 1 + i % 5;
     result.empty_side += source_length == 0 || target_length == 0;
-    result.too_long += source_length != 0 && target_length != 0 &&
-                       (source_length > max_length || target_length > max_length);
+    result.too_long +=
+        source_length != 0 && target_length != 0 && (source_length > max_length || target_length > max_length);
     std::vector<int32_t> source(source_length), target(target_length);
     for (auto& id : source) id = token(random);
     for (auto& id : target) id = token(random);
@@ -112,8 +111,7 @@ Padding padding_of(const std::vector<Batch>& batches) {
     real_source += batch.source_tokens();
     padded_source += batch.padded_source_tokens();
   }
-  return {1.0 - double(real_target) / double(padded_target),
-          1.0 - double(real_source) / double(padded_source)};
+  return {1.0 - double(real_target) / double(padded_target), 1.0 - double(real_source) / double(padded_source)};
 }
 
 std::vector<Batch> one_epoch(TrainingBatcher& batcher) {
@@ -137,15 +135,13 @@ TEST_F(BatchingTest, TokenBudgetHoldsOnBothSidesAndPaddingIsSmall) {
     // The same sentences cut into batches in random order: what bucketing saves.
     std::vector<size_t> shuffled;
     for (const Batch& batch : batches) {
-      shuffled.insert(shuffled.end(), batch.sentence_indices.begin(),
-                      batch.sentence_indices.end());
+      shuffled.insert(shuffled.end(), batch.sentence_indices.begin(), batch.sentence_indices.end());
     }
     std::shuffle(shuffled.begin(), shuffled.end(), std::mt19937(1));
     std::vector<Batch> unsorted;
     for (size_t start = 0; start < shuffled.size(); start += 40) {
       const size_t rows = std::min<size_t>(40, shuffled.size() - start);
-      unsorted.push_back(make_training_batch(
-          *data_.corpus, std::span<const size_t>(shuffled).subspan(start, rows)));
+      unsorted.push_back(make_training_batch(*data_.corpus, std::span<const size_t>(shuffled).subspan(start, rows)));
     }
     const Padding bucketed = padding_of(batches), random = padding_of(unsorted);
     EXPECT_GT(random.target, 0.4);  // so the comparison means something
@@ -288,14 +284,14 @@ TEST_F(BatchingTest, BatchMatricesHoldTheSentencesWithBosEosAndPadding) {
   // The widths are those of the longest sentences, rounded up to the width multiple (at most
   // max_length + 1).
   const auto padding = batcher_.padding();
-  EXPECT_EQ(padded_width(static_cast<size_t>(*std::max_element(batch.target_lengths.begin(),
-                                                               batch.target_lengths.end())),
-                         padding.multiple, padding.target_cap),
-            batch.target_width);
-  EXPECT_EQ(padded_width(static_cast<size_t>(*std::max_element(batch.source_lengths.begin(),
-                                                               batch.source_lengths.end())),
-                         padding.multiple, padding.source_cap),
-            batch.source_width);
+  EXPECT_EQ(
+      padded_width(static_cast<size_t>(*std::max_element(batch.target_lengths.begin(), batch.target_lengths.end())),
+                   padding.multiple, padding.target_cap),
+      batch.target_width);
+  EXPECT_EQ(
+      padded_width(static_cast<size_t>(*std::max_element(batch.source_lengths.begin(), batch.source_lengths.end())),
+                   padding.multiple, padding.source_cap),
+      batch.source_width);
   // Without rounding, exactly the longest sentences.
   const Batch exact = make_training_batch(*data_.corpus, batch.sentence_indices);
   EXPECT_EQ(static_cast<size_t>(*std::max_element(exact.target_lengths.begin(), exact.target_lengths.end())),
@@ -305,11 +301,8 @@ TEST_F(BatchingTest, BatchMatricesHoldTheSentencesWithBosEosAndPadding) {
 }
 
 TEST_F(BatchingTest, SeekPastTheEndOfAnEpochIsAnError) {
-  const std::string message = data_error_message(
-      [&] { batcher_.seek({2, batcher_.batches_per_epoch()}); });
-  EXPECT_NE(message.find(std::to_string(batcher_.batches_per_epoch()) + " batches"),
-            std::string::npos)
-      << message;
+  const std::string message = data_error_message([&] { batcher_.seek({2, batcher_.batches_per_epoch()}); });
+  EXPECT_NE(message.find(std::to_string(batcher_.batches_per_epoch()) + " batches"), std::string::npos) << message;
 }
 
 TEST(Batching, BudgetTooSmallForTheLongestSentenceIsAnError) {

@@ -35,8 +35,7 @@ TEST(DecodingBatches, SortLongestFirstWithinTheBudgetAndRestoreTheInputOrder) {
     std::vector<std::string> outputs;
     for (size_t row = 0; row < batch.rows; ++row) {
       const size_t sentence = batch.sentence_indices[row];
-      EXPECT_EQ(batch.source_ids[row * batch.source_width],
-                kFirstOrdinaryId + static_cast<int32_t>(sentence));
+      EXPECT_EQ(batch.source_ids[row * batch.source_width], kFirstOrdinaryId + static_cast<int32_t>(sentence));
       EXPECT_EQ(batch.source_lengths[row], static_cast<int32_t>(lengths[sentence] + 1));
       outputs.push_back("output of " + std::to_string(sentence));
     }

@@ -25,8 +25,7 @@ TEST(DefaultCorpus, SplitsHaveTheDocumentedSizesAndNoEmptyLines) {
   EXPECT_EQ(train.size(), 31221u);
   EXPECT_EQ(dev.size(), 1000u);
   EXPECT_EQ(test.size(), 1000u);
-  EXPECT_EQ(train.skipped_empty_pairs() + dev.skipped_empty_pairs() + test.skipped_empty_pairs(),
-            0u);
+  EXPECT_EQ(train.skipped_empty_pairs() + dev.skipped_empty_pairs() + test.skipped_empty_pairs(), 0u);
 }
 
 TEST(DefaultCorpus, NoSourceOrTargetSentenceIsSharedBetweenSplits) {

@@ -24,10 +24,8 @@ TEST(ParallelCorpus, ReadsAlignedPairsFromPlainAndGzipFiles) {
   const auto french = dir.write_gz("c.fr.gz", "Ouvrir un fichier.\r\nEnregistrer le document.\r\n");
   const auto corpus = ParallelCorpus::read(english, french);
   ASSERT_EQ(corpus.size(), 2u);
-  EXPECT_EQ(as_vector(corpus.source()),
-            (std::vector<std::string>{"Open a file.", "Save the document."}));
-  EXPECT_EQ(as_vector(corpus.target()),
-            (std::vector<std::string>{"Ouvrir un fichier.", "Enregistrer le document."}));
+  EXPECT_EQ(as_vector(corpus.source()), (std::vector<std::string>{"Open a file.", "Save the document."}));
+  EXPECT_EQ(as_vector(corpus.target()), (std::vector<std::string>{"Ouvrir un fichier.", "Enregistrer le document."}));
   EXPECT_EQ(corpus.skipped_empty_pairs(), 0u);
 }
 
@@ -48,10 +46,8 @@ TEST(ParallelCorpus, LineCountMismatchNamesBothFilesAndBothCounts) {
   for (const bool source_is_shorter : {true, false}) {
     const auto& source = source_is_shorter ? three : five;
     const auto& target = source_is_shorter ? five : three;
-    const std::string message =
-        data_error_message([&] { ParallelCorpus::read(source, target); });
-    EXPECT_NE(message.find(std::string("'") + source.string() + "' has " +
-                           (source_is_shorter ? "3" : "5") + " lines"),
+    const std::string message = data_error_message([&] { ParallelCorpus::read(source, target); });
+    EXPECT_NE(message.find(std::string("'") + source.string() + "' has " + (source_is_shorter ? "3" : "5") + " lines"),
               std::string::npos)
         << message;
     EXPECT_NE(message.find(std::string("'") + target.string() + "' has " + (source_is_shorter ? "5" : "3")),

@@ -16,8 +16,7 @@
 namespace nmt::data {
 namespace {
 
-std::vector<int32_t> row_until_eos(const std::vector<int32_t>& matrix, size_t width, size_t row,
-                                   size_t skip_first) {
+std::vector<int32_t> row_until_eos(const std::vector<int32_t>& matrix, size_t width, size_t row, size_t skip_first) {
   std::vector<int32_t> ids;
   for (size_t t = skip_first; t < width; ++t) {
     const int32_t id = matrix[row * width + t];
@@ -49,16 +48,13 @@ TEST(Pipeline, BatchesDecodeBackToTheCorpusSentences) {
     for (size_t row = 0; row < batch.rows; ++row) {
       const size_t sentence = batch.sentence_indices[row];
       EXPECT_TRUE(seen.insert(sentence).second);
-      EXPECT_EQ(vocabularies.source->decode(
-                    row_until_eos(batch.source_ids, batch.source_width, row, 0)),
+      EXPECT_EQ(vocabularies.source->decode(row_until_eos(batch.source_ids, batch.source_width, row, 0)),
                 corpus.source()[sentence]);
-      EXPECT_EQ(vocabularies.target->decode(
-                    row_until_eos(batch.target_output, batch.target_width, row, 0)),
+      EXPECT_EQ(vocabularies.target->decode(row_until_eos(batch.target_output, batch.target_width, row, 0)),
                 corpus.target()[sentence]);
       // The decoder input is the same sentence shifted right behind BOS.
       EXPECT_EQ(batch.target_input[row * batch.target_width], kBosId);
-      EXPECT_EQ(vocabularies.target->decode(
-                    row_until_eos(batch.target_input, batch.target_width, row, 1)),
+      EXPECT_EQ(vocabularies.target->decode(row_until_eos(batch.target_input, batch.target_width, row, 1)),
                 corpus.target()[sentence]);
     }
   }

@@ -33,8 +33,7 @@ class SentencePieceModelTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     corpus_ = std::make_unique<ParallelCorpus>(testing::small_corpus());
-    const std::array<std::span<const std::string>, 2> sides = {corpus_->source(),
-                                                               corpus_->target()};
+    const std::array<std::span<const std::string>, 2> sides = {corpus_->source(), corpus_->target()};
     model_ = std::make_unique<SentencePieceModel>(SentencePieceModel::train(sides, small_options()));
   }
   static void TearDownTestSuite() {
@@ -152,7 +151,8 @@ TEST_F(SentencePieceModelTest, NfkcNormalisationFoldsCompatibilityCharacters) {
   options.normalization = SubwordNormalization::nmt_nfkc;
   const auto nfkc = SentencePieceModel::train(sides, options);
   // U+2026 and full-width letters come back as their plain forms.
-  EXPECT_EQ(nfkc.decode(nfkc.encode("Wait\xE2\x80\xA6 \xEF\xBD\x81\xEF\xBD\x82" "c")),
+  EXPECT_EQ(nfkc.decode(nfkc.encode("Wait\xE2\x80\xA6 \xEF\xBD\x81\xEF\xBD\x82"
+                                    "c")),
             "Wait... abc");
   EXPECT_EQ(model_->decode(model_->encode("Wait\xE2\x80\xA6")), "Wait\xE2\x80\xA6");
   // Text that is already normal round-trips unchanged.
@@ -167,8 +167,7 @@ TEST(SentencePieceModel, VocabularyLargerThanTheTextAllowsIsAnError) {
   const std::vector<std::string> tiny = {"a b c", "b c d"};
   const std::array<std::span<const std::string>, 1> sets = {tiny};
   auto options = small_options();
-  const std::string message =
-      data_error_message([&] { SentencePieceModel::train(sets, options); });
+  const std::string message = data_error_message([&] { SentencePieceModel::train(sets, options); });
   EXPECT_NE(message.find("SentencePiece training failed"), std::string::npos) << message;
 }
 
@@ -179,13 +178,11 @@ TEST(SentencePieceModel, NoSentencesIsAnError) {
 }
 
 TEST(SentencePieceModel, MalformedBytesAreAnError) {
-  const std::string message =
-      data_error_message([] { SentencePieceModel::from_bytes("certainly not a protobuf"); });
+  const std::string message = data_error_message([] { SentencePieceModel::from_bytes("certainly not a protobuf"); });
   EXPECT_NE(message.find("not a valid SentencePiece model"), std::string::npos) << message;
   testing::TempDir dir;
   const auto missing = dir.path() / "missing.model";
-  EXPECT_NE(data_error_message([&] { SentencePieceModel::load(missing); }).find(missing.string()),
-            std::string::npos);
+  EXPECT_NE(data_error_message([&] { SentencePieceModel::load(missing); }).find(missing.string()), std::string::npos);
 }
 
 TEST(SentencePieceModel, ModelWithOtherSpecialIdsIsRefused) {

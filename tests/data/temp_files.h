@@ -19,8 +19,7 @@ class TempDir {
     const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
     // ctest runs tests as parallel processes: the process id keeps directories apart.
     path_ = std::filesystem::temp_directory_path() /
-            ("nmt-data-" + std::string(test->test_suite_name()) + "-" + test->name() + "-" +
-             std::to_string(getpid()));
+            ("nmt-data-" + std::string(test->test_suite_name()) + "-" + test->name() + "-" + std::to_string(getpid()));
     std::filesystem::remove_all(path_);
     std::filesystem::create_directories(path_);
   }
@@ -47,8 +46,7 @@ class TempDir {
     EXPECT_NE(out, nullptr) << file;
     if (out == nullptr) return file;
     if (!content.empty()) {
-      EXPECT_EQ(gzwrite(out, content.data(), static_cast<unsigned>(content.size())),
-                static_cast<int>(content.size()));
+      EXPECT_EQ(gzwrite(out, content.data(), static_cast<unsigned>(content.size())), static_cast<int>(content.size()));
     }
     EXPECT_EQ(gzclose(out), Z_OK);
     return file;

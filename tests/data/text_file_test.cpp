@@ -16,9 +16,7 @@ namespace {
 using testing::data_error_message;
 using testing::TempDir;
 
-std::vector<std::string> read_all(const std::filesystem::path& path) {
-  return read_text_lines(path);
-}
+std::vector<std::string> read_all(const std::filesystem::path& path) { return read_text_lines(path); }
 
 TEST(TextFile, ReadsLinesAndCountsThem) {
   TempDir dir;
@@ -77,9 +75,13 @@ TEST(TextFile, CrlfLineEndsAndByteOrderMarkAreDropped) {
 
 TEST(TextFile, ByteOrderMarkIsOnlyDroppedAtTheStartOfTheFile) {
   TempDir dir;
-  const auto lines = read_all(dir.write("bom.txt", "a\n\xEF\xBB\xBF" "b\n"));
+  const auto lines = read_all(dir.write("bom.txt",
+                                        "a\n\xEF\xBB\xBF"
+                                        "b\n"));
   ASSERT_EQ(lines.size(), 2u);
-  EXPECT_EQ(lines[1], "\xEF\xBB\xBF" "b");
+  EXPECT_EQ(lines[1],
+            "\xEF\xBB\xBF"
+            "b");
 }
 
 TEST(TextFile, InvalidUtf8NamesFileAndLine) {

@@ -24,10 +24,8 @@ TEST(Vocabularies, JointSharesOneModelTrainedOnBothSides) {
   EXPECT_EQ(vocabularies.source, vocabularies.target);
   EXPECT_EQ(vocabularies.source->size(), 400);
   // Both languages round-trip through the shared model.
-  EXPECT_EQ(vocabularies.source->decode(vocabularies.source->encode(corpus.source()[0])),
-            corpus.source()[0]);
-  EXPECT_EQ(vocabularies.target->decode(vocabularies.target->encode(corpus.target()[0])),
-            corpus.target()[0]);
+  EXPECT_EQ(vocabularies.source->decode(vocabularies.source->encode(corpus.source()[0])), corpus.source()[0]);
+  EXPECT_EQ(vocabularies.target->decode(vocabularies.target->encode(corpus.target()[0])), corpus.target()[0]);
 }
 
 TEST(Vocabularies, SeparateModelsAreTrainedOnOneSideEach) {
@@ -38,8 +36,12 @@ TEST(Vocabularies, SeparateModelsAreTrainedOnOneSideEach) {
   EXPECT_EQ(vocabularies.target->size(), 400);
   EXPECT_NE(vocabularies.source->bytes(), vocabularies.target->bytes());
   // A French word is a single piece of the French vocabulary but not of the English one.
-  EXPECT_NE(vocabularies.target->id("\xE2\x96\x81" "les"), kUnkId);
-  EXPECT_EQ(vocabularies.source->id("\xE2\x96\x81" "les"), kUnkId);
+  EXPECT_NE(vocabularies.target->id("\xE2\x96\x81"
+                                    "les"),
+            kUnkId);
+  EXPECT_EQ(vocabularies.source->id("\xE2\x96\x81"
+                                    "les"),
+            kUnkId);
 }
 
 }  // namespace

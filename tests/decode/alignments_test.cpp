@@ -1,9 +1,9 @@
 // nmt-translate's alignment formats: the soft record lists exactly the pieces its attention
 // rows and columns index (the EOS on both sides), and a hard alignment names real subwords only
 // (never the source EOS, never the target EOS's row).
-#include <gtest/gtest.h>
-
 #include "nmt/decode/alignments.h"
+
+#include <gtest/gtest.h>
 
 namespace nmt::decode {
 namespace {
@@ -11,7 +11,9 @@ namespace {
 // "▁Open ▁the ▁file" -> "▁Ouvrez ▁le" + EOS; the EOS column holds the most weight in rows 1 and 2.
 Translation sample(bool complete) {
   Translation t;
-  t.source_pieces = {"\xE2\x96\x81Open", "\xE2\x96\x81the", "\xE2\x96\x81" "file"};
+  t.source_pieces = {"\xE2\x96\x81Open", "\xE2\x96\x81the",
+                     "\xE2\x96\x81"
+                     "file"};
   TranslatedHypothesis h;
   h.text = "Ouvrez le";
   h.pieces = {"\xE2\x96\x81Ouvrez", "\xE2\x96\x81le"};
@@ -27,7 +29,10 @@ TEST(SoftAlignment, SourceAndTargetListWhatTheAttentionIndexesEosIncluded) {
   const nlohmann::json j = soft_alignment(sample(true), 4);
   EXPECT_EQ(j.at("line"), 4);
   EXPECT_EQ(j.at("translation"), "Ouvrez le");
-  EXPECT_EQ(j.at("source"), nlohmann::json({"\xE2\x96\x81Open", "\xE2\x96\x81the", "\xE2\x96\x81" "file", "</s>"}));
+  EXPECT_EQ(j.at("source"), nlohmann::json({"\xE2\x96\x81Open", "\xE2\x96\x81the",
+                                            "\xE2\x96\x81"
+                                            "file",
+                                            "</s>"}));
   EXPECT_EQ(j.at("target"), nlohmann::json({"\xE2\x96\x81Ouvrez", "\xE2\x96\x81le", "</s>"}));
   ASSERT_EQ(j.at("attention").size(), j.at("target").size());
   for (const auto& row : j.at("attention")) EXPECT_EQ(row.size(), j.at("source").size());

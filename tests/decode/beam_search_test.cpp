@@ -1,6 +1,10 @@
 // Beam search: beam 1 is greedy search; a beam wide enough to hold every sequence finds the
 // exhaustive search's best sequence and score; n-best lists are sorted and distinct; the
 // translator keeps line count and order, and its output does not depend on the batch size.
+#include "nmt/decode/beam_search.h"
+
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <cmath>
 #include <functional>
@@ -9,16 +13,13 @@
 #include <span>
 #include <vector>
 
-#include <gtest/gtest.h>
-
+#include "../decode/greedy_reference.h"
+#include "../layers/registered_mechanisms.h"
 #include "nmt/data/batch.h"
 #include "nmt/data/parallel_corpus.h"
 #include "nmt/data/special_ids.h"
-#include "nmt/decode/beam_search.h"
-#include "../decode/greedy_reference.h"
 #include "nmt/decode/translator.h"
 #include "nmt/models/rnn_seq2seq.h"
-#include "../layers/registered_mechanisms.h"
 
 namespace nmt::decode {
 namespace {
@@ -103,7 +104,8 @@ TEST(BeamSearch, WideBeamFindsTheExhaustiveBest) {
   for (double alpha : {0.0, 1.0}) {
     std::vector<Scored> all;
     enumerate(model, batch, 3, alpha, {}, 0.0, all);
-    const auto best = std::max_element(all.begin(), all.end(), [](const Scored& a, const Scored& b) { return a.score < b.score; });
+    const auto best =
+        std::max_element(all.begin(), all.end(), [](const Scored& a, const Scored& b) { return a.score < b.score; });
     BeamOptions o;
     o.beam_size = static_cast<int>(all.size());
     o.n_best = 3;
@@ -125,7 +127,9 @@ class RowRecorder : public models::Seq2SeqModel {
   std::int64_t target_vocabulary_size() const override { return model_.target_vocabulary_size(); }
   std::string attention_description() const override { return model_.attention_description(); }
   bool has_attention() const override { return model_.has_attention(); }
-  models::LossResult loss(const data::Batch& b, const models::LossOptions& o) const override { return model_.loss(b, o); }
+  models::LossResult loss(const data::Batch& b, const models::LossOptions& o) const override {
+    return model_.loss(b, o);
+  }
   std::unique_ptr<models::EncodedSource> encode(const data::Batch& b) const override { return model_.encode(b); }
   std::unique_ptr<models::DecoderState> start(const models::EncodedSource& e) const override { return model_.start(e); }
   models::StepResult step(const models::EncodedSource& e, models::DecoderState& s,
@@ -155,7 +159,8 @@ TEST(BeamSearch, DecoderRowsComeInMultiplesOfEightAndDoNotChangeTheResult) {
   ASSERT_GT(recorder.rows.size(), 2u);
   EXPECT_EQ(recorder.rows[0], 7u);  // the first step: one row per sentence
   for (std::size_t t = 1; t < recorder.rows.size(); ++t)
-    EXPECT_TRUE(recorder.rows[t] < 8 || recorder.rows[t] % 8 == 0) << "step " << t << ": " << recorder.rows[t] << " rows";
+    EXPECT_TRUE(recorder.rows[t] < 8 || recorder.rows[t] % 8 == 0)
+        << "step " << t << ": " << recorder.rows[t] << " rows";
   // Each sentence alone (fewer than 8 rows, nothing padded) finds the same hypotheses.
   for (std::size_t r = 0; r < sentences.size(); ++r) {
     const auto alone = beam_search(model, sources({sentences[r]}), o);

@@ -13,8 +13,8 @@
 namespace nmt::decode::testing {
 
 // One token sequence per row of `sources` (EOS not included), in row order.
-inline std::vector<std::vector<std::int32_t>> greedy_decode(const models::Seq2SeqModel& model, const data::Batch& sources,
-                                                     std::int64_t max_length) {
+inline std::vector<std::vector<std::int32_t>> greedy_decode(const models::Seq2SeqModel& model,
+                                                            const data::Batch& sources, std::int64_t max_length) {
   const auto encoded = model.encode(sources);
   auto state = model.start(*encoded);
   const std::size_t rows = sources.rows;

@@ -1,16 +1,15 @@
 // nmt-translate's input: a regular file comes whole; a pipe gives the lines that are there as
 // soon as they are there (up to a limit), keeping a line that has not ended for later; line
 // numbers, CRLF, the byte order mark and invalid UTF-8 are handled across chunks.
+#include "nmt/decode/input_lines.h"
+
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <string>
-
-#include <gtest/gtest.h>
-
-#include "nmt/decode/input_lines.h"
 
 namespace nmt::decode {
 namespace {
@@ -33,7 +32,9 @@ class StdinPipe {
     ::dup2(saved_, STDIN_FILENO);
     ::close(saved_);
   }
-  void write(const std::string& text) { EXPECT_EQ(::write(write_, text.data(), text.size()), static_cast<ssize_t>(text.size())); }
+  void write(const std::string& text) {
+    EXPECT_EQ(::write(write_, text.data(), text.size()), static_cast<ssize_t>(text.size()));
+  }
   void close_writer() {
     if (write_ >= 0) ::close(write_);
     write_ = -1;

@@ -45,21 +45,21 @@ TEST(Bleu, ExpSmoothingHalvesEachMissingOrder) {
 }
 
 TEST(Bleu, FloorSmoothingUsesItsValueAsMatches) {
-  const BleuOptions floor = with_smoothing(Smoothing::kFloor);
+  const BleuOptions floor = with_smoothing(Smoothing::floor);
   const BleuScore score = compute_bleu(count_one(kSevenThe, {kCatRef}), floor);
   EXPECT_DOUBLE_EQ(score.precisions[2], 100.0 * 0.1 / 5.0);
   EXPECT_NEAR(score.score, 3.9281465090051304, 1e-12);
 }
 
 TEST(Bleu, AddKSmoothingAddsToHigherOrders) {
-  const BleuScore score = compute_bleu(count_one(kSevenThe, {kCatRef}), with_smoothing(Smoothing::kAddK));
+  const BleuScore score = compute_bleu(count_one(kSevenThe, {kCatRef}), with_smoothing(Smoothing::add_k));
   EXPECT_EQ(score.counts, (std::array<double, 4>{2, 1, 1, 1}));
   EXPECT_EQ(score.totals, (std::array<double, 4>{7, 7, 6, 5}));
   EXPECT_NEAR(score.score, 19.20561263749893, 1e-12);
 }
 
 TEST(Bleu, NoSmoothingGivesZeroForAMissingOrder) {
-  const BleuScore score = compute_bleu(count_one(kSevenThe, {kCatRef}), with_smoothing(Smoothing::kNone));
+  const BleuScore score = compute_bleu(count_one(kSevenThe, {kCatRef}), with_smoothing(Smoothing::none));
   EXPECT_EQ(score.precisions[1], 0.0);
   EXPECT_EQ(score.score, 0.0);
 }
@@ -151,25 +151,24 @@ TEST(Bleu, PreprocessingLowercasesStripsAndTokenizes) {
   EXPECT_EQ(count_one("THE Cat.", {"the cat ."}, lowercase).counts[2], 1);
   EXPECT_EQ(count_one("THE Cat.", {"the cat ."}).counts[0], 1);  // only "."
   BleuOptions none;
-  none.tokenizer = Tokenizer::kNone;
+  none.tokenizer = Tokenizer::none;
   EXPECT_EQ(count_one("cat.", {"cat ."}, none).counts[0], 0);
   EXPECT_EQ(count_one("a b \u00A0", {"a b"}, none).sys_len, 2);
   BleuOptions chars;
-  chars.tokenizer = Tokenizer::kChar;
+  chars.tokenizer = Tokenizer::characters;
   EXPECT_EQ(count_one("été", {"ét"}, chars).sys_len, 3);
 }
 
 TEST(Bleu, SignatureAndVerboseLikeSacrebleu) {
-  EXPECT_EQ(signature(BleuOptions{}, 1, "2.6.0"),
-            "nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp|version:2.6.0");
+  EXPECT_EQ(signature(BleuOptions{}, 1, "2.6.0"), "nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp|version:2.6.0");
   BleuOptions options;
   options.lowercase = true;
-  options.tokenizer = Tokenizer::kIntl;
-  options.smoothing = Smoothing::kFloor;
+  options.tokenizer = Tokenizer::intl;
+  options.smoothing = Smoothing::floor;
   options.smooth_value = 0.25;
   options.effective_order = true;
   EXPECT_EQ(signature(options, 3, "V"), "nrefs:3|case:lc|eff:yes|tok:intl|smooth:floor[0.25]|version:V");
-  EXPECT_EQ(signature(with_smoothing(Smoothing::kAddK), 1, "V"),
+  EXPECT_EQ(signature(with_smoothing(Smoothing::add_k), 1, "V"),
             "nrefs:1|case:mixed|eff:no|tok:13a|smooth:add-k[1.00]|version:V");
   BleuOptions exp_with_value;
   exp_with_value.smooth_value = 0.5;  // exp has no parameter: the value does not show
@@ -181,10 +180,10 @@ TEST(Bleu, SignatureAndVerboseLikeSacrebleu) {
 }
 
 TEST(Bleu, SmoothingNamesRoundTrip) {
-  for (const Smoothing s : {Smoothing::kExp, Smoothing::kFloor, Smoothing::kAddK, Smoothing::kNone}) {
+  for (const Smoothing s : {Smoothing::exp, Smoothing::floor, Smoothing::add_k, Smoothing::none}) {
     EXPECT_EQ(parse_smoothing(smoothing_name(s)), s);
   }
-  EXPECT_EQ(smoothing_name(Smoothing::kAddK), "add-k");
+  EXPECT_EQ(smoothing_name(Smoothing::add_k), "add-k");
   EXPECT_FALSE(parse_smoothing("exponential").has_value());
 }
 

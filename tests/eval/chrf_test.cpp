@@ -125,8 +125,7 @@ TEST(Chrf, EmptyInputScoresZero) {
 TEST(Chrf, CorpusAddsSegmentStatistics) {
   ChrfStats sum = count_one("le chat", {"le chien"});
   sum += count_one("dort bien", {"dort mal"});
-  EXPECT_DOUBLE_EQ(corpus_chrf({"le chat", "dort bien"}, {{"le chien", "dort mal"}}).score,
-                   chrf_f_score(sum, {}));
+  EXPECT_DOUBLE_EQ(corpus_chrf({"le chat", "dort bien"}, {{"le chien", "dort mal"}}).score, chrf_f_score(sum, {}));
   EXPECT_THROW(corpus_chrf({"a"}, {{"a", "b"}}), std::invalid_argument);
 }
 
@@ -139,8 +138,7 @@ TEST(Chrf, NamesAndSignatures) {
   options.whitespace = true;
   options.eps_smoothing = true;
   EXPECT_EQ(chrf_name(options), "chrF1++");
-  EXPECT_EQ(signature(ChrfOptions{}, 1, "2.6.0"),
-            "nrefs:1|case:mixed|eff:yes|nc:6|nw:0|space:no|version:2.6.0");
+  EXPECT_EQ(signature(ChrfOptions{}, 1, "2.6.0"), "nrefs:1|case:mixed|eff:yes|nc:6|nw:0|space:no|version:2.6.0");
   EXPECT_EQ(signature(options, 2, "V"), "nrefs:2|case:lc|eff:no|nc:6|nw:2|space:yes|version:V");
 }
 

@@ -13,7 +13,7 @@ namespace {
 
 using Lines = std::vector<std::string>;
 
-Segments read(const std::string& text, LineEnds line_ends = LineEnds::kNewline) {
+Segments read(const std::string& text, LineEnds line_ends = LineEnds::newline) {
   std::istringstream in(text);
   return read_segments(in, "test.txt", line_ends);
 }
@@ -32,7 +32,7 @@ TEST(LineReader, StripsTrailingWhitespaceIncludingCarriageReturns) {
 
 TEST(LineReader, FilesEndLinesOnlyAtNewline) {
   EXPECT_EQ(read("a\rb\n").lines, (Lines{"a\rb"}));
-  EXPECT_EQ(read("a\rb\r\nc\r", LineEnds::kUniversal).lines, (Lines{"a", "b", "c"}));
+  EXPECT_EQ(read("a\rb\r\nc\r", LineEnds::universal).lines, (Lines{"a", "b", "c"}));
 }
 
 TEST(LineReader, KeepsAByteOrderMarkLikePython) {
@@ -57,15 +57,13 @@ TEST(LineReader, NamesAMissingFile) {
     read_segments_file("/nonexistent/dir/hyp.txt");
     FAIL() << "a missing file was read";
   } catch (const std::runtime_error& e) {
-    EXPECT_NE(std::string(e.what()).find("cannot open '/nonexistent/dir/hyp.txt'"), std::string::npos)
-        << e.what();
+    EXPECT_NE(std::string(e.what()).find("cannot open '/nonexistent/dir/hyp.txt'"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("No such file"), std::string::npos) << e.what();
   }
 }
 
 TEST(LineReader, ReadsAFile) {
-  const Segments segments =
-      read_segments_file(std::string(NMT_SOURCE_DIR) + "/tests/data/bleu/two-refs/ref1.txt");
+  const Segments segments = read_segments_file(std::string(NMT_SOURCE_DIR) + "/tests/data/bleu/two-refs/ref1.txt");
   ASSERT_EQ(segments.lines.size(), 1000u);
   EXPECT_EQ(segments.lines[249], "");  // line 250 is empty in this reference
 }

@@ -76,9 +76,8 @@ class NmtBleuCli : public testing::Test {
   // Runs nmt-bleu with `args` (already quoted), standard input from `input` if given.
   ProgramRun run(const std::string& args, const std::optional<fs::path>& input = std::nullopt) const {
     const fs::path out = dir_ / "stdout", err = dir_ / "stderr";
-    const std::string command = quoted(kProgram) + " " + args + " < " +
-                                (input ? quoted(*input) : "/dev/null") + " > " + quoted(out) + " 2> " +
-                                quoted(err);
+    const std::string command = quoted(kProgram) + " " + args + " < " + (input ? quoted(*input) : "/dev/null") + " > " +
+                                quoted(out) + " 2> " + quoted(err);
     const int status = std::system(command.c_str());
     ProgramRun result;
     result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -101,19 +100,17 @@ TEST_F(NmtBleuCli, DefaultJsonHasSacrebleusShape) {
   const ordered_json output = ordered_json::parse(r.out);
   std::vector<std::string> keys;
   for (const auto& item : output.items()) keys.push_back(item.key());
-  EXPECT_EQ(keys, (std::vector<std::string>{"name", "score", "signature", "verbose_score", "nrefs", "case",
-                                            "eff", "tok", "smooth", "version"}));
+  EXPECT_EQ(keys, (std::vector<std::string>{"name", "score", "signature", "verbose_score", "nrefs", "case", "eff",
+                                            "tok", "smooth", "version"}));
   EXPECT_EQ(output["name"], "BLEU");
   EXPECT_EQ(output["score"].get<double>(), 23.5);  // 23.486441 with sacreBLEU's default width 1
   const std::string version(signature_version());
   EXPECT_EQ(output["signature"], "nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp|version:" + version);
-  EXPECT_EQ(output["verbose_score"],
-            "81.9/35.9/19.6/11.7 (BP = 0.819 ratio = 0.833 hyp_len = 14600 ref_len = 17521)");
+  EXPECT_EQ(output["verbose_score"], "81.9/35.9/19.6/11.7 (BP = 0.819 ratio = 0.833 hyp_len = 14600 ref_len = 17521)");
   EXPECT_EQ(output["nrefs"], "1");
   EXPECT_EQ(output["tok"], "13a");
   EXPECT_EQ(output["version"], version);
-  EXPECT_NE(r.out.find("\n \"name\": \"BLEU\",\n"), std::string::npos) << "not json.dumps(indent=1):\n"
-                                                                       << r.out;
+  EXPECT_NE(r.out.find("\n \"name\": \"BLEU\",\n"), std::string::npos) << "not json.dumps(indent=1):\n" << r.out;
 }
 
 // Every metric label of the cases with the most labels and with two references, through the
@@ -163,8 +160,7 @@ TEST_F(NmtBleuCli, ScoreOnlyAndWidth) {
 }
 
 TEST_F(NmtBleuCli, SeveralMetricsInSacrebleusOrder) {
-  const ProgramRun r =
-      run(data("heavy", "ref0.txt") + " -i " + data("heavy", "hyp.txt") + " -m chrf bleu -cw 2");
+  const ProgramRun r = run(data("heavy", "ref0.txt") + " -i " + data("heavy", "hyp.txt") + " -m chrf bleu -cw 2");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const json output = json::parse(r.out);
   ASSERT_TRUE(output.is_array());
@@ -176,8 +172,7 @@ TEST_F(NmtBleuCli, SeveralMetricsInSacrebleusOrder) {
 }
 
 TEST_F(NmtBleuCli, TextLinesAlignOnEquals) {
-  const ProgramRun r =
-      run(data("heavy", "ref0.txt") + " -i " + data("heavy", "hyp.txt") + " -m bleu chrf -f text");
+  const ProgramRun r = run(data("heavy", "ref0.txt") + " -i " + data("heavy", "hyp.txt") + " -m bleu chrf -f text");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const std::size_t newline = r.out.find('\n');
   const std::string first = r.out.substr(0, newline), second = r.out.substr(newline + 1);
@@ -218,15 +213,13 @@ TEST_F(NmtBleuCli, DashIsStandardInput) {
 }
 
 TEST_F(NmtBleuCli, CrlfLineEndsScoreLikeNewlines) {
-  std::string hyp = read_file(kVectors / "light" / "hyp.txt"),
-              ref = read_file(kVectors / "light" / "ref0.txt");
+  std::string hyp = read_file(kVectors / "light" / "hyp.txt"), ref = read_file(kVectors / "light" / "ref0.txt");
   const auto to_crlf = [](std::string text) {
     std::string crlf;
     for (const char c : text) crlf += c == '\n' ? std::string("\r\n") : std::string(1, c);
     return crlf;
   };
-  const fs::path hyp_crlf = write("hyp_crlf.txt", to_crlf(hyp)),
-                 ref_crlf = write("ref_crlf.txt", to_crlf(ref));
+  const fs::path hyp_crlf = write("hyp_crlf.txt", to_crlf(hyp)), ref_crlf = write("ref_crlf.txt", to_crlf(ref));
   const std::string expected =
       run(data("light", "ref0.txt") + " -i " + data("light", "hyp.txt") + " -m bleu chrf -b").out;
   EXPECT_EQ(run(quoted(ref_crlf) + " -i " + quoted(hyp_crlf) + " -m bleu chrf -b").out, expected);
@@ -278,8 +271,7 @@ TEST_F(NmtBleuCli, InvalidUtf8NamesFileAndLine) {
 TEST_F(NmtBleuCli, MissingFilesAreNamed) {
   const fs::path missing = dir_ / "missing.txt";
   const fs::path good = write("good.txt", "one\n");
-  for (const std::string& args :
-       {quoted(good) + " -i " + quoted(missing), quoted(missing) + " -i " + quoted(good)}) {
+  for (const std::string& args : {quoted(good) + " -i " + quoted(missing), quoted(missing) + " -i " + quoted(good)}) {
     const ProgramRun r = run(args);
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_NE(r.err.find("cannot open '" + missing.string() + "'"), std::string::npos) << r.err;
@@ -353,9 +345,8 @@ TEST_F(NmtBleuCli, SentenceLevelMatchesSacrebleu) {
 TEST_F(NmtBleuCli, UsageErrorsExitWithTwo) {
   const std::string files = data("light", "ref0.txt") + " -i " + data("light", "hyp.txt");
   for (const std::string& args :
-       {files + " -m ter", files + " -m rouge", files + " --tokenize zh", files + " -s laplace",
-        files + " -f latex", files + " -sl -m bleu chrf", files + " -w -1", files + " --no-such-option",
-        "-i " + data("light", "hyp.txt"),
+       {files + " -m ter", files + " -m rouge", files + " --tokenize zh", files + " -s laplace", files + " -f latex",
+        files + " -sl -m bleu chrf", files + " -w -1", files + " --no-such-option", "-i " + data("light", "hyp.txt"),
         data("light", "ref0.txt") + " -i " + data("light", "hyp.txt") + " " + data("heavy", "hyp.txt")}) {
     SCOPED_TRACE(args);
     const ProgramRun r = run(args);
@@ -366,8 +357,7 @@ TEST_F(NmtBleuCli, UsageErrorsExitWithTwo) {
 }
 
 TEST_F(NmtBleuCli, TabsOnStandardInputAreRefused) {
-  const fs::path hyp = write("hyp.txt", "a b\nsystem one\tsystem two\n"),
-                 ref = write("ref.txt", "a b\nc d\n");
+  const fs::path hyp = write("hyp.txt", "a b\nsystem one\tsystem two\n"), ref = write("ref.txt", "a b\nc d\n");
   const ProgramRun r = run(quoted(ref), hyp);
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("<stdin>:2: tab"), std::string::npos) << r.err;

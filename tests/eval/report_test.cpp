@@ -25,8 +25,7 @@ TEST(Report, TextLine) {
 }
 
 TEST(Report, JsonLikePythonJsonDumpsIndent1) {
-  const MetricReport bleu{"BLEU", 100.0, "nrefs:1|case:mixed|version:V",
-                          "100.0/100.0/100.0/100.0 (BP = 1.000)"};
+  const MetricReport bleu{"BLEU", 100.0, "nrefs:1|case:mixed|version:V", "100.0/100.0/100.0/100.0 (BP = 1.000)"};
   EXPECT_EQ(format_json(bleu, 1),
             "{\n"
             " \"name\": \"BLEU\",\n"

@@ -139,10 +139,8 @@ INSTANTIATE_TEST_SUITE_P(TestsDataBleu, SacrebleuCorpusVectors, testing::ValuesI
 // Guards the parametrized test above against an empty or misplaced data folder.
 TEST(SacrebleuVectors, DataFolderHoldsTheCases) {
   const std::vector<std::string> cases = corpus_cases();
-  for (const char* name :
-       {"all-empty", "empty-lines", "heavy", "identical", "light", "short-brevity", "two-refs"}) {
-    EXPECT_NE(std::find(cases.begin(), cases.end(), name), cases.end())
-        << name << " missing in " << vector_dir();
+  for (const char* name : {"all-empty", "empty-lines", "heavy", "identical", "light", "short-brevity", "two-refs"}) {
+    EXPECT_NE(std::find(cases.begin(), cases.end(), name), cases.end()) << name << " missing in " << vector_dir();
   }
   EXPECT_TRUE(fs::exists(vector_dir() / "sentence" / "expected.json"));
 }
@@ -153,8 +151,7 @@ TEST(SacrebleuVectors, SentenceBleuWithEffectiveOrder) {
   for (std::size_t i = 0; i < expected.size(); ++i) {
     const json& pair = expected[i];
     SCOPED_TRACE("sentence pair " + std::to_string(i));
-    const BleuScore score =
-        sentence_bleu(pair.at("hyp").get<std::string>(), {pair.at("ref").get<std::string>()});
+    const BleuScore score = sentence_bleu(pair.at("hyp").get<std::string>(), {pair.at("ref").get<std::string>()});
     EXPECT_NEAR(score.score, pair.at("bleu").get<double>(), kScoreTolerance);
   }
 }

@@ -61,12 +61,12 @@ TEST(TokenizerChar, JoinsEveryCharacterWithSpaces) {
 }
 
 TEST(Tokenizer, NamesRoundTrip) {
-  for (const Tokenizer tokenizer : {Tokenizer::k13a, Tokenizer::kIntl, Tokenizer::kChar, Tokenizer::kNone}) {
+  for (const Tokenizer tokenizer : {Tokenizer::mteval_13a, Tokenizer::intl, Tokenizer::characters, Tokenizer::none}) {
     EXPECT_EQ(parse_tokenizer(tokenizer_name(tokenizer)), tokenizer);
   }
-  EXPECT_EQ(tokenizer_name(Tokenizer::k13a), "13a");
+  EXPECT_EQ(tokenizer_name(Tokenizer::mteval_13a), "13a");
   EXPECT_FALSE(parse_tokenizer("zh").has_value());
-  EXPECT_EQ(tokenize(Tokenizer::kNone, " a  b "), " a  b ");
+  EXPECT_EQ(tokenize(Tokenizer::none, " a  b "), " a  b ");
 }
 
 }  // namespace

@@ -159,9 +159,9 @@ void dictionary(const std::string& which) {
       tokens.push_back("#set " + f.path + "=");
       for (const auto& c : f.choices) tokens.push_back(c);
     }
-    for (const char* t : {"true", "false", "null", "~", "1h30m", "90s", ".5m", ".", "h", "m", "s", "1e308", "-1", ".inf",
-                          ".nan", "0x10",
-                          "!!str", "!!int", "&a", "*a", "<<:", "---", "...", "? ", "- ", "[", "]", "{", "}", "|", ">"})
+    for (const char* t : {"true",  "false", "null", "~",    "1h30m", "90s",   ".5m",   ".",  "h",  "m",   "s",
+                          "1e308", "-1",    ".inf", ".nan", "0x10",  "!!str", "!!int", "&a", "*a", "<<:", "---",
+                          "...",   "? ",    "- ",   "[",    "]",     "{",     "}",     "|",  ">"})
       tokens.push_back(t);
   } else {
     for (const char* t : {"NMTFILE1", "NMTTENS1", "model", "checkpoint", "recipe", "sentencepiece.source",

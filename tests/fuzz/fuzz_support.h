@@ -64,7 +64,7 @@ inline std::string current_exception_type() {
   if (!type) return "(unknown)";
   int status = 0;
   const std::unique_ptr<char, decltype(&std::free)> name(abi::__cxa_demangle(type->name(), nullptr, nullptr, &status),
-                                                          &std::free);
+                                                         &std::free);
   return status == 0 && name ? name.get() : type->name();
 }
 

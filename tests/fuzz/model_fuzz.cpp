@@ -19,6 +19,7 @@
 // model is built and initialised before its parameters are compared with the file's, which
 // would make an input take seconds or gigabytes; the estimate is deliberately generous.
 #include <unistd.h>
+#include <zlib.h>
 
 #include <algorithm>
 #include <cstddef>
@@ -28,8 +29,6 @@
 #include <cstring>
 #include <fstream>
 #include <string>
-
-#include <zlib.h>
 
 #include "fuzz_support.h"
 #include "nmt/graph/tensor_io.h"

@@ -19,8 +19,8 @@
 #include <string>
 #include <vector>
 
-#include "nmt/io/recipe.h"
 #include "fuzz_support.h"
+#include "nmt/io/recipe.h"
 
 namespace {
 

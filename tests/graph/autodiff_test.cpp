@@ -20,11 +20,13 @@ TEST(Autodiff, ValueUsedManyTimesGetsTheSumOfItsGradients) {
 }
 
 TEST(Autodiff, DiamondGraph) {
-  expect_gradients_match([](const std::vector<Var>& v) {
-    const Var a = tanh(v[0]);
-    const Var b = sigmoid(a), c = exp(scale(a, 0.5f));
-    return mul(add(b, c), sub(c, v[1]));
-  }, {random_tensor({2, 3}, 101), random_tensor({3}, 102)});
+  expect_gradients_match(
+      [](const std::vector<Var>& v) {
+        const Var a = tanh(v[0]);
+        const Var b = sigmoid(a), c = exp(scale(a, 0.5f));
+        return mul(add(b, c), sub(c, v[1]));
+      },
+      {random_tensor({2, 3}, 101), random_tensor({3}, 102)});
 }
 
 TEST(Autodiff, GradientsAccumulateAcrossBackwardCallsUntilZeroed) {

@@ -1,10 +1,10 @@
 // Spec: the CPU line names the processor and the instruction set oneDNN dispatches to.
 #include "nmt/graph/cpu_info.h"
 
+#include <gtest/gtest.h>
+
 #include <fstream>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "nmt/graph/engine.h"
 

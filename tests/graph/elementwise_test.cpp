@@ -1,7 +1,7 @@
 // add / sub / mul with broadcasting, tanh, sigmoid, relu, exp, scale.
-#include <cmath>
-
 #include <gtest/gtest.h>
+
+#include <cmath>
 
 #include "gradient_check.h"
 
@@ -64,8 +64,11 @@ TEST(Eltwise, ValuesMatchLibm) {
   check(sigmoid, [](double v) { return 1 / (1 + std::exp(-v)); });
   check(relu, [](double v) { return v > 0 ? v : 0; });
   check(exp, [](double v) { return std::exp(v); });
-  testing::expect_close(scale(Var::constant(x), 2.0f, 1.0f).value(),
-                        [&] { std::vector<float> e; for (float v : x.values()) e.push_back(2 * v + 1); return e; }());
+  testing::expect_close(scale(Var::constant(x), 2.0f, 1.0f).value(), [&] {
+    std::vector<float> e;
+    for (float v : x.values()) e.push_back(2 * v + 1);
+    return e;
+  }());
 }
 
 TEST(Eltwise, Gradients) {
@@ -76,8 +79,7 @@ TEST(Eltwise, Gradients) {
   expect_gradients_match([](const std::vector<Var>& v) { return scale(v[0], -3.0f, 0.5f); }, {x});
   // relu: keep inputs away from the kink at 0, where finite differences are not a derivative.
   Tensor away = x.clone();
-  for (std::int64_t i = 0; i < away.numel(); ++i)
-    away.data()[i] += away.data()[i] >= 0 ? 0.1f : -0.1f;
+  for (std::int64_t i = 0; i < away.numel(); ++i) away.data()[i] += away.data()[i] >= 0 ? 0.1f : -0.1f;
   expect_gradients_match([](const std::vector<Var>& v) { return relu(v[0]); }, {away});
 }
 

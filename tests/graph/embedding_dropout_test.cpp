@@ -19,8 +19,11 @@ TEST(Embedding, GathersRows) {
 
 TEST(Embedding, RepeatedIdsAccumulateGradient) {
   const std::vector<std::int32_t> ids{1, 3, 1, 0, 1, 4};
-  expect_gradients_match([&](const std::vector<Var>& v) { return embedding(v[0], ids, {2, 3}); },
-                         {random_tensor({5, 3}, 61)});
+  expect_gradients_match(
+      [&](const std::vector<Var>& v) {
+        return embedding(v[0], ids, {2, 3});
+      },
+      {random_tensor({5, 3}, 61)});
 }
 
 TEST(Embedding, OutOfRangeIdIsAnError) {
@@ -34,7 +37,8 @@ TEST(GatherRows, ReordersRepeatsAndScattersGradients) {
   const Tensor x = Tensor::from_values({3, 1, 2}, std::vector<float>{0, 1, 10, 11, 20, 21});
   const std::vector<std::int32_t> rows{2, 2, 0};
   testing::expect_close(gather_rows(Var::constant(x), rows).value(), {20, 21, 20, 21, 0, 1});
-  expect_gradients_match([&](const std::vector<Var>& v) { return gather_rows(v[0], rows); }, {random_tensor({3, 2, 2}, 65)});
+  expect_gradients_match([&](const std::vector<Var>& v) { return gather_rows(v[0], rows); },
+                         {random_tensor({3, 2, 2}, 65)});
   const std::vector<std::int32_t> bad{3};
   EXPECT_THROW(gather_rows(Var::constant(x), bad), ShapeError);
 }
@@ -47,17 +51,21 @@ TEST(Dropout, SameSeedSameMaskAndGradientIsTheMask) {
   EXPECT_EQ(y1.to_vector(), y2.to_vector());
   int dropped = 0;
   for (std::int64_t i = 0; i < x.numel(); ++i) {
-    if (y1.data()[i] == 0.0f) ++dropped;
-    else EXPECT_NEAR(y1.data()[i], x.data()[i] / 0.7f, 1e-6);
+    if (y1.data()[i] == 0.0f)
+      ++dropped;
+    else
+      EXPECT_NEAR(y1.data()[i], x.data()[i] / 0.7f, 1e-6);
   }
-  EXPECT_GT(dropped, 30);   // about 60 of 200 expected
+  EXPECT_GT(dropped, 30);  // about 60 of 200 expected
   EXPECT_LT(dropped, 90);
   // The next call draws a different mask.
   EXPECT_NE(dropout(Var::constant(x), 0.3f, g1).value().to_vector(), y1.to_vector());
-  expect_gradients_match([](const std::vector<Var>& v) {
-    RandomGenerator g(11);
-    return dropout(v[0], 0.4f, g);
-  }, {random_tensor({3, 7}, 63)});
+  expect_gradients_match(
+      [](const std::vector<Var>& v) {
+        RandomGenerator g(11);
+        return dropout(v[0], 0.4f, g);
+      },
+      {random_tensor({3, 7}, 63)});
 }
 
 TEST(Dropout, ZeroProbabilityIsIdentityAndBadProbabilityThrows) {

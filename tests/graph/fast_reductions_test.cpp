@@ -1,9 +1,9 @@
 // The reductions on the training hot path against plain loops: bias gradients (sums over the
 // leading axes, on oneDNN's sgemm) for shapes large and small, broadcast-add gradients, and the
 // sum of squares behind gradient clipping for sizes that do and do not split into rows.
-#include <cmath>
-
 #include <gtest/gtest.h>
+
+#include <cmath>
 
 #include "gradient_check.h"
 #include "nmt/graph/kernels.h"
@@ -24,7 +24,8 @@ TEST(FastReductions, LinearBiasGradientIsTheColumnSumOfTheOutputGradient) {
     for (std::int64_t j = 0; j < out; ++j) {
       double expected = 0;
       for (std::int64_t i = 0; i < rows; ++i) expected += seed.data()[i * out + j];
-      EXPECT_NEAR(b.grad().data()[j], expected, 1e-4 * (1 + std::abs(expected))) << rows << "x" << out << " column " << j;
+      EXPECT_NEAR(b.grad().data()[j], expected, 1e-4 * (1 + std::abs(expected)))
+          << rows << "x" << out << " column " << j;
     }
   }
 }

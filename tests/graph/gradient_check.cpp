@@ -20,8 +20,7 @@ double weighted_sum(const Tensor& y, const Tensor& weights) {
 }
 }  // namespace
 
-void expect_gradients_match(const Function& f, const std::vector<Tensor>& inputs,
-                            const GradCheckOptions& options) {
+void expect_gradients_match(const Function& f, const std::vector<Tensor>& inputs, const GradCheckOptions& options) {
   std::vector<Var> vars;
   for (const auto& t : inputs) vars.push_back(Var::parameter(t.clone()));
   expect_gradients_match([&] { return f(vars); }, vars, options);
@@ -60,8 +59,8 @@ void expect_gradients_match(const std::function<Var()>& f, const std::vector<Var
       const double tolerance =
           options.absolute_tolerance + options.relative_tolerance * std::max(std::abs(a), std::abs(numeric));
       if (std::abs(a - numeric) > tolerance && failures++ < 5)
-        ADD_FAILURE() << "input " << i << " " << to_string(value.shape()) << " element " << j
-                      << ": backward gives " << a << ", finite differences " << numeric;
+        ADD_FAILURE() << "input " << i << " " << to_string(value.shape()) << " element " << j << ": backward gives "
+                      << a << ", finite differences " << numeric;
     }
   }
 }

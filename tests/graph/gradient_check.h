@@ -7,10 +7,10 @@
 // of larger ones).
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <functional>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "nmt/graph/ops.h"
 
@@ -19,7 +19,7 @@ namespace nmt::graph::testing {
 Tensor random_tensor(const Shape& shape, std::uint64_t seed, float low = -1.0f, float high = 1.0f);
 
 struct GradCheckOptions {
-  float step = 1e-2f;             // the finite-difference step e
+  float step = 1e-2f;  // the finite-difference step e
   double relative_tolerance = 1e-2;
   double absolute_tolerance = 1e-3;
   int max_elements_per_input = 96;
@@ -29,8 +29,7 @@ struct GradCheckOptions {
 using Function = std::function<Var(const std::vector<Var>&)>;
 
 // Adds a GoogleTest failure for every element whose gradients disagree.
-void expect_gradients_match(const Function& f, const std::vector<Tensor>& inputs,
-                            const GradCheckOptions& options = {});
+void expect_gradients_match(const Function& f, const std::vector<Tensor>& inputs, const GradCheckOptions& options = {});
 
 // The same for a function of existing variables (a layer's parameters and inputs): `vars`
 // are perturbed in place, and their gradients are cleared first.

@@ -6,10 +6,10 @@
 //
 // The functions are custom ops built with Var::make_result, as every op of the library is, so
 // that their backward can be written wrong on purpose.
+#include "gradient_check.h"
+
 #include <gtest/gtest-spi.h>
 #include <gtest/gtest.h>
-
-#include "gradient_check.h"
 
 namespace nmt::graph {
 namespace {

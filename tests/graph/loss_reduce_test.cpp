@@ -1,7 +1,7 @@
 // cross-entropy with label smoothing and ignored targets; sum and mean.
-#include <cmath>
-
 #include <gtest/gtest.h>
+
+#include <cmath>
 
 #include "gradient_check.h"
 
@@ -11,8 +11,7 @@ namespace {
 using testing::expect_gradients_match;
 using testing::random_tensor;
 
-double reference_loss(const Tensor& logits, const std::vector<std::int32_t>& targets, std::int32_t ignore,
-                      double eps) {
+double reference_loss(const Tensor& logits, const std::vector<std::int32_t>& targets, std::int32_t ignore, double eps) {
   const std::int64_t v = logits.dim(1);
   double loss = 0;
   for (std::size_t i = 0; i < targets.size(); ++i) {

@@ -16,8 +16,7 @@ struct Sequence {
   std::vector<Var> outputs;  // per time step, [N, H]
   Var h, c;
 };
-Sequence reference_direction(const Var& x, const LstmWeights& w, int d, bool reverse, const Var& h0,
-                             const Var& c0) {
+Sequence reference_direction(const Var& x, const LstmWeights& w, int d, bool reverse, const Var& h0, const Var& c0) {
   const std::int64_t steps = x.shape()[0], batch = x.shape()[1], channels = x.shape()[2];
   const std::int64_t hidden = w.weights_hidden.shape()[3];
   const Var wx = reshape(slice(w.weights_input, 0, d, 1), {channels, 4 * hidden});
@@ -129,37 +128,41 @@ TEST_P(LstmTest, GradientsMatchFiniteDifferences) {
   testing::GradCheckOptions options;
   options.max_elements_per_input = 24;
   expect_gradients_match(
-      [dir](const std::vector<Var>& v) { return combined(lstm(v[0], {v[1], v[2], v[3]}, dir, v[4], v[5])); },
+      [dir](const std::vector<Var>& v) {
+        return combined(lstm(v[0], {v[1], v[2], v[3]}, dir, v[4], v[5]));
+      },
       inputs(), options);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Directions, LstmTest,
-    ::testing::Values(LstmCase{RnnDirection::left_to_right, 4, 3, 5, 6},
-                      LstmCase{RnnDirection::right_to_left, 3, 2, 4, 3},
-                      LstmCase{RnnDirection::bidirectional_concat, 5, 2, 3, 4},
-                      LstmCase{RnnDirection::bidirectional_concat, 1, 1, 7, 5}),
-    [](const ::testing::TestParamInfo<LstmCase>& info) {
-      const auto& c = info.param;
-      const char* d = c.direction == RnnDirection::left_to_right   ? "LeftToRight"
-                      : c.direction == RnnDirection::right_to_left ? "RightToLeft"
-                                                                   : "Bidirectional";
-      return std::string(d) + "_T" + std::to_string(c.steps) + "_N" + std::to_string(c.batch) + "_C" +
-             std::to_string(c.channels) + "_H" + std::to_string(c.hidden);
-    });
+INSTANTIATE_TEST_SUITE_P(Directions, LstmTest,
+                         ::testing::Values(LstmCase{RnnDirection::left_to_right, 4, 3, 5, 6},
+                                           LstmCase{RnnDirection::right_to_left, 3, 2, 4, 3},
+                                           LstmCase{RnnDirection::bidirectional_concat, 5, 2, 3, 4},
+                                           LstmCase{RnnDirection::bidirectional_concat, 1, 1, 7, 5}),
+                         [](const ::testing::TestParamInfo<LstmCase>& info) {
+                           const auto& c = info.param;
+                           const char* d = c.direction == RnnDirection::left_to_right   ? "LeftToRight"
+                                           : c.direction == RnnDirection::right_to_left ? "RightToLeft"
+                                                                                        : "Bidirectional";
+                           return std::string(d) + "_T" + std::to_string(c.steps) + "_N" + std::to_string(c.batch) +
+                                  "_C" + std::to_string(c.channels) + "_H" + std::to_string(c.hidden);
+                         });
 
 TEST(Lstm, ZeroInitialStatesByDefaultAndOnlyOutputUsed) {
   const Tensor x = random_tensor({3, 2, 4}, 94);
   std::vector<Tensor> w{random_tensor({1, 4, 4, 5}, 95), random_tensor({1, 5, 4, 5}, 96), random_tensor({1, 4, 5}, 97)};
   const LstmWeights weights{Var::constant(w[0]), Var::constant(w[1]), Var::constant(w[2])};
   const Var zeros = Var::constant(Tensor::zeros({1, 2, 5}));
-  testing::expect_close(lstm(Var::constant(x), weights, RnnDirection::left_to_right).output.value(),
-                        reference_lstm(Var::constant(x), weights, RnnDirection::left_to_right, zeros, zeros)
-                            .output.value().to_vector(), 1e-5f);
+  testing::expect_close(
+      lstm(Var::constant(x), weights, RnnDirection::left_to_right).output.value(),
+      reference_lstm(Var::constant(x), weights, RnnDirection::left_to_right, zeros, zeros).output.value().to_vector(),
+      1e-5f);
   // Gradient through the output alone (the final-state gradients are absent).
-  expect_gradients_match([](const std::vector<Var>& v) {
-    return lstm(v[0], {v[1], v[2], v[3]}, RnnDirection::left_to_right).output;
-  }, {x, w[0], w[1], w[2]});
+  expect_gradients_match(
+      [](const std::vector<Var>& v) {
+        return lstm(v[0], {v[1], v[2], v[3]}, RnnDirection::left_to_right).output;
+      },
+      {x, w[0], w[1], w[2]});
 }
 
 TEST(Lstm, ShapeErrorsNameTheShapes) {

@@ -42,17 +42,15 @@ TEST_P(MatmulTest, MatchesLoopsAndFiniteDifferences) {
   const Tensor a = random_tensor(c.a, 1), b = random_tensor(c.b, 2);
   const Var y = matmul(Var::constant(a), Var::constant(b), c.ta, c.tb);
   testing::expect_close(y.value(), reference_matmul(a, c.ta, b, c.tb), 1e-4f);
-  expect_gradients_match([&](const std::vector<Var>& v) { return matmul(v[0], v[1], c.ta, c.tb); },
-                         {a, b});
+  expect_gradients_match([&](const std::vector<Var>& v) { return matmul(v[0], v[1], c.ta, c.tb); }, {a, b});
 }
 
 INSTANTIATE_TEST_SUITE_P(
     Shapes, MatmulTest,
     ::testing::Values(MatmulCase{{3, 4}, {4, 5}, false, false}, MatmulCase{{4, 3}, {4, 5}, true, false},
                       MatmulCase{{3, 4}, {5, 4}, false, true}, MatmulCase{{4, 3}, {5, 4}, true, true},
-                      MatmulCase{{1, 7}, {7, 1}, false, false},    // batch 1, odd sizes
-                      MatmulCase{{2, 3, 5}, {2, 5, 4}, false, false},
-                      MatmulCase{{2, 5, 3}, {2, 4, 5}, true, true},
+                      MatmulCase{{1, 7}, {7, 1}, false, false},  // batch 1, odd sizes
+                      MatmulCase{{2, 3, 5}, {2, 5, 4}, false, false}, MatmulCase{{2, 5, 3}, {2, 4, 5}, true, true},
                       MatmulCase{{1, 3, 5}, {1, 3, 4}, true, false}),
     [](const ::testing::TestParamInfo<MatmulCase>& info) {
       std::string name;
@@ -109,9 +107,8 @@ TEST(Linear, GradientsWithoutBiasBatchOne) {
 }
 
 TEST(Linear, WeightUsedTwiceAccumulatesBothGradients) {
-  expect_gradients_match(
-      [](const std::vector<Var>& v) { return add(linear(v[0], v[1]), linear(tanh(v[0]), v[1])); },
-      {random_tensor({3, 4}, 14), random_tensor({2, 4}, 15)});
+  expect_gradients_match([](const std::vector<Var>& v) { return add(linear(v[0], v[1]), linear(tanh(v[0]), v[1])); },
+                         {random_tensor({3, 4}, 14), random_tensor({2, 4}, 15)});
 }
 
 TEST(Linear, ShapeMismatch) {

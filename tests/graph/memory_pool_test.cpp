@@ -1,13 +1,14 @@
 // The memory pool's free lists are bounded: past the capacity, the buffers given back longest
 // ago are freed; within it, a freed buffer serves the next request of its size class.
+#include "nmt/graph/memory_pool.h"
+
+#include <gtest/gtest.h>
+
 #include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <vector>
 
-#include <gtest/gtest.h>
-
-#include "nmt/graph/memory_pool.h"
 #include "nmt/graph/resident_memory.h"
 
 namespace nmt::graph {

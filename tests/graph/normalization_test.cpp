@@ -1,7 +1,7 @@
 // softmax, log_softmax (with masks) and layer normalization.
-#include <cmath>
-
 #include <gtest/gtest.h>
+
+#include <cmath>
 
 #include "gradient_check.h"
 
@@ -54,13 +54,13 @@ TEST(Softmax, Gradients) {
   const Tensor x = random_tensor({3, 6}, 33, -2, 2);
   expect_gradients_match([](const std::vector<Var>& v) { return softmax(v[0]); }, {x});
   expect_gradients_match([](const std::vector<Var>& v) { return log_softmax(v[0]); }, {x});
-  const Tensor mask = Tensor::from_values({3, 6}, std::vector<float>{1, 1, 1, 0, 0, 0, 1, 0, 1, 0, 1, 0,
-                                                                      0, 0, 0, 0, 1, 1});
+  const Tensor mask =
+      Tensor::from_values({3, 6}, std::vector<float>{1, 1, 1, 0, 0, 0, 1, 0, 1, 0, 1, 0, 0, 0, 0, 0, 1, 1});
   expect_gradients_match([&](const std::vector<Var>& v) { return softmax(v[0], mask); }, {x});
   // Masked log-probabilities are -1e9, which would swamp an f32 finite difference; every
   // consumer ignores them, so they are weighted by zero here.
-  expect_gradients_match(
-      [&](const std::vector<Var>& v) { return mul(log_softmax(v[0], mask), Var::constant(mask)); }, {x});
+  expect_gradients_match([&](const std::vector<Var>& v) { return mul(log_softmax(v[0], mask), Var::constant(mask)); },
+                         {x});
   expect_gradients_match([](const std::vector<Var>& v) { return softmax(v[0]); }, {random_tensor({1, 1}, 34)});
 }
 
@@ -76,7 +76,8 @@ TEST(LayerNorm, ValuesMatchDefinition) {
     for (int c = 0; c < 6; ++c) mean += x.data()[r * 6 + c] / 6.0;
     for (int c = 0; c < 6; ++c) var += std::pow(x.data()[r * 6 + c] - mean, 2) / 6.0;
     for (int c = 0; c < 6; ++c)
-      EXPECT_NEAR(y.data()[r * 6 + c], (x.data()[r * 6 + c] - mean) / std::sqrt(var + 1e-5) * g.data()[c] + b.data()[c], 1e-5);
+      EXPECT_NEAR(y.data()[r * 6 + c], (x.data()[r * 6 + c] - mean) / std::sqrt(var + 1e-5) * g.data()[c] + b.data()[c],
+                  1e-5);
   }
 }
 

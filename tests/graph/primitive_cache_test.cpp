@@ -1,11 +1,12 @@
 // The primitive cache is bounded: past its capacity the least recently used primitive goes,
 // and asking for it again creates it again. Its counts are what the benchmarks print.
-#include <cstdlib>
+#include "nmt/graph/primitive_cache.h"
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+
 #include "nmt/graph/engine.h"
-#include "nmt/graph/primitive_cache.h"
 
 namespace nmt::graph {
 namespace {

@@ -19,10 +19,16 @@ TEST(Concat, ValuesAlongEachAxis) {
 
 TEST(Concat, Gradients) {
   for (int axis : {0, 1, 2})
-    expect_gradients_match([axis](const std::vector<Var>& v) { return concat({v[0], v[1], v[0]}, axis); },
-                           {random_tensor({2, 3, 4}, 51), random_tensor({2, 3, 4}, 52)});
-  expect_gradients_match([](const std::vector<Var>& v) { return concat({v[0], v[1]}, 1); },
-                         {random_tensor({3, 1}, 53), random_tensor({3, 5}, 54)});
+    expect_gradients_match(
+        [axis](const std::vector<Var>& v) {
+          return concat({v[0], v[1], v[0]}, axis);
+        },
+        {random_tensor({2, 3, 4}, 51), random_tensor({2, 3, 4}, 52)});
+  expect_gradients_match(
+      [](const std::vector<Var>& v) {
+        return concat({v[0], v[1]}, 1);
+      },
+      {random_tensor({3, 1}, 53), random_tensor({3, 5}, 54)});
 }
 
 TEST(Concat, MismatchNamesShapes) {
@@ -38,11 +44,11 @@ TEST(Slice, ValuesAndGradients) {
   const Tensor x = Tensor::from_values({2, 3}, std::vector<float>{1, 2, 3, 4, 5, 6});
   testing::expect_close(slice(Var::constant(x), 1, 1, 2).value(), {2, 3, 5, 6});
   testing::expect_close(slice(Var::constant(x), 0, 1, 1).value(), {4, 5, 6});
-  expect_gradients_match([](const std::vector<Var>& v) { return slice(v[0], 1, 1, 3); }, {random_tensor({2, 5, 3}, 55)});
+  expect_gradients_match([](const std::vector<Var>& v) { return slice(v[0], 1, 1, 3); },
+                         {random_tensor({2, 5, 3}, 55)});
   // Two overlapping slices of one input: their gradients add up.
-  expect_gradients_match(
-      [](const std::vector<Var>& v) { return add(slice(v[0], 0, 0, 2), slice(v[0], 0, 1, 2)); },
-      {random_tensor({3, 4}, 56)});
+  expect_gradients_match([](const std::vector<Var>& v) { return add(slice(v[0], 0, 0, 2), slice(v[0], 0, 1, 2)); },
+                         {random_tensor({3, 4}, 56)});
   EXPECT_THROW(slice(Var::constant(x), 1, 2, 2), ShapeError);
   EXPECT_THROW(slice(Var::constant(x), 2, 0, 1), ShapeError);
 }
@@ -52,7 +58,11 @@ TEST(Reshape, SharesStorageAndPassesGradients) {
   const Var y = reshape(x, {3, -1});
   EXPECT_EQ(y.shape(), (Shape{3, 4}));
   EXPECT_EQ(y.value().raw(), x.value().raw());
-  expect_gradients_match([](const std::vector<Var>& v) { return tanh(reshape(v[0], {4, 3})); }, {random_tensor({2, 6}, 58)});
+  expect_gradients_match(
+      [](const std::vector<Var>& v) {
+        return tanh(reshape(v[0], {4, 3}));
+      },
+      {random_tensor({2, 6}, 58)});
   EXPECT_THROW(reshape(x, {5, -1}), ShapeError);
   EXPECT_THROW(reshape(x, {5, 2}), ShapeError);
 }

@@ -1,13 +1,14 @@
 // Recipes are strict: every mistake is an error naming the file, line and column (or the
 // --set override), with the closest valid key for a misspelt one.
+#include "nmt/io/recipe.h"
+
+#include <gtest/gtest.h>
+
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
 #include <sstream>
 
-#include <gtest/gtest.h>
-
-#include "nmt/io/recipe.h"
 #include "nmt/layers/attention/registry.h"
 
 namespace nmt::io {
@@ -46,19 +47,23 @@ TEST(Recipe, MisspeltKeyNamesLineColumnAndTheClosestKey) {
 }
 
 TEST(Recipe, WrongTypesAndRangesNameTheKey) {
-  EXPECT_EQ(error_of(kMinimal + "  learning_rate: fast\n"), "r.yaml:6:18: training.learning_rate: expected a number, got 'fast'");
-  EXPECT_EQ(error_of(kMinimal + "  batch_tokens: 1.5\n"), "r.yaml:6:17: training.batch_tokens: expected a whole number, got '1.5'");
+  EXPECT_EQ(error_of(kMinimal + "  learning_rate: fast\n"),
+            "r.yaml:6:18: training.learning_rate: expected a number, got 'fast'");
+  EXPECT_EQ(error_of(kMinimal + "  batch_tokens: 1.5\n"),
+            "r.yaml:6:17: training.batch_tokens: expected a whole number, got '1.5'");
   EXPECT_EQ(error_of(kMinimal + "  threads: 0\n"), "r.yaml:6:12: training.threads: 0 is out of range [1, 1024]");
   EXPECT_NE(error_of(kMinimal + "model:\n  attention: luong-dott\n").find("'luong-dott' is not one of: none, bahdanau"),
             std::string::npos);
   EXPECT_NE(error_of(kMinimal + "model:\n  input_feeding: maybe\n").find("expected true or false"), std::string::npos);
-  EXPECT_NE(error_of(kMinimal + "  max_time: soon\n").find("training.max_time: 'soon' is not a duration"), std::string::npos);
+  EXPECT_NE(error_of(kMinimal + "  max_time: soon\n").find("training.max_time: 'soon' is not a duration"),
+            std::string::npos);
   EXPECT_NE(error_of(kMinimal + "  seed: [1, 2]\n").find("expected a single value, got a list"), std::string::npos);
 }
 
 TEST(Recipe, MissingRequiredKeysAndInconsistentPairs) {
-  EXPECT_EQ(error_of("data:\n  train_target: a.fr\ntraining:\n  max_steps: 1\n"),
-            "r.yaml: missing required key 'data.train_source' (training source sentences, one per line (plain or .gz))");
+  EXPECT_EQ(
+      error_of("data:\n  train_target: a.fr\ntraining:\n  max_steps: 1\n"),
+      "r.yaml: missing required key 'data.train_source' (training source sentences, one per line (plain or .gz))");
   EXPECT_NE(error_of(kMinimal + "data2: {}\n").find("unknown section 'data2'"), std::string::npos);
   EXPECT_NE(error_of("data:\n  train_source: a\n  train_target: b\n").find("no stopping rule"), std::string::npos);
   EXPECT_NE(error_of(kMinimal.substr(0, kMinimal.find("training")) + "  dev_source: d.en\ntraining:\n  max_steps: 1\n")
@@ -79,7 +84,8 @@ TEST(Recipe, OverridesApplyAreCheckedAndRecorded) {
   EXPECT_EQ(error_of(kMinimal, {"training.lr=0.1"}),
             "--set training.lr=0.1: unknown key 'training.lr' (did you mean 'training.learning_rate'?)");
   EXPECT_EQ(error_of(kMinimal, {"training.colour=red"}), "--set training.colour=red: unknown key 'training.colour'");
-  EXPECT_EQ(error_of(kMinimal, {"training.learning_rate=x"}), "--set training.learning_rate=x: training.learning_rate: expected a number, got 'x'");
+  EXPECT_EQ(error_of(kMinimal, {"training.learning_rate=x"}),
+            "--set training.learning_rate=x: training.learning_rate: expected a number, got 'x'");
   EXPECT_NE(error_of(kMinimal, {"training.learning_rate"}).find("expected section.key=value"), std::string::npos);
 }
 
@@ -103,7 +109,8 @@ TEST(Recipe, OverrideMistakesAreCommandLineErrors) {
 
 TEST(Recipe, ARecipeIsOneDocumentOfUtf8Text) {
   EXPECT_EQ(error_of(kMinimal + std::string("  seed: 1\0\n", 11)), "r.yaml:6:10: a NUL byte: a recipe is UTF-8 text");
-  EXPECT_EQ(error_of(std::string("data:\n  train_source: a\xff\n")), "r.yaml:2: not valid UTF-8: a recipe is UTF-8 text");
+  EXPECT_EQ(error_of(std::string("data:\n  train_source: a\xff\n")),
+            "r.yaml:2: not valid UTF-8: a recipe is UTF-8 text");
   EXPECT_NE(error_of(kMinimal + "---\ntraining:\n  max_steps: 99\n")
                 .find("r.yaml:6:1: a second YAML document ('---'): a recipe is one document"),
             std::string::npos)
@@ -128,12 +135,14 @@ TEST(Recipe, TiedEmbeddingsNeedOneVocabulary) {
             std::string::npos)
       << error_of(transformer, {"data.joint_vocabulary=false"});
   // One given SentencePiece model serves both languages: tying is valid there.
-  EXPECT_NO_THROW(parse_recipe(transformer, "r.yaml", {"data.joint_vocabulary=false", "data.sentencepiece_model=m.model"}));
+  EXPECT_NO_THROW(
+      parse_recipe(transformer, "r.yaml", {"data.joint_vocabulary=false", "data.sentencepiece_model=m.model"}));
 }
 
 TEST(Recipe, PathsAreMadeAbsoluteAndNormal) {
   const Recipe r = with_absolute_paths(
-      parse_recipe(kMinimal, "r.yaml", {"output.directory=runs/x/", "data.dev_source=./d/../dev.en", "data.dev_target=/abs/dev.fr"}),
+      parse_recipe(kMinimal, "r.yaml",
+                   {"output.directory=runs/x/", "data.dev_source=./d/../dev.en", "data.dev_target=/abs/dev.fr"}),
       "/work/here");
   EXPECT_EQ(r.data.train_source, "/work/here/a.en");
   EXPECT_EQ(r.data.dev_source, "/work/here/dev.en");
@@ -164,18 +173,35 @@ std::string documented_row(const RecipeField& f) {
   type << std::setprecision(12);
   const auto range = [&] { type << " [" << f.minimum << ", " << f.maximum << "]"; };
   switch (f.kind) {
-    case ValueKind::string: type << "text"; break;
-    case ValueKind::path: type << "path"; break;
-    case ValueKind::integer: type << "integer"; range(); break;
-    case ValueKind::real: type << "number"; range(); break;
-    case ValueKind::duration: type << "duration"; range(); break;
-    case ValueKind::boolean: type << "true/false"; break;
+    case ValueKind::string:
+      type << "text";
+      break;
+    case ValueKind::path:
+      type << "path";
+      break;
+    case ValueKind::integer:
+      type << "integer";
+      range();
+      break;
+    case ValueKind::real:
+      type << "number";
+      range();
+      break;
+    case ValueKind::duration:
+      type << "duration";
+      range();
+      break;
+    case ValueKind::boolean:
+      type << "true/false";
+      break;
     case ValueKind::choice:
       type << "one of ";
       for (std::size_t i = 0; i < f.choices.size(); ++i) type << (i ? ", `" : "`") << f.choices[i] << "`";
       break;
   }
-  const std::string default_text = f.required ? "required" : f.default_value.empty() ? "(empty)" : "`" + f.default_value + "`";
+  const std::string default_text = f.required                ? "required"
+                                   : f.default_value.empty() ? "(empty)"
+                                                             : "`" + f.default_value + "`";
   return "| `" + f.path.substr(f.path.find('.') + 1) + "` | " + type.str() + " | " + default_text + " | " + f.help;
 }
 
@@ -186,7 +212,8 @@ TEST(Recipe, EveryKeyIsDocumentedAsTheSchemaSaysIt) {
   doc << in.rdbuf();
   for (const auto& f : recipe_schema())
     EXPECT_NE(doc.str().find(documented_row(f)), std::string::npos)
-        << f.path << " is not documented as the schema says; expected the row\n" << documented_row(f);
+        << f.path << " is not documented as the schema says; expected the row\n"
+        << documented_row(f);
 }
 
 TEST(Recipe, TheRepositorysRecipesAreValid) {

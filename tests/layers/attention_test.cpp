@@ -2,10 +2,10 @@
 // parameters) against finite differences; weights that are a distribution over the source (over
 // the window for the local ones) that never touches padding; the registry's traits honoured by
 // what each mechanism does. The parameterised specs run over every registered mechanism.
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <cmath>
-
-#include <gtest/gtest.h>
 
 #include "../graph/gradient_check.h"
 #include "nmt/layers/attention/registry.h"
@@ -129,8 +129,8 @@ TEST_P(AttentionTest, MismatchedSizesAreAnErrorExactlyForTheDotScore) {
 TEST_P(AttentionTest, IsDescribedAndCountsItsFlops) {
   const AttentionMechanism& m = attention_mechanism(GetParam());
   EXPECT_FALSE(m.description.empty());
-  const AttentionSizes sizes{.source_positions = 12, .target_positions = 10, .source_width = 6, .query_size = 4,
-                             .value_size = 8};
+  const AttentionSizes sizes{
+      .source_positions = 12, .target_positions = 10, .source_width = 6, .query_size = 4, .value_size = 8};
   // At least the context, sum_s a_s h_s: 2 x target positions x width x value size.
   EXPECT_GE(m.forward_flops({}, sizes), 2 * 10 * 6 * 8);
 }

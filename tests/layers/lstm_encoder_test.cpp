@@ -2,12 +2,13 @@
 // padded batch, last states that are the states at each sentence's own ends, a sentence encoded
 // alike alone and in a batch with a longer one (whatever its padding holds), and gradients of
 // the inputs and of every layer's weights against finite differences.
-#include <vector>
+#include "nmt/layers/lstm_encoder.h"
 
 #include <gtest/gtest.h>
 
+#include <vector>
+
 #include "../graph/gradient_check.h"
-#include "nmt/layers/lstm_encoder.h"
 
 namespace nmt::layers {
 namespace {

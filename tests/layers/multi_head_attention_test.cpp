@@ -3,14 +3,15 @@
 // incremental self-attention: the cached steps of decoding reproduce the full causal
 // self-attention position by position, across the block boundaries of the key/value cache, and
 // the cache's shapes change only every KeyValueCache::kBlock positions.
-#include <cmath>
-#include <set>
+#include "nmt/layers/multi_head_attention.h"
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <set>
+
 #include "../graph/gradient_check.h"
 #include "transformer_layer_fixtures.h"
-#include "nmt/layers/multi_head_attention.h"
 
 namespace nmt::layers {
 namespace {
@@ -49,8 +50,10 @@ TEST(MultiHeadAttention, EncoderDecoderAttentionGradientsMatchFiniteDifferences)
   const Var x = Var::parameter(random_tensor({kRows, kLength, kModel}, 45));
   const Var memory = Var::parameter(random_tensor({kRows, kSource, kModel}, 46));
   graph::testing::expect_gradients_match(
-      [&] { graph::RandomGenerator dropout(43);
-        return attention.attend(x, attention.project_memory(memory), source_mask(), 0.2f, &dropout).output; },
+      [&] {
+        graph::RandomGenerator dropout(43);
+        return attention.attend(x, attention.project_memory(memory), source_mask(), 0.2f, &dropout).output;
+      },
       with_inputs(params, {x, memory}), grad_options());
 }
 

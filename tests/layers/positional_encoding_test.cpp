@@ -1,10 +1,10 @@
 // The Transformer's sinusoidal positional encodings (section 3.5 of Vaswani et al. 2017), and
 // their sum with embeddings scaled by sqrt(d_model) (section 3.4).
-#include <cmath>
+#include "nmt/layers/positional_encoding.h"
 
 #include <gtest/gtest.h>
 
-#include "nmt/layers/positional_encoding.h"
+#include <cmath>
 
 namespace nmt::layers {
 namespace {

@@ -2,11 +2,11 @@
 // mechanism run over the registry, so that a new mechanism is checked without a test edit.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "nmt/layers/attention/registry.h"
 

@@ -1,13 +1,14 @@
 // The Transformer's encoder and decoder blocks, with pre- and post-layer normalisation:
 // gradients of the block's inputs and of all its parameters against finite differences, with
 // dropout on (the same masks on every evaluation) and a padded source batch.
-#include <string>
+#include "nmt/layers/transformer_block.h"
 
 #include <gtest/gtest.h>
 
+#include <string>
+
 #include "../graph/gradient_check.h"
 #include "transformer_layer_fixtures.h"
-#include "nmt/layers/transformer_block.h"
 
 namespace nmt::layers {
 namespace {

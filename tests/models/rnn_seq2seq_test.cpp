@@ -1,19 +1,20 @@
 // The RNN encoder-decoder with every attention type: it memorises a tiny corpus exactly, a
 // sentence's loss does not depend on the padding around it, search steps reproduce the
 // teacher-forced loss, and the whole model's gradient matches finite differences.
-#include <algorithm>
-#include <cmath>
+#include "nmt/models/rnn_seq2seq.h"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
+
+#include "../decode/greedy_reference.h"
 #include "../graph/gradient_check.h"
 #include "../layers/registered_mechanisms.h"
-#include "tiny_corpus.h"
 #include "nmt/data/batch.h"
 #include "nmt/data/special_ids.h"
-#include "../decode/greedy_reference.h"
-#include "nmt/models/rnn_seq2seq.h"
 #include "nmt/train/optimizer.h"
+#include "tiny_corpus.h"
 
 namespace nmt::models {
 namespace {
@@ -87,7 +88,8 @@ TEST_P(RnnModelTest, SearchStepsReproduceTheTeacherForcedLoss) {
 // Encoder states of 2 x encoder_hidden and a decoder of decoder_hidden; both gradient checks
 // run with the two equal and, but for the dot score, with them different (as in a recipe with
 // encoder_hidden 256 and decoder_hidden 256: states of 512 against a decoder of 256).
-void check_whole_model_gradient(const std::string& mechanism, std::int64_t encoder_hidden, std::int64_t decoder_hidden) {
+void check_whole_model_gradient(const std::string& mechanism, std::int64_t encoder_hidden,
+                                std::int64_t decoder_hidden) {
   RnnConfig c = tiny_config(mechanism);
   c.source_vocabulary = c.target_vocabulary = 7;
   c.embedding_size = 3;

@@ -1,11 +1,13 @@
 // Model files and checkpoints share one loading path (model_from_sections and
 // Parameters::deserialize): weights that are not finite are refused there, naming the tensor,
 // even though the file's checksums are valid.
+#include "nmt/models/saved_model.h"
+
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <limits>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "nmt/data/parallel_corpus.h"
 #include "nmt/data/vocabularies.h"
@@ -13,7 +15,6 @@
 #include "nmt/io/recipe.h"
 #include "nmt/io/section_file.h"
 #include "nmt/models/factory.h"
-#include "nmt/models/saved_model.h"
 
 namespace nmt::models {
 namespace {

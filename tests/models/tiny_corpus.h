@@ -6,10 +6,10 @@
 #include <cstddef>
 #include <vector>
 
+#include "../decode/greedy_reference.h"
 #include "nmt/data/batch.h"
 #include "nmt/data/encoded_corpus.h"
 #include "nmt/data/special_ids.h"
-#include "../decode/greedy_reference.h"
 #include "nmt/graph/random.h"
 #include "nmt/graph/var.h"
 #include "nmt/models/model.h"
@@ -67,8 +67,8 @@ struct Memorisation {
 
 // Full-batch Adam with global-norm clipping 5 on the whole corpus, checking greedy search
 // every 25 updates; stops when every sentence is reproduced or after max_steps updates.
-inline Memorisation memorise(Seq2SeqModel& model, const data::EncodedCorpus& corpus, const train::AdamOptions& adam_options,
-                             int max_steps) {
+inline Memorisation memorise(Seq2SeqModel& model, const data::EncodedCorpus& corpus,
+                             const train::AdamOptions& adam_options, int max_steps) {
   const data::Batch batch = data::make_training_batch(corpus, all_rows(corpus.size()));
   train::Adam adam(model.parameters().vars(), adam_options);
   Memorisation m;

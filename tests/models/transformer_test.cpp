@@ -2,18 +2,19 @@
 // hides later target tokens; padding does not change a sentence's loss; cached incremental
 // decoding reproduces the teacher-forced log-probabilities, also after beam-search reordering;
 // the model memorises a tiny corpus; the whole model's gradient matches finite differences.
-#include <cmath>
+#include "nmt/models/transformer.h"
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
+#include "../decode/greedy_reference.h"
 #include "../graph/gradient_check.h"
 #include "../layers/transformer_layer_fixtures.h"
-#include "tiny_corpus.h"
 #include "nmt/data/batch.h"
 #include "nmt/data/special_ids.h"
-#include "../decode/greedy_reference.h"
-#include "nmt/models/transformer.h"
 #include "nmt/train/optimizer.h"
+#include "tiny_corpus.h"
 
 namespace nmt::models {
 namespace {
@@ -88,7 +89,8 @@ double stepped_loss(const Transformer& model, const data::Batch& batch) {
     for (std::size_t b = 0; b < batch.rows; ++b) previous[b] = batch.target_input[b * batch.target_width + t];
     const StepResult r = model.step(*encoded, *state, previous);
     const std::int64_t vocab = r.log_probs.dim(1), source = r.attention.dim(1);
-    EXPECT_EQ(r.attention.shape(), (graph::Shape{static_cast<std::int64_t>(batch.rows), static_cast<std::int64_t>(batch.source_width)}));
+    EXPECT_EQ(r.attention.shape(),
+              (graph::Shape{static_cast<std::int64_t>(batch.rows), static_cast<std::int64_t>(batch.source_width)}));
     for (std::size_t b = 0; b < batch.rows; ++b) {
       const std::int32_t y = batch.target_output[b * batch.target_width + t];
       if (y != data::kPadId) total -= r.log_probs.data()[b * vocab + y];
@@ -141,8 +143,10 @@ TEST_P(ModelTest, ReorderedRowsKeepTheirCaches) {
   model.step(*encoded, *copy, std::vector<std::int32_t>{input(0, 0), input(1, 0), input(2, 0)});
   model.step(*encoded, *copy, std::vector<std::int32_t>{input(0, 1), input(1, 1), input(2, 1)});
   state->select_rows(order);
-  const StepResult moved = model.step(*reordered, *state, std::vector<std::int32_t>{input(2, 2), input(0, 2), input(0, 2), input(1, 2)});
-  const StepResult reference = model.step(*encoded, *copy, std::vector<std::int32_t>{input(0, 2), input(1, 2), input(2, 2)});
+  const StepResult moved =
+      model.step(*reordered, *state, std::vector<std::int32_t>{input(2, 2), input(0, 2), input(0, 2), input(1, 2)});
+  const StepResult reference =
+      model.step(*encoded, *copy, std::vector<std::int32_t>{input(0, 2), input(1, 2), input(2, 2)});
   const std::int64_t vocab = reference.log_probs.dim(1), source = reference.attention.dim(1);
   for (std::size_t i = 0; i < order.size(); ++i) {
     for (std::int64_t v = 0; v < vocab; ++v)

@@ -2,15 +2,16 @@
 // hold what the runs' metrics.jsonl files say and what their models do on the test set, and
 // the HTML report is well-formed, with a curve per run per chart and heat-maps whose cells are
 // the model's attention weights.
+#include "nmt/report/comparison.h"
+
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
-
-#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "nmt/decode/translator.h"
 #include "nmt/eval/bleu.h"
@@ -18,7 +19,6 @@
 #include "nmt/graph/engine.h"
 #include "nmt/models/factory.h"
 #include "nmt/models/saved_model.h"
-#include "nmt/report/comparison.h"
 #include "nmt/report/html_report.h"
 #include "nmt/report/table.h"
 #include "xml_tree.h"
@@ -200,9 +200,8 @@ TEST(Comparison, HtmlReportHasACurvePerRunPerChartAndHeatmapsOfTheModelsAttentio
     const auto svgs = root->find_all([&](const XmlElement& e) { return e.attribute("data-chart") == chart; });
     ASSERT_EQ(svgs.size(), 1u);
     for (const RunResult& run : c.runs) {
-      const auto curves = svgs[0]->find_all([&](const XmlElement& e) {
-        return e.name == "polyline" && e.attribute("data-series") == run.name;
-      });
+      const auto curves = svgs[0]->find_all(
+          [&](const XmlElement& e) { return e.name == "polyline" && e.attribute("data-series") == run.name; });
       ASSERT_EQ(curves.size(), 1u) << run.name;
       std::istringstream points(*curves[0]->attribute("points"));
       std::size_t n = 0;
@@ -219,9 +218,8 @@ TEST(Comparison, HtmlReportHasACurvePerRunPerChartAndHeatmapsOfTheModelsAttentio
     });
   };
   EXPECT_TRUE(figures("tiny-none").empty());
-  const auto none_section = root->find_all([](const XmlElement& e) {
-    return e.name == "section" && e.attribute("data-recipe") == "tiny-none";
-  });
+  const auto none_section = root->find_all(
+      [](const XmlElement& e) { return e.name == "section" && e.attribute("data-recipe") == "tiny-none"; });
   ASSERT_EQ(none_section.size(), 1u);
   EXPECT_NE(none_section[0]->all_text().find("No heat-maps: this model has no attention"), std::string::npos);
 
@@ -238,10 +236,12 @@ TEST(Comparison, HtmlReportHasACurvePerRunPerChartAndHeatmapsOfTheModelsAttentio
     const std::size_t rows_expected = best.pieces.size() + (best.complete ? 1 : 0);
     const std::size_t columns = sentence.source_pieces.size() + 1;
     ASSERT_EQ(best.attention.size(), rows_expected);
-    const auto cells = maps[k]->find_all([](const XmlElement& e) { return e.name == "rect" && e.attribute("class") == "cell"; });
+    const auto cells =
+        maps[k]->find_all([](const XmlElement& e) { return e.name == "rect" && e.attribute("class") == "cell"; });
     ASSERT_EQ(cells.size(), rows_expected * columns);
     for (const XmlElement* cell : cells) {
-      const std::size_t i = std::stoul(*cell->attribute("data-target")), j = std::stoul(*cell->attribute("data-source"));
+      const std::size_t i = std::stoul(*cell->attribute("data-target")),
+                        j = std::stoul(*cell->attribute("data-source"));
       ASSERT_LT(i, rows_expected);
       ASSERT_LT(j, columns);
       EXPECT_EQ(std::stof(*cell->attribute("data-weight")), best.attention[i][j]) << i << "," << j;
@@ -293,11 +293,13 @@ TEST(Comparison, AFinishedRunIsRecognisedWithoutReadingItsCorpus) {
   const fs::path dir = runs().base / "finished-without-corpus";
   fs::create_directories(dir);
   const fs::path source = dir / "train.en", target = dir / "train.fr";
-  fs::copy_file(std::string(NMT_SOURCE_DIR) + "/tests/data/tiny/train.en", source, fs::copy_options::overwrite_existing);
-  fs::copy_file(std::string(NMT_SOURCE_DIR) + "/tests/data/tiny/train.fr", target, fs::copy_options::overwrite_existing);
-  const RunSpec spec = resolve_run("recipes/tiny.yaml", {"output.directory=" + (dir / "run").string(), "training.max_steps=2",
-                                                         "data.train_source=" + source.string(),
-                                                         "data.train_target=" + target.string()});
+  fs::copy_file(std::string(NMT_SOURCE_DIR) + "/tests/data/tiny/train.en", source,
+                fs::copy_options::overwrite_existing);
+  fs::copy_file(std::string(NMT_SOURCE_DIR) + "/tests/data/tiny/train.fr", target,
+                fs::copy_options::overwrite_existing);
+  const RunSpec spec = resolve_run("recipes/tiny.yaml",
+                                   {"output.directory=" + (dir / "run").string(), "training.max_steps=2",
+                                    "data.train_source=" + source.string(), "data.train_target=" + target.string()});
   std::ostringstream log;
   ASSERT_EQ(train_unless_finished(spec, log, false), TrainingOutcome::trained) << log.str();
   fs::remove(source);

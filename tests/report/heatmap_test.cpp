@@ -1,14 +1,15 @@
 // Heat-maps: one cell per (target, source) pair carrying its weight, labelled axes, shapes
 // checked; and nmt-translate's soft alignment JSON read into them.
+#include "nmt/report/heatmap.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
 
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
-
 #include "nmt/decode/alignments.h"
 #include "nmt/report/alignment_json.h"
-#include "nmt/report/heatmap.h"
 #include "nmt/report/run_metrics.h"
 #include "xml_tree.h"
 
@@ -23,7 +24,10 @@ AttentionMap sample() {
   m.title = "test line 2";
   m.source_text = "Open <the> file & go";
   m.target_text = "Ouvrez le fichier";
-  m.source_pieces = {"\xE2\x96\x81Open", "\xE2\x96\x81<the>", "\xE2\x96\x81" "file", "</s>"};
+  m.source_pieces = {"\xE2\x96\x81Open", "\xE2\x96\x81<the>",
+                     "\xE2\x96\x81"
+                     "file",
+                     "</s>"};
   m.target_pieces = {"\xE2\x96\x81Ouvrez", "\xE2\x96\x81le", "</s>"};
   m.weights = {{0.7f, 0.1f, 0.15f, 0.05f}, {0.0f, 0.9f, 0.1f, 0.0f}, {1e-7f, 0.2f, 0.3f, 0.4999999f}};
   return m;
@@ -31,7 +35,8 @@ AttentionMap sample() {
 
 // The cells of a heat-map, checked to hold each weight exactly, in their (row, column).
 void expect_cells(const XmlElement& svg, const AttentionMap& m) {
-  const auto cells = svg.find_all([](const XmlElement& e) { return e.name == "rect" && e.attribute("class") == "cell"; });
+  const auto cells =
+      svg.find_all([](const XmlElement& e) { return e.name == "rect" && e.attribute("class") == "cell"; });
   ASSERT_EQ(cells.size(), m.target_pieces.size() * m.source_pieces.size());
   for (const XmlElement* cell : cells) {
     const std::size_t i = std::stoul(*cell->attribute("data-target")), j = std::stoul(*cell->attribute("data-source"));
@@ -53,15 +58,18 @@ TEST(Heatmap, OneCellPerTargetSourcePairWithItsWeight) {
   // Darker is more weight: the cell of weight 0 is white, the heaviest the darkest.
   const auto fill = [&](std::size_t i, std::size_t j) {
     return *svg->find_all([&](const XmlElement& e) {
-      return e.attribute("data-target") == std::to_string(i) && e.attribute("data-source") == std::to_string(j);
-    })[0]->attribute("fill");
+                 return e.attribute("data-target") == std::to_string(i) &&
+                        e.attribute("data-source") == std::to_string(j);
+               })[0]
+                ->attribute("fill");
   };
   EXPECT_EQ(fill(1, 0), "#ffffff");
   EXPECT_LT(fill(1, 1), fill(0, 0));  // #1a... < #5b...: less red and green is darker
   // Both axes carry the pieces, escaped; the title carries the sentence.
   const auto labels = [&](const char* group) {
     std::vector<std::string> out;
-    for (const auto* t : svg->find_all([&](const XmlElement& e) { return e.attribute("class") == group; })[0]->find_all("text"))
+    for (const auto* t :
+         svg->find_all([&](const XmlElement& e) { return e.attribute("class") == group; })[0]->find_all("text"))
       out.push_back(t->text);
     return out;
   };
@@ -142,8 +150,11 @@ TEST(AlignmentJson, ErrorsNameTheFileAndLine) {
   none["attention"] = nlohmann::json::array();
   EXPECT_EQ(message(none.dump() + "\n", 1),
             "a.jsonl:1: no attention weights: the model has no attention (model.attention: none)");
-  nlohmann::json empty = {{"line", 4}, {"translation", ""}, {"source", nlohmann::json::array()},
-                          {"target", nlohmann::json::array()}, {"attention", nlohmann::json::array()}};
+  nlohmann::json empty = {{"line", 4},
+                          {"translation", ""},
+                          {"source", nlohmann::json::array()},
+                          {"target", nlohmann::json::array()},
+                          {"attention", nlohmann::json::array()}};
   EXPECT_EQ(message(empty.dump() + "\n", 4), "a.jsonl:1: an empty translation: no attention to draw");
   nlohmann::json narrow = soft_line(1, m);
   narrow["attention"][1] = {0.5, 0.5};
@@ -155,12 +166,14 @@ TEST(AlignmentJson, ErrorsNameTheFileAndLine) {
   EXPECT_EQ(message(wide.dump() + "\n", 1),
             "a.jsonl:1: line 1: target piece 1 has 5 attention weights for 4 source pieces (source pieces include the "
             "EOS \"</s>\")");
-  EXPECT_EQ(message("{\"line\":1}\n", 1), "a.jsonl:1: no \"source\" array (is this nmt-translate --alignment soft output?)");
+  EXPECT_EQ(message("{\"line\":1}\n", 1),
+            "a.jsonl:1: no \"source\" array (is this nmt-translate --alignment soft output?)");
   // "source" lists the EOS that the rows have a column for.
   nlohmann::json no_eos = soft_line(1, m);
   no_eos["source"].erase(no_eos["source"].size() - 1);
-  EXPECT_EQ(message(no_eos.dump() + "\n", 1),
-            "a.jsonl:1: \"source\" does not end with the EOS \"</s>\" (is this nmt-translate --alignment soft output?)");
+  EXPECT_EQ(
+      message(no_eos.dump() + "\n", 1),
+      "a.jsonl:1: \"source\" does not end with the EOS \"</s>\" (is this nmt-translate --alignment soft output?)");
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
+#include "nmt/report/markup.h"
+
 #include <gtest/gtest.h>
 
-#include "nmt/report/markup.h"
 #include "nmt/report/table.h"
 #include "xml_tree.h"
 
@@ -13,7 +14,10 @@ TEST(Markup, EscapedTextReadsBackAsItWas) {
   EXPECT_EQ(root->text, text);
   EXPECT_EQ(root->attribute("title"), text);
   // Characters XML cannot carry become U+FFFD instead of breaking the document.
-  EXPECT_EQ(xml_escape("a\x01" "b\tc"), "a\xEF\xBF\xBD" "b\tc");
+  EXPECT_EQ(xml_escape("a\x01"
+                       "b\tc"),
+            "a\xEF\xBF\xBD"
+            "b\tc");
 }
 
 TEST(Markup, CoordinatesAndLengths) {
@@ -21,7 +25,9 @@ TEST(Markup, CoordinatesAndLengths) {
   EXPECT_EQ(coordinate(3.0), "3");
   EXPECT_EQ(coordinate(-0.001), "0");
   EXPECT_EQ(coordinate(1.236), "1.24");
-  EXPECT_EQ(utf8_length("\xE2\x96\x81" "ab"), 3u);
+  EXPECT_EQ(utf8_length("\xE2\x96\x81"
+                        "ab"),
+            3u);
   EXPECT_EQ(ellipsize("abcdef", 6), "abcdef");
   EXPECT_EQ(ellipsize("abcdef", 4), "abc\xE2\x80\xA6");
   EXPECT_EQ(ellipsize("\xC3\xA9\xC3\xA9\xC3\xA9", 2), "\xC3\xA9\xE2\x80\xA6");

@@ -1,12 +1,11 @@
 // Reading metrics.jsonl: curves, throughput, how far a run got, resumed runs, bad logs.
+#include "nmt/report/run_metrics.h"
+
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
-
-#include <gtest/gtest.h>
-
-#include "nmt/report/run_metrics.h"
 
 namespace nmt::report {
 namespace {
@@ -94,13 +93,13 @@ TEST_F(RunMetricsTest, FinishedMeansALimitOfTheRecipeIsReached) {
   EXPECT_TRUE(run_finished(m, t));
   t.max_epochs = 2;
   EXPECT_FALSE(run_finished(m, t));
-  const RunMetrics early = read_run_metrics(write(
-      R"({"event":"stop","step":3,"time":1.0,"epoch":0,"reason":"early_stopping"})"
-      "\n"));
+  const RunMetrics early =
+      read_run_metrics(write(R"({"event":"stop","step":3,"time":1.0,"epoch":0,"reason":"early_stopping"})"
+                             "\n"));
   EXPECT_TRUE(run_finished(early, t));
-  const RunMetrics signalled = read_run_metrics(write(
-      R"({"event":"stop","step":3,"time":1.0,"epoch":0,"reason":"signal"})"
-      "\n"));
+  const RunMetrics signalled =
+      read_run_metrics(write(R"({"event":"stop","step":3,"time":1.0,"epoch":0,"reason":"signal"})"
+                             "\n"));
   EXPECT_FALSE(run_finished(signalled, t));
 }
 
@@ -115,7 +114,8 @@ TEST_F(RunMetricsTest, BadLogsAreErrorsNamingFileAndLine) {
   };
   const std::string path = (dir_ / "metrics.jsonl").string();
   EXPECT_EQ(message(""), path + ": no records: the run has not trained yet");
-  EXPECT_EQ(message("{\"event\":\"train\",\"step\":2,\"time\":1}\n{oops\n"), path + ":1: a 'train' record without \"tokens_per_second\"");
+  EXPECT_EQ(message("{\"event\":\"train\",\"step\":2,\"time\":1}\n{oops\n"),
+            path + ":1: a 'train' record without \"tokens_per_second\"");
   EXPECT_EQ(message("\n{oops\n"), path + ":2: not a JSON object");
   EXPECT_EQ(message("{\"event\":\"validation\",\"step\":2,\"time\":1,\"dev_perplexity\":\"x\"}\n"),
             path + ":1: \"dev_perplexity\" is not a number");

@@ -1,12 +1,11 @@
 // Resolving recipes and run directories, and what collecting needs: errors name what is wrong.
+#include "nmt/report/run_spec.h"
+
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
-
-#include <gtest/gtest.h>
-
-#include "nmt/report/run_spec.h"
 
 namespace nmt::report {
 namespace {
@@ -50,19 +49,27 @@ TEST_F(RunSpecTest, RecipesAndRunDirectoriesGetTheirNames) {
 
 TEST_F(RunSpecTest, RunsMustHaveTheirOwnDirectoriesAndOneTestSet) {
   fs::create_directories(dir_ / "a");
-  std::ofstream(dir_ / "other.yaml") << "data:\n  train_source: x\n  train_target: y\n  test_source: t.en\n  test_target: t.fr\n"
-                                        "training:\n  max_steps: 3\noutput:\n  directory: " << (dir_ / "b").string() << "\n";
-  EXPECT_EQ(error([] { resolve_runs({"recipes/tiny.yaml", "recipes/tiny.yaml"}, {}); }),
+  std::ofstream(dir_ / "other.yaml")
+      << "data:\n  train_source: x\n  train_target: y\n  test_source: t.en\n  test_target: t.fr\n"
+         "training:\n  max_steps: 3\noutput:\n  directory: "
+      << (dir_ / "b").string() << "\n";
+  EXPECT_EQ(error([] {
+              resolve_runs({"recipes/tiny.yaml", "recipes/tiny.yaml"}, {});
+            }),
             "recipes/tiny.yaml and recipes/tiny.yaml both use the run directory runs/tiny: give each recipe its own "
             "output.directory");
-  EXPECT_EQ(error([&] { resolve_runs({"recipes/tiny.yaml", (dir_ / "other.yaml").string()}, {}); }),
-            "recipes/tiny.yaml tests on tests/data/tiny/dev.en / tests/data/tiny/dev.fr but " + (dir_ / "other.yaml").string() +
-                " on t.en / t.fr: their scores would not be comparable");
+  EXPECT_EQ(error([&] {
+              resolve_runs({"recipes/tiny.yaml", (dir_ / "other.yaml").string()}, {});
+            }),
+            "recipes/tiny.yaml tests on tests/data/tiny/dev.en / tests/data/tiny/dev.fr but " +
+                (dir_ / "other.yaml").string() + " on t.en / t.fr: their scores would not be comparable");
   EXPECT_EQ(error([&] { resolve_runs({(dir_ / "a").string()}, {}); }),
             (dir_ / "a").string() + " is a directory without a recipe.yaml: not a run directory");
   EXPECT_NE(error([&] { resolve_runs({(dir_ / "absent.yaml").string()}, {}); }).find((dir_ / "absent.yaml").string()),
             std::string::npos);
-  EXPECT_EQ(error([] { resolve_runs({"recipes/tiny.yaml"}, {"data.test_source=", "data.test_target="}); }),
+  EXPECT_EQ(error([] {
+              resolve_runs({"recipes/tiny.yaml"}, {"data.test_source=", "data.test_target="});
+            }),
             "recipes/tiny.yaml: no data.test_source and data.test_target: nothing to compare on");
 }
 
@@ -70,24 +77,28 @@ TEST_F(RunSpecTest, CollectingNamesWhatIsMissing) {
   const fs::path run = dir_ / "run";
   const RunSpec spec = resolve_run("recipes/tiny.yaml", {"output.directory=" + run.string()});
   EXPECT_EQ(error([&] { check_collectable(spec); }),
-            run.string() + ": no run directory (the output.directory of recipes/tiny.yaml); train it first, or leave out "
-                           "--collect-only");
+            run.string() +
+                ": no run directory (the output.directory of recipes/tiny.yaml); train it first, or leave out "
+                "--collect-only");
   fs::create_directories(run);
   EXPECT_EQ(error([&] { check_collectable(spec); }),
             run.string() + ": no recipe.yaml: not a run directory (the output.directory of recipes/tiny.yaml)");
   const RunSpec other = resolve_run("recipes/tiny.yaml", {"output.directory=" + run.string(), "model.attention=none"});
   std::ofstream(run / "recipe.yaml") << other.recipe.effective_yaml;
   EXPECT_EQ(error([&] { check_collectable(spec); }),
-            run.string() + " holds a run of a different recipe than recipes/tiny.yaml: model.attention is 'none' there "
-                           "and 'luong-general' here");
+            run.string() +
+                " holds a run of a different recipe than recipes/tiny.yaml: model.attention is 'none' there "
+                "and 'luong-general' here");
   std::ofstream(run / "recipe.yaml") << spec.recipe.effective_yaml;
   EXPECT_EQ(error([&] { check_collectable(spec); }),
             (run / "metrics.jsonl").string() + ": missing: the run has not started training");
   std::ofstream(run / "metrics.jsonl") << "";
   EXPECT_EQ(error([&] { check_collectable(spec); }),
             (run / "metrics.jsonl").string() + ": no records: the run has not trained yet");
-  std::ofstream(run / "metrics.jsonl") << R"({"event":"stop","step":0,"time":0,"epoch":0,"reason":"signal"})" << "\n";
-  EXPECT_EQ(error([&] { check_collectable(spec); }), (run / "model.nmt").string() + ": missing: no model to translate with");
+  std::ofstream(run / "metrics.jsonl") << R"({"event":"stop","step":0,"time":0,"epoch":0,"reason":"signal"})"
+                                       << "\n";
+  EXPECT_EQ(error([&] { check_collectable(spec); }),
+            (run / "model.nmt").string() + ": missing: no model to translate with");
 }
 
 }  // namespace

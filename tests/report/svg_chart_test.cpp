@@ -1,10 +1,11 @@
 // Line charts: ticks, one polyline per series through its points, a legend, well-formed SVG.
-#include <cmath>
-#include <sstream>
+#include "nmt/report/svg_chart.h"
 
 #include <gtest/gtest.h>
 
-#include "nmt/report/svg_chart.h"
+#include <cmath>
+#include <sstream>
+
 #include "xml_tree.h"
 
 namespace nmt::report {
@@ -59,9 +60,12 @@ TEST(SvgChart, OnePolylinePerSeriesThroughItsPointsInOrder) {
   EXPECT_NEAR(c[0].first, (a[0].first + a[1].first) / 2, 0.02);
   EXPECT_NEAR(c[0].second, (a[0].second + a[1].second) / 2, 0.02);
   // Markers per point, and a legend entry per series, the empty one marked.
-  EXPECT_EQ(svg->find_all([](const XmlElement& e) { return e.name == "circle" && e.attribute("data-series") == "a<b"; }).size(), 3u);
+  EXPECT_EQ(svg->find_all([](const XmlElement& e) { return e.name == "circle" && e.attribute("data-series") == "a<b"; })
+                .size(),
+            3u);
   std::vector<std::string> legend;
-  for (const auto* t : svg->find_all([](const XmlElement& e) { return e.attribute("class") == "legend"; })[0]->find_all("text"))
+  for (const auto* t :
+       svg->find_all([](const XmlElement& e) { return e.attribute("class") == "legend"; })[0]->find_all("text"))
     legend.push_back(t->text);
   EXPECT_EQ(legend, (std::vector<std::string>{"a<b", "c", "empty (no data)"}));
   const std::string text = svg->all_text();

@@ -1,9 +1,9 @@
 // The table as Markdown and CSV, from a comparison made up here.
-#include <sstream>
+#include "nmt/report/table.h"
 
 #include <gtest/gtest.h>
 
-#include "nmt/report/table.h"
+#include <sstream>
 
 namespace nmt::report {
 namespace {
@@ -47,15 +47,17 @@ std::vector<std::string> lines(const std::string& text) {
 TEST(Table, MarkdownRowsAreRoundedForReading) {
   const auto rows = lines(markdown_table(sample()));
   ASSERT_EQ(rows.size(), 4u);
-  EXPECT_EQ(rows[0],
-            "| recipe | model | attention | parameters | training time | target tok/s | steps | best dev ppl | best dev "
-            "BLEU | test BLEU | test chrF | decode sent/s | stopped |");
+  EXPECT_EQ(
+      rows[0],
+      "| recipe | model | attention | parameters | training time | target tok/s | steps | best dev ppl | best dev "
+      "BLEU | test BLEU | test chrF | decode sent/s | stopped |");
   EXPECT_EQ(rows[2],
             "| en-fr-bahdanau | rnn | bahdanau | 1,234,567 | 20m 03s | 1,500 | 4,000 | 12.50 | 20.25 | 21.46 | 50.10 | "
             "12.3 | max_time |");
   // Values a run does not have are dashes; a pipe in a name is escaped.
-  EXPECT_EQ(rows[3], "| odd, \"name\" \\| x | rnn | none | 99 | 5.0s | \xE2\x80\x93 | 10 | \xE2\x80\x93 | \xE2\x80\x93 | "
-                     "0.00 | 0.00 | 0.0 | not stopped |");
+  EXPECT_EQ(rows[3],
+            "| odd, \"name\" \\| x | rnn | none | 99 | 5.0s | \xE2\x80\x93 | 10 | \xE2\x80\x93 | \xE2\x80\x93 | "
+            "0.00 | 0.00 | 0.0 | not stopped |");
 }
 
 TEST(Table, CsvKeepsFullPrecisionAndQuotes) {

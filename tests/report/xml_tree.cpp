@@ -7,7 +7,8 @@ namespace nmt::report::testing {
 namespace {
 
 bool name_start(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_' || c == ':' || static_cast<unsigned char>(c) >= 0x80;
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_' || c == ':' ||
+         static_cast<unsigned char>(c) >= 0x80;
 }
 bool name_char(char c) { return name_start(c) || (c >= '0' && c <= '9') || c == '-' || c == '.'; }
 bool space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
@@ -88,10 +89,14 @@ class Parser {
         continue;
       }
       int extra = 0;
-      if (c >= 0xC2 && c <= 0xDF) extra = 1;
-      else if (c >= 0xE0 && c <= 0xEF) extra = 2;
-      else if (c >= 0xF0 && c <= 0xF4) extra = 3;
-      else fail("invalid UTF-8");
+      if (c >= 0xC2 && c <= 0xDF)
+        extra = 1;
+      else if (c >= 0xE0 && c <= 0xEF)
+        extra = 2;
+      else if (c >= 0xF0 && c <= 0xF4)
+        extra = 3;
+      else
+        fail("invalid UTF-8");
       if (p_ + static_cast<std::size_t>(extra) >= d_.size()) fail("truncated UTF-8");
       for (int k = 1; k <= extra; ++k)
         if ((static_cast<unsigned char>(d_[p_ + k]) & 0xC0) != 0x80) fail("invalid UTF-8");
@@ -111,8 +116,10 @@ class Parser {
   void misc() {
     for (;;) {
       skip_space();
-      if (starts("<!--")) comment();
-      else return;
+      if (starts("<!--"))
+        comment();
+      else
+        return;
     }
   }
 
@@ -129,15 +136,21 @@ class Parser {
     const auto end = d_.find(';', p_);
     if (end == std::string_view::npos || end - p_ > 10) fail("'&' that starts no reference");
     const std::string_view ref = d_.substr(p_, end - p_);
-    if (ref == "amp") out += '&';
-    else if (ref == "lt") out += '<';
-    else if (ref == "gt") out += '>';
-    else if (ref == "quot") out += '"';
-    else if (ref == "apos") out += '\'';
+    if (ref == "amp")
+      out += '&';
+    else if (ref == "lt")
+      out += '<';
+    else if (ref == "gt")
+      out += '>';
+    else if (ref == "quot")
+      out += '"';
+    else if (ref == "apos")
+      out += '\'';
     else if (ref.size() > 1 && ref[0] == '#') {
       const bool hex = ref[1] == 'x';
       const std::string digits(ref.substr(hex ? 2 : 1));
-      if (digits.empty() || digits.find_first_not_of(hex ? "0123456789abcdefABCDEF" : "0123456789") != std::string::npos)
+      if (digits.empty() ||
+          digits.find_first_not_of(hex ? "0123456789abcdefABCDEF" : "0123456789") != std::string::npos)
         fail("bad character reference &" + std::string(ref) + ";");
       const unsigned long cp = std::stoul(digits, nullptr, hex ? 16 : 10);
       if (cp == 0 || cp > 0x10FFFF || (cp < 0x20 && cp != 9 && cp != 10 && cp != 13) || (cp >= 0xD800 && cp <= 0xDFFF))
@@ -219,7 +232,8 @@ class Parser {
   std::size_t p_ = 0;
 };
 
-void collect(const XmlElement& e, const std::function<bool(const XmlElement&)>& match, std::vector<const XmlElement*>& out) {
+void collect(const XmlElement& e, const std::function<bool(const XmlElement&)>& match,
+             std::vector<const XmlElement*>& out) {
   if (match(e)) out.push_back(&e);
   for (const auto& c : e.children) collect(*c, match, out);
 }

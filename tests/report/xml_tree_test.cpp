@@ -1,8 +1,8 @@
 // The test's XML checker must itself reject what is not well-formed, or the report tests that
 // rely on it could not fail.
-#include <gtest/gtest.h>
-
 #include "xml_tree.h"
+
+#include <gtest/gtest.h>
 
 namespace nmt::report::testing {
 namespace {
@@ -24,21 +24,21 @@ TEST(XmlTree, ParsesElementsAttributesTextAndReferences) {
 
 TEST(XmlTree, RejectsWhatIsNotWellFormed) {
   for (const char* bad : {
-           "<a><b></a></b>",              // crossed tags
-           "<a>",                         // unclosed
-           "<a></a><b></b>",              // two roots
-           "<a x=1></a>",                 // unquoted attribute
-           "<a x=\"1\" x=\"2\"></a>",     // duplicate attribute
-           "<a>1 < 2</a>",                // bare '<'
-           "<a>fish & chips</a>",         // bare '&'
-           "<a>&nbsp;</a>",               // an HTML entity
-           "<a x=\"<\"></a>",             // '<' in an attribute
-           "<a>\xFF</a>",                 // invalid UTF-8
-           "<a>\x01</a>",                 // a control character
-           "<a>&#0;</a>",                 // a reference to NUL
-           "<a><!-- a -- b --></a>",      // '--' in a comment
-           "<a x=\"1\"y=\"2\"></a>",      // no space between attributes
-           "<a/>trailing",                // text after the root
+           "<a><b></a></b>",           // crossed tags
+           "<a>",                      // unclosed
+           "<a></a><b></b>",           // two roots
+           "<a x=1></a>",              // unquoted attribute
+           "<a x=\"1\" x=\"2\"></a>",  // duplicate attribute
+           "<a>1 < 2</a>",             // bare '<'
+           "<a>fish & chips</a>",      // bare '&'
+           "<a>&nbsp;</a>",            // an HTML entity
+           "<a x=\"<\"></a>",          // '<' in an attribute
+           "<a>\xFF</a>",              // invalid UTF-8
+           "<a>\x01</a>",              // a control character
+           "<a>&#0;</a>",              // a reference to NUL
+           "<a><!-- a -- b --></a>",   // '--' in a comment
+           "<a x=\"1\"y=\"2\"></a>",   // no space between attributes
+           "<a/>trailing",             // text after the root
        }) {
     EXPECT_THROW(parse_xml(bad), XmlError) << bad;
   }

@@ -1,16 +1,15 @@
 // nmt-compare and nmt-heatmap from the command line: usage and input errors, and a real
 // comparison of two tiny recipes (trained by nmt-compare, then found finished, then collected
 // from their run directories), with heat-maps drawn from nmt-translate's soft alignments.
+#include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
-
-#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 namespace {
 
@@ -90,7 +89,8 @@ TEST_F(NmtCompareCli, HelpAndUsageErrors) {
   EXPECT_NE(help.out.find("--collect-only"), std::string::npos) << help.out;
   const Result none = compare("");
   EXPECT_EQ(none.status, 2);
-  EXPECT_NE(none.err.find("nmt-compare: give the recipes or run directories to compare"), std::string::npos) << none.err;
+  EXPECT_NE(none.err.find("nmt-compare: give the recipes or run directories to compare"), std::string::npos)
+      << none.err;
   const Result lines = compare("recipes/tiny.yaml --heatmap-sentences 3,x");
   EXPECT_EQ(lines.status, 2);
   EXPECT_NE(lines.err.find("--heatmap-sentences: 'x' is not a line number"), std::string::npos) << lines.err;
@@ -131,9 +131,11 @@ TEST_F(NmtCompareCli, MissingRunsAndBadFilesAreErrorsNamingThem) {
   fs::copy_file(fs::path(NMT_SOURCE_DIR) / "recipes" / "tiny.yaml", run_dir / "recipe.yaml");
   r = compare("--collect-only " + run_dir.string());
   EXPECT_EQ(r.status, 1);
-  EXPECT_NE(r.err.find((run_dir / "metrics.jsonl").string() + ": missing: the run has not started training"), std::string::npos)
+  EXPECT_NE(r.err.find((run_dir / "metrics.jsonl").string() + ": missing: the run has not started training"),
+            std::string::npos)
       << r.err;
-  std::ofstream(run_dir / "metrics.jsonl") << "{\"event\":\"train\",\"step\":2,\"time\":0.5,\"epoch\":0,\"tokens_per_second\":9}\n{oops\n";
+  std::ofstream(run_dir / "metrics.jsonl")
+      << "{\"event\":\"train\",\"step\":2,\"time\":0.5,\"epoch\":0,\"tokens_per_second\":9}\n{oops\n";
   r = compare("--collect-only " + run_dir.string());
   EXPECT_EQ(r.status, 1);
   EXPECT_NE(r.err.find((run_dir / "metrics.jsonl").string() + ":2: not a JSON object"), std::string::npos) << r.err;
@@ -149,7 +151,8 @@ TEST_F(NmtCompareCli, MissingRunsAndBadFilesAreErrorsNamingThem) {
   // Heat-map lines past the end of the test set are refused before any training.
   r = compare("recipes/tiny.yaml --heatmap-sentences 2,9 --set output.directory=" + missing);
   EXPECT_EQ(r.status, 1);
-  EXPECT_NE(r.err.find("--heatmap-sentences: line 9 is not a line of tests/data/tiny/dev.en (8 lines)"), std::string::npos)
+  EXPECT_NE(r.err.find("--heatmap-sentences: line 9 is not a line of tests/data/tiny/dev.en (8 lines)"),
+            std::string::npos)
       << r.err;
   EXPECT_FALSE(fs::exists(missing));
   // nmt-heatmap: a missing file.
@@ -208,9 +211,9 @@ TEST_F(NmtCompareCli, TrainsComparesCollectsAndDrawsHeatmaps) {
   // Collected from the run directories: the same numbers (the decoding is deterministic;
   // only its speed differs).
   const fs::path collected = dir_ / "collected";
-  const Result collect = compare("--collect-only " + (dir_ / "run-luong-general").string() + " " +
-                                 (dir_ / "run-none").string() + " -o " + collected.string() +
-                                 " --heatmap-sentences 1,3 --beam-size 2");
+  const Result collect =
+      compare("--collect-only " + (dir_ / "run-luong-general").string() + " " + (dir_ / "run-none").string() + " -o " +
+              collected.string() + " --heatmap-sentences 1,3 --beam-size 2");
   ASSERT_EQ(collect.status, 0) << collect.err;
   EXPECT_EQ(collect.err.find("training"), std::string::npos) << collect.err;
   const auto csv2 = split_lines(slurp(collected / "comparison.csv"));
@@ -225,16 +228,19 @@ TEST_F(NmtCompareCli, TrainsComparesCollectsAndDrawsHeatmaps) {
 
   // nmt-heatmap on nmt-translate's soft alignments: a cell per (target, source) pair with its weight.
   const std::string model = (dir_ / "run-luong-general" / "model.nmt").string();
-  const Result soft = run(kBin + "nmt-translate --threads 1 --alignment soft -m " + model, "Open the file.\nChi Squared\n");
+  const Result soft =
+      run(kBin + "nmt-translate --threads 1 --alignment soft -m " + model, "Open the file.\nChi Squared\n");
   ASSERT_EQ(soft.status, 0) << soft.err;
   std::ofstream(dir_ / "soft.jsonl") << soft.out;
   const nlohmann::json record = nlohmann::json::parse(split_lines(soft.out)[1]);
   const fs::path svg = dir_ / "line2.svg";
-  const Result drawn = run(kBin + "nmt-heatmap --alignment-json " + (dir_ / "soft.jsonl").string() + " --line 1 -o " + svg.string());
+  const Result drawn =
+      run(kBin + "nmt-heatmap --alignment-json " + (dir_ / "soft.jsonl").string() + " --line 1 -o " + svg.string());
   ASSERT_EQ(drawn.status, 0) << drawn.err;
   EXPECT_EQ(run("xmllint --noout " + svg.string()).status, 0);
   const std::string text = slurp(svg);
-  const std::size_t rows = record.at("target").size(), columns = record.at("source").size();  // "source" ends with "</s>"
+  const std::size_t rows = record.at("target").size(),
+                    columns = record.at("source").size();  // "source" ends with "</s>"
   EXPECT_EQ(count(text, "class=\"cell\""), rows * columns);
   // Each cell reads <rect class="cell" data-target="I" data-source="J" data-weight="W" ...>.
   const auto attribute = [&](std::size_t from, const std::string& name) {
@@ -259,11 +265,13 @@ TEST_F(NmtCompareCli, TrainsComparesCollectsAndDrawsHeatmaps) {
   EXPECT_NE(piped.out.find("<title>line 0: "), std::string::npos);
   // A model without attention has no heat-map.
   const Result none_soft =
-      run(kBin + "nmt-translate --threads 1 --alignment soft -m " + (dir_ / "run-none" / "model.nmt").string(), "Open the file.\n");
+      run(kBin + "nmt-translate --threads 1 --alignment soft -m " + (dir_ / "run-none" / "model.nmt").string(),
+          "Open the file.\n");
   ASSERT_EQ(none_soft.status, 0) << none_soft.err;
   const Result no_attention = run(kBin + "nmt-heatmap", none_soft.out);
   EXPECT_EQ(no_attention.status, 1);
-  EXPECT_NE(no_attention.err.find("standard input:1: no attention weights: the model has no attention"), std::string::npos)
+  EXPECT_NE(no_attention.err.find("standard input:1: no attention weights: the model has no attention"),
+            std::string::npos)
       << no_attention.err;
 }
 

@@ -1,5 +1,6 @@
 // nmt-train from the command line: help, errors with exit codes, and a real SIGTERM that
 // leaves a checkpoint the next run resumes from.
+#include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -11,8 +12,6 @@
 #include <sstream>
 #include <thread>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "nmt/graph/cpu_info.h"
 
@@ -74,8 +73,9 @@ pid_t start_training(const fs::path& run_dir, const std::vector<std::string>& ex
   const std::string out = "output.directory=" + run_dir.string();
   std::freopen("/dev/null", "w", stdout);
   std::freopen((run_dir.string() + ".stderr").c_str(), "w", stderr);
-  std::vector<const char*> argv{kProgram.c_str(), "recipes/tiny.yaml", "--set", out.c_str(), "--set",
-                                "training.max_steps=1000000", "--set", "validation.every_steps=1000000"};
+  std::vector<const char*> argv{
+      kProgram.c_str(), "recipes/tiny.yaml",          "--set", out.c_str(),
+      "--set",          "training.max_steps=1000000", "--set", "validation.every_steps=1000000"};
   for (const auto& e : extra) argv.push_back(e.c_str());
   argv.push_back(nullptr);
   ::execv(kProgram.c_str(), const_cast<char* const*>(argv.data()));
@@ -109,8 +109,9 @@ TEST_F(NmtTrainCli, BadRecipesAndDataAreErrorsNamingTheirSource) {
   std::ofstream(recipe) << "data:\n  train_source: a\n  train_target: b\ntraining:\n  max_step: 3\n";
   const Result bad = run(recipe.string());
   EXPECT_EQ(bad.status, 1);
-  EXPECT_NE(bad.output.find(recipe.string() + ":5:3: unknown key 'training.max_step' (did you mean 'training.max_steps'?)"),
-            std::string::npos)
+  EXPECT_NE(
+      bad.output.find(recipe.string() + ":5:3: unknown key 'training.max_step' (did you mean 'training.max_steps'?)"),
+      std::string::npos)
       << bad.output;
   const Result missing = run("recipes/tiny.yaml --set data.train_source=/nonexistent.en --set output.directory=" +
                              (dir_ / "run").string());
@@ -119,7 +120,8 @@ TEST_F(NmtTrainCli, BadRecipesAndDataAreErrorsNamingTheirSource) {
   // A mistake in an override is one on the command line (exit 2), as the help says.
   const Result override = run("recipes/tiny.yaml --set training.threads=zero");
   EXPECT_EQ(override.status, 2);
-  EXPECT_NE(override.output.find("--set training.threads=zero: training.threads: expected a whole number"), std::string::npos)
+  EXPECT_NE(override.output.find("--set training.threads=zero: training.threads: expected a whole number"),
+            std::string::npos)
       << override.output;
 }
 
@@ -166,7 +168,8 @@ TEST_F(NmtTrainCli, SigtermWritesACheckpointAndTheRunDirectoryResumes) {
   std::stringstream log_text;
   log_text << log.rdbuf();
   EXPECT_NE(log_text.str().find("cpu: " + nmt::graph::cpu_model_name() + " (" + nmt::graph::onednn_cpu_isa() + "), "),
-            std::string::npos) << log_text.str();
+            std::string::npos)
+      << log_text.str();
   EXPECT_NE(resumed.output.find("resuming from " + (run_dir / "checkpoints" / newest).string()), std::string::npos)
       << resumed.output;
   EXPECT_NE(resumed.output.find("stopped at step " + std::to_string(step + 2) + " (max_steps)"), std::string::npos)
@@ -188,8 +191,10 @@ TEST_F(NmtTrainCli, TheAdversarialCasesOfIssue14) {
       << test.output;
   EXPECT_FALSE(fs::exists(dir_ / "run2"));
   // Tied embeddings over two unrelated vocabularies.
-  const Result tied = run("recipes/tiny.yaml --set model.type=transformer --set model.tie_embeddings=true --set "
-                          "data.joint_vocabulary=false" + out + "3");
+  const Result tied =
+      run("recipes/tiny.yaml --set model.type=transformer --set model.tie_embeddings=true --set "
+          "data.joint_vocabulary=false" +
+          out + "3");
   EXPECT_EQ(tied.status, 1);
   EXPECT_NE(tied.output.find("model.tie_embeddings: true needs data.joint_vocabulary: true"), std::string::npos)
       << tied.output;
@@ -199,7 +204,8 @@ TEST_F(NmtTrainCli, ValidateOnlyChecksEverythingAndWritesNothing) {
   const std::string out = " --set output.directory=" + (dir_ / "run").string();
   const Result ok = run("recipes/tiny.yaml --validate-only" + out);
   EXPECT_EQ(ok.status, 0) << ok.output;
-  EXPECT_NE(ok.output.find("recipes/tiny.yaml: valid; 40 training pairs, a dev set, 8 test sentences"), std::string::npos)
+  EXPECT_NE(ok.output.find("recipes/tiny.yaml: valid; 40 training pairs, a dev set, 8 test sentences"),
+            std::string::npos)
       << ok.output;
   EXPECT_FALSE(fs::exists(dir_ / "run"));
   const Result bad = run("recipes/tiny.yaml --validate-only --set data.test_target=/nonexistent.fr" + out);
@@ -246,8 +252,9 @@ TEST_F(NmtTrainCli, ARunDirectoryResumesFromAnyPathAndWorkingDirectoryAndWhenMov
   const std::string out = " --set output.translate_test=false --set output.directory=" + run_dir.string();
   ASSERT_EQ(run("recipes/tiny.yaml --set training.max_steps=2" + out).status, 0);
   // The recipe again, with the directory written another way.
-  Result r = run("recipes/tiny.yaml --set training.max_steps=3 --set output.translate_test=false --set output.directory=" +
-                 run_dir.string() + "/");
+  Result r =
+      run("recipes/tiny.yaml --set training.max_steps=3 --set output.translate_test=false --set output.directory=" +
+          run_dir.string() + "/");
   EXPECT_EQ(r.status, 0) << r.output;
   // The run directory with a trailing slash, from another working directory.
   r = run(run_dir.string() + "/ --set training.max_steps=4", "/");

@@ -1,5 +1,6 @@
 // nmt-translate from the command line, on a model that nmt-train makes from the tiny recipe.
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <poll.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -10,15 +11,13 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
-
-#include <gtest/gtest.h>
 
 #include "nmt/graph/cpu_info.h"
 #include "nmt/graph/tensor_io.h"
 #include "nmt/io/section_file.h"
-#include <nlohmann/json.hpp>
 
 namespace {
 
@@ -44,7 +43,8 @@ class NmtTranslateCli : public ::testing::Test {
     fs::remove_all(dir_);
     fs::create_directories(dir_);
     const Result r = run(std::string(NMT_BINARY_DIR) + "/bin/nmt-train recipes/tiny.yaml --set output.directory=" +
-                         (dir_ / "run").string() + " --set output.translate_test=false", "");
+                             (dir_ / "run").string() + " --set output.translate_test=false",
+                         "");
     ASSERT_EQ(r.status, 0) << r.err;
     model_ = (dir_ / "run" / "model.nmt").string();
   }
@@ -82,8 +82,10 @@ TEST_F(NmtTranslateCli, OneOutputLinePerInputLineFromStdinAndFiles) {
   ASSERT_EQ(lines.size(), 5u) << r.out;
   EXPECT_EQ(lines[1], "");
   EXPECT_EQ(lines[4], "");
-  EXPECT_NE(r.err.find("nmt-translate: cpu: " + nmt::graph::cpu_model_name() + " (" +
-                       nmt::graph::onednn_cpu_isa() + "), 1 thread\n"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("nmt-translate: cpu: " + nmt::graph::cpu_model_name() + " (" + nmt::graph::onednn_cpu_isa() +
+                       "), 1 thread\n"),
+            std::string::npos)
+      << r.err;
   // The same from a file to a file; and a last line without a newline still counts.
   std::ofstream(dir_ / "in.txt") << kInput.substr(0, kInput.size() - 2);
   const Result f = translate("-i " + (dir_ / "in.txt").string() + " -o " + (dir_ / "out.txt").string(), "");
@@ -170,7 +172,8 @@ TEST_F(NmtTranslateCli, SoftAlignmentsNumberLinesFromZeroLikeNBestLists) {
     if (numbers.empty() || numbers.back() != number) numbers.push_back(number);
   }
   EXPECT_EQ(numbers, (std::vector<std::string>{"0", "1", "2"}));
-  for (std::size_t i = 0; i < records.size(); ++i) EXPECT_EQ(nlohmann::json::parse(records[i]).at("line"), i) << records[i];
+  for (std::size_t i = 0; i < records.size(); ++i)
+    EXPECT_EQ(nlohmann::json::parse(records[i]).at("line"), i) << records[i];
   const std::string heatmap = std::string(NMT_BINARY_DIR) + "/bin/nmt-heatmap";
   const Result first = run(heatmap + " --line 0", soft.out);
   ASSERT_EQ(first.status, 0) << first.err;
@@ -182,7 +185,8 @@ TEST_F(NmtTranslateCli, SoftAlignmentsNumberLinesFromZeroLikeNBestLists) {
   const Result past = run(heatmap + " --line 3", soft.out);
   EXPECT_EQ(past.status, 1);
   EXPECT_NE(past.err.find("standard input: no record whose \"line\" is 3 (3 lines read; input lines count from 0)"),
-            std::string::npos) << past.err;
+            std::string::npos)
+      << past.err;
 }
 
 // From a pipe, each line is translated and written as soon as it is there, before the input
@@ -231,7 +235,8 @@ TEST_F(NmtTranslateCli, FromAPipeEachLineIsAnsweredBeforeTheInputEnds) {
         pending.erase(0, end + 1);
         return line;
       }
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      const auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
       if (left.count() <= 0) return std::nullopt;
       pollfd p{from_child[0], POLLIN, 0};
       if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;
@@ -355,7 +360,8 @@ TEST_F(NmtTranslateCli, DashIsStandardInputAndOutput) {
   const Result plain = translate("", kInput);
   ASSERT_EQ(plain.status, 0) << plain.err;
   const Result dashes = run("cd " + dir_.string() + " && " + std::string(NMT_BINARY_DIR) + "/bin/nmt-translate -m " +
-                                model_ + " --threads 1 -i - -o -", kInput);
+                                model_ + " --threads 1 -i - -o -",
+                            kInput);
   ASSERT_EQ(dashes.status, 0) << dashes.err;
   EXPECT_EQ(dashes.out, plain.out);
   EXPECT_FALSE(fs::exists(dir_ / "-"));
@@ -368,7 +374,8 @@ TEST_F(NmtTranslateCli, DirectoriesAndUnreadableFilesAreErrorsNamingThePath) {
   Result r = translate("-i " + directory, "");
   EXPECT_EQ(r.status, 1);
   EXPECT_EQ(r.out, "");
-  EXPECT_NE(r.err.find("nmt-translate: " + directory + ": is a directory, not a text file"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("nmt-translate: " + directory + ": is a directory, not a text file"), std::string::npos)
+      << r.err;
   r = translate("-i " + (dir_ / "absent.txt").string(), "");
   EXPECT_EQ(r.status, 1);
   EXPECT_NE(r.err.find((dir_ / "absent.txt").string() + ": cannot open: No such file or directory"), std::string::npos)
@@ -406,7 +413,8 @@ TEST_F(NmtTranslateCli, ModelWithNanWeightsIsRefusedNamingTheTensor) {
   EXPECT_EQ(r.status, 1);
   EXPECT_EQ(r.out, "");
   EXPECT_NE(r.err.find("nmt-translate: " + broken + ": parameter '" + name + "' holds NaN (element 5 of "),
-            std::string::npos) << r.err;
+            std::string::npos)
+      << r.err;
 }
 
 TEST_F(NmtTranslateCli, WrongFilesAndOptionsAreClearErrors) {

@@ -1,12 +1,12 @@
 // The learning-rate schedules the trainer uses: the inverse-square-root schedule against
 // Vaswani et al. (2017, eq. 3) computed by hand, warm-up, and decay on plateau.
-#include <algorithm>
-#include <cmath>
-#include <stdexcept>
+#include "nmt/train/lr_schedule.h"
 
 #include <gtest/gtest.h>
 
-#include "nmt/train/lr_schedule.h"
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
 
 namespace nmt::train {
 namespace {
@@ -31,8 +31,8 @@ TEST(InverseSqrtLr, FollowsEquationThree) {
     EXPECT_NEAR(inverse_sqrt_lr_with_peak(step, 4000, peak), equation_three(step, 4000, 512), 1e-12) << step;
   // The peak scales the curve: for d_model 256, warm-up 800, eq. 3 times 7e-4 sqrt(256 * 800).
   for (std::int64_t step : {1, 17, 400, 800, 801, 5000, 123456})
-    EXPECT_NEAR(inverse_sqrt_lr_with_peak(step, 800, 7e-4), 7e-4 * std::sqrt(256.0 * 800.0) * equation_three(step, 800, 256),
-                1e-12)
+    EXPECT_NEAR(inverse_sqrt_lr_with_peak(step, 800, 7e-4),
+                7e-4 * std::sqrt(256.0 * 800.0) * equation_three(step, 800, 256), 1e-12)
         << step;
   EXPECT_EQ(inverse_sqrt_lr_with_peak(0, 4000, peak), 0.0);
 }
@@ -74,8 +74,8 @@ TEST(LearningRateSchedule, InverseSqrtPeaksAtTheEndOfTheWarmUp) {
 }
 
 TEST(LearningRateSchedule, PlateauLowersAfterPatienceRunsOutAndNeverBelowTheFloor) {
-  LearningRateSchedule s({.kind = "plateau", .peak = 1e-3, .plateau_factor = 0.5, .plateau_patience = 1,
-                          .min_learning_rate = 3e-4});
+  LearningRateSchedule s(
+      {.kind = "plateau", .peak = 1e-3, .plateau_factor = 0.5, .plateau_patience = 1, .min_learning_rate = 3e-4});
   EXPECT_FALSE(s.record_validation(false));  // one stalled validation is within the patience
   EXPECT_DOUBLE_EQ(s.at(10), 1e-3);
   EXPECT_TRUE(s.record_validation(false));  // the second in a row lowers the rate
@@ -85,8 +85,8 @@ TEST(LearningRateSchedule, PlateauLowersAfterPatienceRunsOutAndNeverBelowTheFloo
   EXPECT_TRUE(s.record_validation(false));
   EXPECT_DOUBLE_EQ(s.at(10), 3e-4);  // 0.25e-3 would be below the floor
   // A checkpoint restores the state exactly.
-  LearningRateSchedule restored({.kind = "plateau", .peak = 1e-3, .plateau_factor = 0.5, .plateau_patience = 1,
-                                 .min_learning_rate = 3e-4});
+  LearningRateSchedule restored(
+      {.kind = "plateau", .peak = 1e-3, .plateau_factor = 0.5, .plateau_patience = 1, .min_learning_rate = 3e-4});
   restored.restore(s.plateau_scale(), s.validations_without_improvement());
   EXPECT_DOUBLE_EQ(restored.at(10), s.at(10));
 }

@@ -1,11 +1,12 @@
 // Adam, SGD and global-norm clipping against hand-computed updates.
-#include <cmath>
+#include "nmt/train/optimizer.h"
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "../graph/gradient_check.h"
 #include "nmt/graph/ops.h"
-#include "nmt/train/optimizer.h"
 
 namespace nmt::train {
 namespace {

@@ -1,21 +1,21 @@
 // The trainer on the tiny recipe: a stopped and resumed run ends bit for bit like an
 // uninterrupted one; a run directory refuses a different recipe; the metrics log is one JSON
 // object per line; a stop request writes a checkpoint; damaged files are clear errors.
+#include "nmt/train/trainer.h"
+
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <limits>
-#include <sstream>
-
-#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "nmt/graph/tensor_io.h"
 #include "nmt/io/section_file.h"
 #include "nmt/models/saved_model.h"
-#include "nmt/train/trainer.h"
 
 namespace nmt::train {
 namespace {
@@ -26,9 +26,8 @@ class TrainerTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_EQ(::chdir(NMT_SOURCE_DIR), 0);
-    base_ = fs::temp_directory_path() /
-            ("nmt-trainer-" + std::to_string(::getpid()) + "-" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    base_ = fs::temp_directory_path() / ("nmt-trainer-" + std::to_string(::getpid()) + "-" +
+                                         ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(base_);
   }
   void TearDown() override {
@@ -241,18 +240,18 @@ TEST_F(TrainerTest, ASecondTrainerOnARunDirectoryRefusesAtOnceNamingTheFirst) {
 }
 
 TEST_F(TrainerTest, TheTransformerTrainsFromARecipeAndItsModelFileLoads) {
-  const TrainingSummary s = train(tiny("run", {"training.max_steps=6", "model.type=transformer", "model.d_model=16",
-                                               "model.feed_forward=32", "model.heads=2", "model.encoder_layers=1",
-                                               "model.decoder_layers=1", "training.schedule=inverse-sqrt",
-                                               "training.warmup_steps=4"}));
+  const TrainingSummary s =
+      train(tiny("run", {"training.max_steps=6", "model.type=transformer", "model.d_model=16", "model.feed_forward=32",
+                         "model.heads=2", "model.encoder_layers=1", "model.decoder_layers=1",
+                         "training.schedule=inverse-sqrt", "training.warmup_steps=4"}));
   EXPECT_EQ(s.steps, 6);
   EXPECT_TRUE(s.has_test_scores);
   const models::SavedModel saved = models::load_model((base_ / "run" / "model.nmt").string());
   EXPECT_EQ(saved.recipe.model.type, "transformer");
-  EXPECT_THROW(Trainer(tiny("bad", {"training.max_steps=1", "model.type=transformer", "model.d_model=16",
-                                    "model.heads=3"}),
-                       std::cerr, false),
-               std::invalid_argument);
+  EXPECT_THROW(
+      Trainer(tiny("bad", {"training.max_steps=1", "model.type=transformer", "model.d_model=16", "model.heads=3"}),
+              std::cerr, false),
+      std::invalid_argument);
 }
 
 TEST_F(TrainerTest, LocationAttentionValidatesOnDevSourcesLongerThanItsPositions) {
@@ -291,8 +290,9 @@ TEST_F(TrainerTest, MetricsLogIsOneJsonObjectPerLine) {
     ++events[event];
     std::vector<const char*> expected;
     if (event == "train")
-      expected = {"train_loss", "learning_rate", "tokens_per_second", "primitives_created", "primitives_evicted",
-                  "pool_system_allocations", "pool_cached_mib", "pool_peak_in_use_mib", "resident_mib"};
+      expected = {"train_loss",         "learning_rate",        "tokens_per_second",
+                  "primitives_created", "primitives_evicted",   "pool_system_allocations",
+                  "pool_cached_mib",    "pool_peak_in_use_mib", "resident_mib"};
     if (event == "validation") expected = {"dev_perplexity", "dev_bleu"};
     if (event == "stop") expected = {"reason", "model_step", "peak_resident_mib"};
     for (const char* key : expected) EXPECT_TRUE(record.contains(key)) << line;

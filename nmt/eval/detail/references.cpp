@@ -13,8 +13,8 @@ void check_corpus_shape(std::string_view metric, std::size_t hypotheses,
   }
   for (std::size_t r = 0; r < references.size(); ++r) {
     if (references[r].size() != hypotheses) {
-      throw std::invalid_argument(fmt::format("{}: {} hypotheses but reference stream {} has {} segments",
-                                              metric, hypotheses, r, references[r].size()));
+      throw std::invalid_argument(fmt::format("{}: {} hypotheses but reference stream {} has {} segments", metric,
+                                              hypotheses, r, references[r].size()));
     }
   }
 }

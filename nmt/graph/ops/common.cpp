@@ -1,18 +1,16 @@
 #include "nmt/graph/ops/common.h"
 
-#include "nmt/graph/profiler.h"
-
 #include <algorithm>
-#include <chrono>
 #include <bit>
+#include <chrono>
+
+#include "nmt/graph/profiler.h"
 
 namespace nmt::graph::detail {
 
 using dnnl::memory;
 
-void throw_shape_error(const char* op, const std::string& detail) {
-  throw ShapeError(std::string(op) + ": " + detail);
-}
+void throw_shape_error(const char* op, const std::string& detail) { throw ShapeError(std::string(op) + ": " + detail); }
 
 void add_desc(PrimitiveKey& key, const memory::desc& md) {
   const auto& d = md.data;
@@ -39,14 +37,11 @@ void add_in_place(Tensor& dst, const Tensor& src) {
   if (dst.shape() != src.shape())
     throw_shape_error("accumulate", to_string(dst.shape()) + " += " + to_string(src.shape()));
   const auto md = dst.desc();
-  auto& entry = primitive_cache().get<dnnl::binary>(
-      PrimitiveKey("accumulate").add(dst.shape()), [&] {
-        return dnnl::binary::primitive_desc(
-            dnnl::binary::desc(dnnl::algorithm::binary_add, md, md, md), cpu_engine());
-      });
+  auto& entry = primitive_cache().get<dnnl::binary>(PrimitiveKey("accumulate").add(dst.shape()), [&] {
+    return dnnl::binary::primitive_desc(dnnl::binary::desc(dnnl::algorithm::binary_add, md, md, md), cpu_engine());
+  });
   auto dst_mem = dst.memory();
-  execute(entry.primitive,
-          {{DNNL_ARG_SRC_0, dst_mem}, {DNNL_ARG_SRC_1, src.memory()}, {DNNL_ARG_DST, dst_mem}});
+  execute(entry.primitive, {{DNNL_ARG_SRC_0, dst_mem}, {DNNL_ARG_SRC_1, src.memory()}, {DNNL_ARG_DST, dst_mem}});
 }
 
 void reorder(const memory& src, const memory& dst, bool accumulate) {
@@ -76,33 +71,28 @@ Tensor eltwise(dnnl::algorithm algorithm, const Tensor& x, float alpha, float be
   const auto flat = plain_desc({x.numel()});
   auto& entry = primitive_cache().get<dnnl::eltwise_forward>(key, [&] {
     return dnnl::eltwise_forward::primitive_desc(
-        dnnl::eltwise_forward::desc(dnnl::prop_kind::forward_training, algorithm, flat, alpha,
-                                    beta),
-        cpu_engine());
+        dnnl::eltwise_forward::desc(dnnl::prop_kind::forward_training, algorithm, flat, alpha, beta), cpu_engine());
   });
   execute(entry.primitive, {{DNNL_ARG_SRC, x.memory(flat)}, {DNNL_ARG_DST, y.memory(flat)}});
   return y;
 }
 
-void eltwise_backward(dnnl::algorithm algorithm, const Tensor& data, const Tensor& grad_output,
-                      Tensor& grad_input, float alpha, float beta) {
+void eltwise_backward(dnnl::algorithm algorithm, const Tensor& data, const Tensor& grad_output, Tensor& grad_input,
+                      float alpha, float beta) {
   const auto flat = plain_desc({data.numel()});
   PrimitiveKey key("eltwise");
   key.add(static_cast<std::int64_t>(algorithm)).add(data.numel());
   key.add(std::bit_cast<std::int32_t>(alpha)).add(std::bit_cast<std::int32_t>(beta));
   auto& forward = primitive_cache().get<dnnl::eltwise_forward>(key, [&] {
     return dnnl::eltwise_forward::primitive_desc(
-        dnnl::eltwise_forward::desc(dnnl::prop_kind::forward_training, algorithm, flat, alpha,
-                                    beta),
-        cpu_engine());
+        dnnl::eltwise_forward::desc(dnnl::prop_kind::forward_training, algorithm, flat, alpha, beta), cpu_engine());
   });
   PrimitiveKey bkey("eltwise_backward");
   bkey.add(static_cast<std::int64_t>(algorithm)).add(data.numel());
   bkey.add(std::bit_cast<std::int32_t>(alpha)).add(std::bit_cast<std::int32_t>(beta));
   auto& entry = primitive_cache().get<dnnl::eltwise_backward>(bkey, [&] {
-    return dnnl::eltwise_backward::primitive_desc(
-        dnnl::eltwise_backward::desc(algorithm, flat, flat, alpha, beta), cpu_engine(),
-        forward.pd);
+    return dnnl::eltwise_backward::primitive_desc(dnnl::eltwise_backward::desc(algorithm, flat, flat, alpha, beta),
+                                                  cpu_engine(), forward.pd);
   });
   const bool uses_dst = algorithm == dnnl::algorithm::eltwise_tanh_use_dst_for_bwd ||
                         algorithm == dnnl::algorithm::eltwise_logistic_use_dst_for_bwd ||
@@ -129,13 +119,10 @@ Tensor binary(dnnl::algorithm algorithm, const Tensor& a, const Tensor& b) {
   Tensor y = Tensor::empty(a.shape());
   PrimitiveKey key("binary");
   key.add(static_cast<std::int64_t>(algorithm)).add(a.shape()).add(b_shape);
-  auto& entry = primitive_cache().get<dnnl::binary>(key, [&] {
-    return dnnl::binary::primitive_desc(dnnl::binary::desc(algorithm, a_md, b_md, a_md),
-                                        cpu_engine());
-  });
-  execute(entry.primitive, {{DNNL_ARG_SRC_0, a.memory()},
-                            {DNNL_ARG_SRC_1, b.memory(b_md)},
-                            {DNNL_ARG_DST, y.memory()}});
+  auto& entry = primitive_cache().get<dnnl::binary>(
+      key, [&] { return dnnl::binary::primitive_desc(dnnl::binary::desc(algorithm, a_md, b_md, a_md), cpu_engine()); });
+  execute(entry.primitive,
+          {{DNNL_ARG_SRC_0, a.memory()}, {DNNL_ARG_SRC_1, b.memory(b_md)}, {DNNL_ARG_DST, y.memory()}});
   return y;
 }
 

@@ -1,10 +1,9 @@
 // Helpers shared by the op implementations (not part of the public interface).
 #pragma once
 
+#include <oneapi/dnnl/dnnl.hpp>
 #include <string>
 #include <unordered_map>
-
-#include <oneapi/dnnl/dnnl.hpp>
 
 #include "nmt/graph/engine.h"
 #include "nmt/graph/primitive_cache.h"
@@ -30,8 +29,8 @@ void reorder(const dnnl::memory& src, const dnnl::memory& dst, bool accumulate =
 // y = algorithm(x) on the eltwise primitive; and its backward given `data` (the forward's
 // source, or its result for the *_use_dst_for_bwd algorithms) and the output gradient.
 Tensor eltwise(dnnl::algorithm algorithm, const Tensor& x, float alpha = 0, float beta = 0);
-void eltwise_backward(dnnl::algorithm algorithm, const Tensor& data, const Tensor& grad_output,
-                      Tensor& grad_input, float alpha = 0, float beta = 0);
+void eltwise_backward(dnnl::algorithm algorithm, const Tensor& data, const Tensor& grad_output, Tensor& grad_input,
+                      float alpha = 0, float beta = 0);
 
 // a (op) b where a has the output's shape and b broadcasts to it.
 Tensor binary(dnnl::algorithm algorithm, const Tensor& a, const Tensor& b);

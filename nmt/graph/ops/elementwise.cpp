@@ -17,8 +17,7 @@ Shape broadcast_shape(const char* op, const Shape& a, const Shape& b) {
     const std::int64_t da = i < r - a.size() ? 1 : a[i - (r - a.size())];
     const std::int64_t db = i < r - b.size() ? 1 : b[i - (r - b.size())];
     if (da != db && da != 1 && db != 1)
-      detail::throw_shape_error(op, "shapes " + to_string(a) + " and " + to_string(b) +
-                                        " do not broadcast");
+      detail::throw_shape_error(op, "shapes " + to_string(a) + " and " + to_string(b) + " do not broadcast");
     out[i] = da == 1 ? db : da;
   }
   return out;
@@ -43,10 +42,8 @@ Var binary_op(const char* name, algorithm alg, const Var& a, const Var& b) {
   return Var::make_result(name, y, {a, b}, [a, b, alg](const Tensor& dy) {
     if (alg == algorithm::binary_mul) {
       // d(a*b) = b da + a db, each summed over the axes it was broadcast along.
-      if (a.requires_grad())
-        a.accumulate_grad(detail::reduce_to_shape(detail::binary(alg, dy, b.value()), a.shape()));
-      if (b.requires_grad())
-        b.accumulate_grad(detail::reduce_to_shape(detail::binary(alg, dy, a.value()), b.shape()));
+      if (a.requires_grad()) a.accumulate_grad(detail::reduce_to_shape(detail::binary(alg, dy, b.value()), a.shape()));
+      if (b.requires_grad()) b.accumulate_grad(detail::reduce_to_shape(detail::binary(alg, dy, a.value()), b.shape()));
       return;
     }
     if (a.requires_grad()) a.accumulate_grad(detail::reduce_to_shape(dy, a.shape()));
@@ -60,13 +57,11 @@ Var binary_op(const char* name, algorithm alg, const Var& a, const Var& b) {
 
 // An eltwise op whose backward runs on oneDNN's eltwise backward primitive. For the
 // *_use_dst_for_bwd algorithms the backward reads the result, so the input can be freed.
-Var eltwise_op(const char* name, algorithm alg, bool uses_dst, const Var& x, float alpha = 0,
-               float beta = 0) {
+Var eltwise_op(const char* name, algorithm alg, bool uses_dst, const Var& x, float alpha = 0, float beta = 0) {
   Tensor y = detail::eltwise(alg, x.value(), alpha, beta);
   return Var::make_result(name, y, {x}, [x, y, alg, uses_dst, alpha, beta](const Tensor& dy) {
-    detail::write_grad(x, [&](Tensor& dx) {
-      detail::eltwise_backward(alg, uses_dst ? y : x.value(), dy, dx, alpha, beta);
-    });
+    detail::write_grad(
+        x, [&](Tensor& dx) { detail::eltwise_backward(alg, uses_dst ? y : x.value(), dy, dx, alpha, beta); });
   });
 }
 
@@ -76,12 +71,8 @@ Var add(const Var& a, const Var& b) { return binary_op("add", algorithm::binary_
 Var sub(const Var& a, const Var& b) { return binary_op("sub", algorithm::binary_sub, a, b); }
 Var mul(const Var& a, const Var& b) { return binary_op("mul", algorithm::binary_mul, a, b); }
 
-Var tanh(const Var& x) {
-  return eltwise_op("tanh", algorithm::eltwise_tanh_use_dst_for_bwd, true, x);
-}
-Var sigmoid(const Var& x) {
-  return eltwise_op("sigmoid", algorithm::eltwise_logistic_use_dst_for_bwd, true, x);
-}
+Var tanh(const Var& x) { return eltwise_op("tanh", algorithm::eltwise_tanh_use_dst_for_bwd, true, x); }
+Var sigmoid(const Var& x) { return eltwise_op("sigmoid", algorithm::eltwise_logistic_use_dst_for_bwd, true, x); }
 Var relu(const Var& x) { return eltwise_op("relu", algorithm::eltwise_relu, false, x); }
 Var exp(const Var& x) { return eltwise_op("exp", algorithm::eltwise_exp_use_dst_for_bwd, true, x); }
 

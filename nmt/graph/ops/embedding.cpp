@@ -54,10 +54,9 @@ Var embedding(const Var& table, std::span<const std::int32_t> ids, const Shape& 
   Shape out_shape = ids_shape;
   out_shape.push_back(width);
   std::vector<std::int32_t> saved(ids.begin(), ids.end());
-  return Var::make_result("embedding", gather(table.value(), ids, width, out_shape), {table},
-                          [table, saved = std::move(saved), width](const Tensor& dy) {
-                            scatter_add(table, saved, width, dy);
-                          });
+  return Var::make_result(
+      "embedding", gather(table.value(), ids, width, out_shape), {table},
+      [table, saved = std::move(saved), width](const Tensor& dy) { scatter_add(table, saved, width, dy); });
 }
 
 Var gather_rows(const Var& x, std::span<const std::int32_t> rows) {

@@ -14,13 +14,11 @@ void scale_in_place(Tensor& t, float factor) {
   PrimitiveKey key("scale_in_place");
   key.add(t.numel());
   auto& entry = primitive_cache().get<dnnl::binary>(key, [&] {
-    return dnnl::binary::primitive_desc(
-        dnnl::binary::desc(dnnl::algorithm::binary_mul, flat, one, flat), cpu_engine());
+    return dnnl::binary::primitive_desc(dnnl::binary::desc(dnnl::algorithm::binary_mul, flat, one, flat), cpu_engine());
   });
   Tensor f = Tensor::filled({1}, factor);
   auto mem = t.memory(flat);
-  detail::execute(entry.primitive,
-                  {{DNNL_ARG_SRC_0, mem}, {DNNL_ARG_SRC_1, f.memory()}, {DNNL_ARG_DST, mem}});
+  detail::execute(entry.primitive, {{DNNL_ARG_SRC_0, mem}, {DNNL_ARG_SRC_1, f.memory()}, {DNNL_ARG_DST, mem}});
 }
 
 double sum_of_squares(const Tensor& t) {
@@ -37,8 +35,9 @@ double sum_of_squares(const Tensor& t) {
   auto& entry = primitive_cache().get<dnnl::matmul>(
       key, [&] { return dnnl::matmul::primitive_desc(dnnl::matmul::desc(row, column, one), cpu_engine()); });
   Tensor out = Tensor::empty({1});
-  detail::execute(entry.primitive,
-                  {{DNNL_ARG_SRC, t.memory(row)}, {DNNL_ARG_WEIGHTS, t.memory(column)}, {DNNL_ARG_DST, out.memory(one)}});
+  detail::execute(
+      entry.primitive,
+      {{DNNL_ARG_SRC, t.memory(row)}, {DNNL_ARG_WEIGHTS, t.memory(column)}, {DNNL_ARG_DST, out.memory(one)}});
   return out.item();
 }
 

@@ -20,9 +20,12 @@ using tag = memory::format_tag;
 
 dnnl::rnn_direction to_dnnl(RnnDirection d) {
   switch (d) {
-    case RnnDirection::left_to_right: return dnnl::rnn_direction::unidirectional_left2right;
-    case RnnDirection::right_to_left: return dnnl::rnn_direction::unidirectional_right2left;
-    case RnnDirection::bidirectional_concat: return dnnl::rnn_direction::bidirectional_concat;
+    case RnnDirection::left_to_right:
+      return dnnl::rnn_direction::unidirectional_left2right;
+    case RnnDirection::right_to_left:
+      return dnnl::rnn_direction::unidirectional_right2left;
+    case RnnDirection::bidirectional_concat:
+      return dnnl::rnn_direction::bidirectional_concat;
   }
   return dnnl::rnn_direction::unidirectional_left2right;
 }
@@ -55,16 +58,15 @@ OpaqueMemory in_layout(const Var& weights, const memory::desc& plain_md, const m
   detail::add_desc(layout, md);
   const auto owner = weights.identity();
   Entry& e = cache[{owner.lock().get(), layout.str()}];
-  if (e.owner.owner_before(owner) || owner.owner_before(e.owner) || e.owner.expired() || e.version != weights.version() ||
-      !e.copy.storage) {
+  if (e.owner.owner_before(owner) || owner.owner_before(e.owner) || e.owner.expired() ||
+      e.version != weights.version() || !e.copy.storage) {
     e.owner = owner;
     e.version = weights.version();
     e.copy = opaque(md);
     detail::reorder(plain.memory(plain_md), e.copy.mem);
   }
   // Entries of variables that no longer exist are dropped now and then.
-  if (cache.size() > 256)
-    std::erase_if(cache, [](const auto& item) { return item.second.owner.expired(); });
+  if (cache.size() > 256) std::erase_if(cache, [](const auto& item) { return item.second.owner.expired(); });
   return e.copy;
 }
 
@@ -76,32 +78,33 @@ struct LstmDescs {
 
 }  // namespace
 
-int direction_count(RnnDirection direction) {
-  return direction == RnnDirection::bidirectional_concat ? 2 : 1;
-}
+int direction_count(RnnDirection direction) { return direction == RnnDirection::bidirectional_concat ? 2 : 1; }
 
-LstmResult lstm(const Var& input, const LstmWeights& w, RnnDirection direction,
-                const Var& initial_hidden, const Var& initial_cell) {
+LstmResult lstm(const Var& input, const LstmWeights& w, RnnDirection direction, const Var& initial_hidden,
+                const Var& initial_cell) {
   const Shape& xs = input.shape();
   const std::int64_t dirs = direction_count(direction);
   const auto describe = [&] {
-    return "input " + to_string(xs) + ", weights_input " + to_string(w.weights_input.shape()) +
-           ", weights_hidden " + to_string(w.weights_hidden.shape()) + ", bias " +
-           to_string(w.bias.shape()) + ", directions " + std::to_string(dirs);
+    return "input " + to_string(xs) + ", weights_input " + to_string(w.weights_input.shape()) + ", weights_hidden " +
+           to_string(w.weights_hidden.shape()) + ", bias " + to_string(w.bias.shape()) + ", directions " +
+           std::to_string(dirs);
   };
   if (xs.size() != 3 || w.weights_hidden.shape().size() != 4)
     detail::throw_shape_error("lstm", "expected input [T, N, C] and weights_hidden [D, H, 4, H]: " + describe());
   const std::int64_t steps = xs[0], batch = xs[1], channels = xs[2];
   const std::int64_t hidden = w.weights_hidden.shape()[3];
   if (w.weights_input.shape() != Shape{dirs, channels, 4, hidden} ||
-      w.weights_hidden.shape() != Shape{dirs, hidden, 4, hidden} ||
-      w.bias.shape() != Shape{dirs, 4, hidden} || steps == 0 || batch == 0)
-    detail::throw_shape_error("lstm", "expected weights_input [D, C, 4, H], weights_hidden [D, H, 4, H], bias [D, 4, H] and a non-empty input: " + describe());
+      w.weights_hidden.shape() != Shape{dirs, hidden, 4, hidden} || w.bias.shape() != Shape{dirs, 4, hidden} ||
+      steps == 0 || batch == 0)
+    detail::throw_shape_error(
+        "lstm",
+        "expected weights_input [D, C, 4, H], weights_hidden [D, H, 4, H], bias [D, 4, H] and a non-empty input: " +
+            describe());
   const Shape state_shape{dirs, batch, hidden};
   for (const Var* s : {&initial_hidden, &initial_cell})
     if (s->defined() && s->shape() != state_shape)
-      detail::throw_shape_error("lstm", "initial state " + to_string(s->shape()) + " must be " +
-                                            to_string(state_shape) + ": " + describe());
+      detail::throw_shape_error(
+          "lstm", "initial state " + to_string(s->shape()) + " must be " + to_string(state_shape) + ": " + describe());
 
   const auto f32 = memory::data_type::f32;
   LstmDescs d;
@@ -119,9 +122,9 @@ LstmResult lstm(const Var& input, const LstmWeights& w, RnnDirection direction,
   key.add(steps).add(batch).add(channels).add(hidden).add(static_cast<std::int64_t>(direction));
   auto& forward = primitive_cache().get<dnnl::lstm_forward>(key, [&] {
     return dnnl::lstm_forward::primitive_desc(
-        dnnl::lstm_forward::desc(dnnl::prop_kind::forward_training, to_dnnl(direction),
-                                 d.src_layer, d.src_iter, d.src_iter, d.any_weights_layer,
-                                 d.any_weights_iter, d.bias, d.dst_layer, d.dst_iter, d.dst_iter),
+        dnnl::lstm_forward::desc(dnnl::prop_kind::forward_training, to_dnnl(direction), d.src_layer, d.src_iter,
+                                 d.src_iter, d.any_weights_layer, d.any_weights_iter, d.bias, d.dst_layer, d.dst_iter,
+                                 d.dst_iter),
         cpu_engine());
   });
   const Tensor h0 = initial_hidden.defined() ? initial_hidden.value() : Tensor::zeros(state_shape);
@@ -152,12 +155,11 @@ LstmResult lstm(const Var& input, const LstmWeights& w, RnnDirection direction,
         k.add(steps).add(batch).add(channels).add(hidden).add(static_cast<std::int64_t>(direction));
         auto& backward = primitive_cache().get<dnnl::lstm_backward>(k, [&] {
           return dnnl::lstm_backward::primitive_desc(
-              dnnl::lstm_backward::desc(
-                  dnnl::prop_kind::backward, to_dnnl(direction), d.src_layer, d.src_iter,
-                  d.src_iter, d.any_weights_layer, d.any_weights_iter, d.bias, d.dst_layer,
-                  d.dst_iter, d.dst_iter, d.src_layer, d.src_iter, d.src_iter,
-                  d.any_weights_layer, d.any_weights_iter, d.bias, d.dst_layer, d.dst_iter,
-                  d.dst_iter),
+              dnnl::lstm_backward::desc(dnnl::prop_kind::backward, to_dnnl(direction), d.src_layer, d.src_iter,
+                                        d.src_iter, d.any_weights_layer, d.any_weights_iter, d.bias, d.dst_layer,
+                                        d.dst_iter, d.dst_iter, d.src_layer, d.src_iter, d.src_iter,
+                                        d.any_weights_layer, d.any_weights_iter, d.bias, d.dst_layer, d.dst_iter,
+                                        d.dst_iter),
               cpu_engine(), forward_pd);
         });
         const auto& pd = backward.pd;
@@ -174,26 +176,25 @@ LstmResult lstm(const Var& input, const LstmWeights& w, RnnDirection direction,
         const Tensor dy = grads[0].defined() ? grads[0] : Tensor::zeros(output.shape());
         const Tensor dh = grads[1].defined() ? grads[1] : Tensor::zeros(state_shape);
         const Tensor dc = grads[2].defined() ? grads[2] : Tensor::zeros(state_shape);
-        detail::execute(backward.primitive,
-                        {{DNNL_ARG_SRC_LAYER, input.value().memory(d.src_layer)},
-                         {DNNL_ARG_SRC_ITER, h0.memory(d.src_iter)},
-                         {DNNL_ARG_SRC_ITER_C, c0.memory(d.src_iter)},
-                         {DNNL_ARG_WEIGHTS_LAYER, wl.mem},
-                         {DNNL_ARG_WEIGHTS_ITER, wi.mem},
-                         {DNNL_ARG_BIAS, w.bias.value().memory(d.bias)},
-                         {DNNL_ARG_DST_LAYER, output.memory(d.dst_layer)},
-                         {DNNL_ARG_DST_ITER, h_last.memory(d.dst_iter)},
-                         {DNNL_ARG_DST_ITER_C, c_last.memory(d.dst_iter)},
-                         {DNNL_ARG_WORKSPACE, workspace->mem},
-                         {DNNL_ARG_DIFF_DST_LAYER, dy.memory(d.dst_layer)},
-                         {DNNL_ARG_DIFF_DST_ITER, dh.memory(d.dst_iter)},
-                         {DNNL_ARG_DIFF_DST_ITER_C, dc.memory(d.dst_iter)},
-                         {DNNL_ARG_DIFF_SRC_LAYER, dx.memory(d.src_layer)},
-                         {DNNL_ARG_DIFF_SRC_ITER, dh0.memory(d.src_iter)},
-                         {DNNL_ARG_DIFF_SRC_ITER_C, dc0.memory(d.src_iter)},
-                         {DNNL_ARG_DIFF_WEIGHTS_LAYER, dwl.mem},
-                         {DNNL_ARG_DIFF_WEIGHTS_ITER, dwi.mem},
-                         {DNNL_ARG_DIFF_BIAS, dbias.memory(d.bias)}});
+        detail::execute(backward.primitive, {{DNNL_ARG_SRC_LAYER, input.value().memory(d.src_layer)},
+                                             {DNNL_ARG_SRC_ITER, h0.memory(d.src_iter)},
+                                             {DNNL_ARG_SRC_ITER_C, c0.memory(d.src_iter)},
+                                             {DNNL_ARG_WEIGHTS_LAYER, wl.mem},
+                                             {DNNL_ARG_WEIGHTS_ITER, wi.mem},
+                                             {DNNL_ARG_BIAS, w.bias.value().memory(d.bias)},
+                                             {DNNL_ARG_DST_LAYER, output.memory(d.dst_layer)},
+                                             {DNNL_ARG_DST_ITER, h_last.memory(d.dst_iter)},
+                                             {DNNL_ARG_DST_ITER_C, c_last.memory(d.dst_iter)},
+                                             {DNNL_ARG_WORKSPACE, workspace->mem},
+                                             {DNNL_ARG_DIFF_DST_LAYER, dy.memory(d.dst_layer)},
+                                             {DNNL_ARG_DIFF_DST_ITER, dh.memory(d.dst_iter)},
+                                             {DNNL_ARG_DIFF_DST_ITER_C, dc.memory(d.dst_iter)},
+                                             {DNNL_ARG_DIFF_SRC_LAYER, dx.memory(d.src_layer)},
+                                             {DNNL_ARG_DIFF_SRC_ITER, dh0.memory(d.src_iter)},
+                                             {DNNL_ARG_DIFF_SRC_ITER_C, dc0.memory(d.src_iter)},
+                                             {DNNL_ARG_DIFF_WEIGHTS_LAYER, dwl.mem},
+                                             {DNNL_ARG_DIFF_WEIGHTS_ITER, dwi.mem},
+                                             {DNNL_ARG_DIFF_BIAS, dbias.memory(d.bias)}});
         if (input.requires_grad()) input.accumulate_grad(dx);
         if (initial_hidden.requires_grad()) initial_hidden.accumulate_grad(dh0);
         if (initial_cell.requires_grad()) initial_cell.accumulate_grad(dc0);

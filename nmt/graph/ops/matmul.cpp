@@ -26,8 +26,7 @@ memory::desc operand_desc(const Tensor& t, bool transposed, int rank) {
 }
 
 // c = op(a) op(b), or c += op(a) op(b) with accumulate (oneDNN's sum post-op).
-void matmul_into(const Tensor& a, bool ta, const Tensor& b, bool tb, const Tensor& c,
-                 bool accumulate) {
+void matmul_into(const Tensor& a, bool ta, const Tensor& b, bool tb, const Tensor& c, bool accumulate) {
   const int rank = c.rank();
   const auto a_md = operand_desc(a, ta, rank);
   const auto b_md = operand_desc(b, tb, rank);
@@ -41,12 +40,10 @@ void matmul_into(const Tensor& a, bool ta, const Tensor& b, bool tb, const Tenso
       ops.append_sum(1.0f);
       attr.set_post_ops(ops);
     }
-    return dnnl::matmul::primitive_desc(dnnl::matmul::desc(a_md, b_md, c_md), attr,
-                                        cpu_engine());
+    return dnnl::matmul::primitive_desc(dnnl::matmul::desc(a_md, b_md, c_md), attr, cpu_engine());
   });
-  detail::execute(entry.primitive, {{DNNL_ARG_SRC, a.memory(a_md)},
-                                    {DNNL_ARG_WEIGHTS, b.memory(b_md)},
-                                    {DNNL_ARG_DST, c.memory()}});
+  detail::execute(entry.primitive,
+                  {{DNNL_ARG_SRC, a.memory(a_md)}, {DNNL_ARG_WEIGHTS, b.memory(b_md)}, {DNNL_ARG_DST, c.memory()}});
 }
 
 void matmul_grad(const Var& v, const Tensor& a, bool ta, const Tensor& b, bool tb) {
@@ -60,9 +57,7 @@ void matmul_grad(const Var& v, const Tensor& a, bool ta, const Tensor& b, bool t
 Var matmul(const Var& a, const Var& b, bool ta, bool tb) {
   const Shape& as = a.shape();
   const Shape& bs = b.shape();
-  const auto shapes = [&] {
-    return to_string(as) + (ta ? "^T" : "") + " x " + to_string(bs) + (tb ? "^T" : "");
-  };
+  const auto shapes = [&] { return to_string(as) + (ta ? "^T" : "") + " x " + to_string(bs) + (tb ? "^T" : ""); };
   if (as.size() < 2 || as.size() > 3 || bs.size() < 2 || bs.size() > 3)
     detail::throw_shape_error("matmul", "operands must be 2-D or 3-D, got " + shapes());
   if (as.size() == 3 && bs.size() == 2) {
@@ -71,14 +66,12 @@ Var matmul(const Var& a, const Var& b, bool ta, bool tb) {
     Var flat = matmul(reshape(a, {as[0] * as[1], as[2]}), b, false, tb);
     return reshape(flat, {as[0], as[1], flat.shape()[1]});
   }
-  if (as.size() != bs.size())
-    detail::throw_shape_error("matmul", "a 2-D a needs a 2-D b: " + shapes());
+  if (as.size() != bs.size()) detail::throw_shape_error("matmul", "a 2-D a needs a 2-D b: " + shapes());
   const std::size_t r = as.size();
   const std::int64_t m = ta ? as[r - 1] : as[r - 2], k = ta ? as[r - 2] : as[r - 1];
   const std::int64_t kb = tb ? bs[r - 1] : bs[r - 2], n = tb ? bs[r - 2] : bs[r - 1];
   if (k != kb) detail::throw_shape_error("matmul", "inner dimensions differ: " + shapes());
-  if (r == 3 && as[0] != bs[0])
-    detail::throw_shape_error("matmul", "batch sizes differ: " + shapes());
+  if (r == 3 && as[0] != bs[0]) detail::throw_shape_error("matmul", "batch sizes differ: " + shapes());
   Shape out_shape = r == 3 ? Shape{as[0], m, n} : Shape{m, n};
   Tensor c = Tensor::empty(out_shape);
   matmul_into(a.value(), ta, b.value(), tb, c, false);
@@ -87,10 +80,14 @@ Var matmul(const Var& a, const Var& b, bool ta, bool tb) {
     const Tensor& av = a.value();
     const Tensor& bv = b.value();
     // C = op(A) op(B):  dop(A) = dC op(B)^T,  dop(B) = op(A)^T dC.
-    if (!ta) matmul_grad(a, dc, false, bv, !tb);  // dA = dC op(B)^T
-    else     matmul_grad(a, bv, tb, dc, true);    // dA = (dC op(B)^T)^T = op(B) dC^T
-    if (!tb) matmul_grad(b, av, !ta, dc, false);  // dB = op(A)^T dC
-    else     matmul_grad(b, dc, true, av, ta);    // dB = (op(A)^T dC)^T = dC^T op(A)
+    if (!ta)
+      matmul_grad(a, dc, false, bv, !tb);  // dA = dC op(B)^T
+    else
+      matmul_grad(a, bv, tb, dc, true);  // dA = (dC op(B)^T)^T = op(B) dC^T
+    if (!tb)
+      matmul_grad(b, av, !ta, dc, false);  // dB = op(A)^T dC
+    else
+      matmul_grad(b, dc, true, av, ta);  // dB = (op(A)^T dC)^T = dC^T op(A)
   });
 }
 
@@ -130,9 +127,8 @@ Var linear_op(const char* name, const Var& x, const Var& weight, const Var& bias
     }
     return dnnl::matmul::primitive_desc(dnnl::matmul::desc(a_md, w_md, b_md, c_md), attr, cpu_engine());
   });
-  std::unordered_map<int, memory> args{{DNNL_ARG_SRC, x2.memory()},
-                                       {DNNL_ARG_WEIGHTS, weight.value().memory(w_md)},
-                                       {DNNL_ARG_DST, y.memory()}};
+  std::unordered_map<int, memory> args{
+      {DNNL_ARG_SRC, x2.memory()}, {DNNL_ARG_WEIGHTS, weight.value().memory(w_md)}, {DNNL_ARG_DST, y.memory()}};
   if (bias.defined()) args[DNNL_ARG_BIAS] = bias.value().memory(b_md);
   detail::execute(forward.primitive, args);
 

@@ -8,16 +8,14 @@
 namespace nmt::graph {
 namespace {
 
-Var reduce(const char* name, dnnl::algorithm alg, const Var& x, const std::vector<int>& axes,
-           bool keep_dims) {
+Var reduce(const char* name, dnnl::algorithm alg, const Var& x, const std::vector<int>& axes, bool keep_dims) {
   const Shape& xs = x.shape();
   const int rank = static_cast<int>(xs.size());
   std::vector<bool> reduced(rank, axes.empty());
   for (int axis : axes) {
     const int a = axis < 0 ? axis + rank : axis;
     if (a < 0 || a >= rank)
-      detail::throw_shape_error(name, "axis " + std::to_string(axis) + " out of range for " +
-                                          to_string(xs));
+      detail::throw_shape_error(name, "axis " + std::to_string(axis) + " out of range for " + to_string(xs));
     reduced[a] = true;
   }
   Shape kept(xs), dropped;
@@ -39,34 +37,26 @@ Var reduce(const char* name, dnnl::algorithm alg, const Var& x, const std::vecto
     PrimitiveKey key(name);
     key.add(xs).add(kept);
     auto& entry = primitive_cache().get<dnnl::reduction>(key, [&] {
-      return dnnl::reduction::primitive_desc(dnnl::reduction::desc(alg, src_md, dst_md, 0.f, 0.f),
-                                             cpu_engine());
+      return dnnl::reduction::primitive_desc(dnnl::reduction::desc(alg, src_md, dst_md, 0.f, 0.f), cpu_engine());
     });
     detail::execute(entry.primitive, {{DNNL_ARG_SRC, x.value().memory()}, {DNNL_ARG_DST, y.memory()}});
   }
   const bool is_mean = alg == dnnl::algorithm::reduction_mean;
-  return Var::make_result(name, keep_dims ? y : y.reshaped(dropped), {x},
-                          [x, kept, count, is_mean](const Tensor& dy) {
-                            Tensor g = dy.reshaped(kept);
-                            if (is_mean)
-                              g = detail::eltwise(dnnl::algorithm::eltwise_linear, g,
-                                                  1.0f / static_cast<float>(count));
-                            auto slot = x.grad_slot();
-                            if (!slot.accumulate) slot.tensor.fill(0.0f);
-                            // grad += broadcast(g), in place.
-                            const auto md = slot.tensor.desc(), g_md = g.desc();
-                            PrimitiveKey key("broadcast_add");
-                            key.add(slot.tensor.shape()).add(kept);
-                            auto& entry = primitive_cache().get<dnnl::binary>(key, [&] {
-                              return dnnl::binary::primitive_desc(
-                                  dnnl::binary::desc(dnnl::algorithm::binary_add, md, g_md, md),
-                                  cpu_engine());
-                            });
-                            auto mem = slot.tensor.memory();
-                            detail::execute(entry.primitive, {{DNNL_ARG_SRC_0, mem},
-                                                              {DNNL_ARG_SRC_1, g.memory()},
-                                                              {DNNL_ARG_DST, mem}});
-                          });
+  return Var::make_result(name, keep_dims ? y : y.reshaped(dropped), {x}, [x, kept, count, is_mean](const Tensor& dy) {
+    Tensor g = dy.reshaped(kept);
+    if (is_mean) g = detail::eltwise(dnnl::algorithm::eltwise_linear, g, 1.0f / static_cast<float>(count));
+    auto slot = x.grad_slot();
+    if (!slot.accumulate) slot.tensor.fill(0.0f);
+    // grad += broadcast(g), in place.
+    const auto md = slot.tensor.desc(), g_md = g.desc();
+    PrimitiveKey key("broadcast_add");
+    key.add(slot.tensor.shape()).add(kept);
+    auto& entry = primitive_cache().get<dnnl::binary>(key, [&] {
+      return dnnl::binary::primitive_desc(dnnl::binary::desc(dnnl::algorithm::binary_add, md, g_md, md), cpu_engine());
+    });
+    auto mem = slot.tensor.memory();
+    detail::execute(entry.primitive, {{DNNL_ARG_SRC_0, mem}, {DNNL_ARG_SRC_1, g.memory()}, {DNNL_ARG_DST, mem}});
+  });
 }
 
 }  // namespace

@@ -15,8 +15,7 @@ using dnnl::memory;
 int normalise_axis(const char* op, int axis, int rank) {
   const int a = axis < 0 ? axis + rank : axis;
   if (a < 0 || a >= rank)
-    detail::throw_shape_error(op, "axis " + std::to_string(axis) + " out of range for rank " +
-                                      std::to_string(rank));
+    detail::throw_shape_error(op, "axis " + std::to_string(axis) + " out of range for rank " + std::to_string(rank));
   return a;
 }
 
@@ -64,8 +63,7 @@ Var concat(const std::vector<Var>& parts, int axis) {
     if (!ok) {
       std::string all;
       for (const auto& q : parts) all += to_string(q.shape()) + " ";
-      detail::throw_shape_error("concat", "shapes differ outside axis " + std::to_string(a) +
-                                              ": " + all);
+      detail::throw_shape_error("concat", "shapes differ outside axis " + std::to_string(a) + ": " + all);
     }
     out_shape[a] += s[a];
     key.add(s);
@@ -76,9 +74,8 @@ Var concat(const std::vector<Var>& parts, int axis) {
   Tensor y = Tensor::empty(out_shape);
   if (!mds.empty()) {
     const auto dst_md = y.desc();
-    auto& entry = primitive_cache().get<dnnl::concat>(key, [&] {
-      return dnnl::concat::primitive_desc(dst_md, a, mds, cpu_engine());
-    });
+    auto& entry = primitive_cache().get<dnnl::concat>(
+        key, [&] { return dnnl::concat::primitive_desc(dst_md, a, mds, cpu_engine()); });
     std::unordered_map<int, memory> args{{DNNL_ARG_DST, y.memory()}};
     for (std::size_t i = 0; i < mems.size(); ++i) args[DNNL_ARG_MULTIPLE_SRC + int(i)] = mems[i];
     detail::execute(entry.primitive, args);
@@ -101,9 +98,8 @@ Var concat(const std::vector<Var>& parts, int axis) {
 Var slice(const Var& x, int axis, std::int64_t start, std::int64_t length) {
   const int a = normalise_axis("slice", axis, static_cast<int>(x.shape().size()));
   if (start < 0 || length < 0 || start + length > x.shape()[a])
-    detail::throw_shape_error("slice", "[" + std::to_string(start) + ", " +
-                                           std::to_string(start + length) + ") along axis " +
-                                           std::to_string(a) + " of " + to_string(x.shape()));
+    detail::throw_shape_error("slice", "[" + std::to_string(start) + ", " + std::to_string(start + length) +
+                                           ") along axis " + std::to_string(a) + " of " + to_string(x.shape()));
   Shape out_shape = x.shape();
   out_shape[a] = length;
   Tensor y = Tensor::empty(out_shape);
@@ -111,16 +107,13 @@ Var slice(const Var& x, int axis, std::int64_t start, std::int64_t length) {
   return Var::make_result("slice", y, {x}, [x, a, start, length](const Tensor& dy) {
     auto slot = x.grad_slot();
     if (!slot.accumulate) slot.tensor.fill(0.0f);
-    if (dy.numel() > 0)
-      detail::reorder(dy.memory(), region(slot.tensor, a, start, length), slot.accumulate);
+    if (dy.numel() > 0) detail::reorder(dy.memory(), region(slot.tensor, a, start, length), slot.accumulate);
   });
 }
 
 Var reshape(const Var& x, Shape shape) {
   Tensor y = x.value().reshaped(std::move(shape));
-  return Var::make_result("reshape", y, {x}, [x](const Tensor& dy) {
-    x.accumulate_grad(dy.reshaped(x.shape()));
-  });
+  return Var::make_result("reshape", y, {x}, [x](const Tensor& dy) { x.accumulate_grad(dy.reshaped(x.shape())); });
 }
 
 Var transpose(const Var& x, const std::vector<int>& perm) {
@@ -132,15 +125,12 @@ Var transpose(const Var& x, const std::vector<int>& perm) {
   if (sorted != identity) {
     std::string p;
     for (int v : perm) p += std::to_string(v) + " ";
-    detail::throw_shape_error("transpose", "(" + p + ") is not a permutation of the axes of " +
-                                               to_string(x.shape()));
+    detail::throw_shape_error("transpose", "(" + p + ") is not a permutation of the axes of " + to_string(x.shape()));
   }
   std::vector<int> inverse(rank);
   for (int i = 0; i < rank; ++i) inverse[perm[i]] = i;
   return Var::make_result("transpose", permuted(x.value(), perm), {x},
-                          [x, inverse](const Tensor& dy) {
-                            x.accumulate_grad(permuted(dy, inverse));
-                          });
+                          [x, inverse](const Tensor& dy) { x.accumulate_grad(permuted(dy, inverse)); });
 }
 
 std::vector<Var> split_heads(const Var& x, std::int64_t parts, std::int64_t heads) {
@@ -161,16 +151,19 @@ std::vector<Var> split_heads(const Var& x, std::int64_t parts, std::int64_t head
     if (y.numel() > 0) detail::reorder(part_of(x.value(), p), y.memory(plain));
     outputs.push_back(y);
   }
-  return Var::make_results("split_heads", std::move(outputs), {x}, [x, parts, view, plain, part_of](std::span<const Tensor> grads) {
-    if (!x.requires_grad() || x.value().numel() == 0) return;
-    auto slot = x.grad_slot();
-    bool complete = true;
-    for (const Tensor& g : grads) complete = complete && g.defined();
-    // The parts cover every column: a fresh buffer needs zeros only where a part has no gradient.
-    if (!slot.accumulate && !complete) slot.tensor.fill(0.0f);
-    for (std::int64_t p = 0; p < parts; ++p)
-      if (grads[p].defined()) detail::reorder(grads[p].memory(plain), part_of(slot.tensor, p), slot.accumulate);
-  });
+  return Var::make_results("split_heads", std::move(outputs), {x},
+                           [x, parts, view, plain, part_of](std::span<const Tensor> grads) {
+                             if (!x.requires_grad() || x.value().numel() == 0) return;
+                             auto slot = x.grad_slot();
+                             bool complete = true;
+                             for (const Tensor& g : grads) complete = complete && g.defined();
+                             // The parts cover every column: a fresh buffer needs zeros only where a part has no
+                             // gradient.
+                             if (!slot.accumulate && !complete) slot.tensor.fill(0.0f);
+                             for (std::int64_t p = 0; p < parts; ++p)
+                               if (grads[p].defined())
+                                 detail::reorder(grads[p].memory(plain), part_of(slot.tensor, p), slot.accumulate);
+                           });
 }
 
 }  // namespace nmt::graph

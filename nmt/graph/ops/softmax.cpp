@@ -16,12 +16,11 @@ constexpr float kMaskedScore = -1e9f;
 Tensor apply_mask(const char* op, const Tensor& x, const Tensor& mask) {
   if (!mask.defined()) return x;
   if (mask.rank() > x.rank())
-    detail::throw_shape_error(op, "mask " + to_string(mask.shape()) + " has more axes than x " +
-                                      to_string(x.shape()));
+    detail::throw_shape_error(op, "mask " + to_string(mask.shape()) + " has more axes than x " + to_string(x.shape()));
   for (int i = 1; i <= mask.rank(); ++i)
     if (mask.dim(-i) != 1 && mask.dim(-i) != x.dim(-i))
-      detail::throw_shape_error(op, "mask " + to_string(mask.shape()) +
-                                        " does not broadcast to " + to_string(x.shape()));
+      detail::throw_shape_error(op,
+                                "mask " + to_string(mask.shape()) + " does not broadcast to " + to_string(x.shape()));
   // mask 1 -> 0, mask 0 -> -1e9, then added to the scores.
   Tensor additive = detail::eltwise(algorithm::eltwise_linear, mask, -kMaskedScore, kMaskedScore);
   return detail::binary(algorithm::binary_add, x, additive);
@@ -37,8 +36,8 @@ Var softmax_like(const char* name, const Var& x, const Tensor& mask) {
   PrimitiveKey key(name);
   key.add(scores.shape());
   auto& forward = primitive_cache().get<Forward>(key, [&] {
-    return typename Forward::primitive_desc(
-        typename Forward::desc(dnnl::prop_kind::forward_training, md, axis), cpu_engine());
+    return typename Forward::primitive_desc(typename Forward::desc(dnnl::prop_kind::forward_training, md, axis),
+                                            cpu_engine());
   });
   detail::execute(forward.primitive, {{DNNL_ARG_SRC, scores.memory()}, {DNNL_ARG_DST, y.memory()}});
   auto forward_pd = forward.pd;
@@ -47,12 +46,10 @@ Var softmax_like(const char* name, const Var& x, const Tensor& mask) {
       PrimitiveKey k(std::string(name) + "_backward");
       k.add(y.shape());
       auto& backward = primitive_cache().get<Backward>(k, [&] {
-        return typename Backward::primitive_desc(typename Backward::desc(md, md, axis),
-                                                 cpu_engine(), forward_pd);
+        return typename Backward::primitive_desc(typename Backward::desc(md, md, axis), cpu_engine(), forward_pd);
       });
-      detail::execute(backward.primitive, {{DNNL_ARG_DST, y.memory()},
-                                           {DNNL_ARG_DIFF_DST, dy.memory()},
-                                           {DNNL_ARG_DIFF_SRC, dx.memory()}});
+      detail::execute(backward.primitive,
+                      {{DNNL_ARG_DST, y.memory()}, {DNNL_ARG_DIFF_DST, dy.memory()}, {DNNL_ARG_DIFF_SRC, dx.memory()}});
     });
   });
 }
@@ -64,8 +61,7 @@ Var softmax(const Var& x, const Tensor& mask) {
 }
 
 Var log_softmax(const Var& x, const Tensor& mask) {
-  return softmax_like<dnnl::logsoftmax_forward, dnnl::logsoftmax_backward>("log_softmax", x,
-                                                                           mask);
+  return softmax_like<dnnl::logsoftmax_forward, dnnl::logsoftmax_backward>("log_softmax", x, mask);
 }
 
 }  // namespace nmt::graph

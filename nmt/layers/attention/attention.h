@@ -27,7 +27,7 @@ std::string_view score_function_name(ScoreFunction score);
 ScoreFunction parse_score_function(std::string_view name);
 
 struct AttentionOptions {
-  std::string mechanism = "luong-general";              // a name in the registry (registry.h)
+  std::string mechanism = "luong-general";             // a name in the registry (registry.h)
   ScoreFunction local_score = ScoreFunction::general;  // score of local-m / local-p
   std::int64_t window = 10;                            // D: local windows are [p_t - D, p_t + D]
   std::int64_t hidden_size = 256;                      // of the additive (concat / bahdanau) score
@@ -36,9 +36,9 @@ struct AttentionOptions {
 
 // The encoder side of one batch, computed once.
 struct AttentionMemory {
-  Var values;                   // [B, S, K] encoder states
-  Var keys;                     // [B, S, *] their projection for the score (values for dot)
-  graph::Tensor mask;           // [B, 1, S]: 1 on source tokens, 0 on padding
+  Var values;                         // [B, S, K] encoder states
+  Var keys;                           // [B, S, *] their projection for the score (values for dot)
+  graph::Tensor mask;                 // [B, 1, S]: 1 on source tokens, 0 on padding
   std::vector<std::int32_t> lengths;  // source tokens per row (EOS included)
 
   std::int64_t rows() const { return values.shape()[0]; }

@@ -29,16 +29,18 @@ class BahdanauAttention final : public Attention {
 
 namespace mechanisms {  // this file's registry entry (registry.h)
 std::vector<AttentionMechanism> bahdanau() {
-  return {{.name = "bahdanau",
-           .description = "Bahdanau et al. 2015: additive score of the previous decoder state; context into the LSTM input",
-           .scores_previous_state = true,
-           .forward_flops = [](const AttentionOptions& o, const AttentionSizes& z) {
+  return {
+      {.name = "bahdanau",
+       .description = "Bahdanau et al. 2015: additive score of the previous decoder state; context into the LSTM input",
+       .scores_previous_state = true,
+       .forward_flops =
+           [](const AttentionOptions& o, const AttentionSizes& z) {
              return score_flops(ScoreFunction::concat, z, static_cast<double>(o.hidden_size)) + context_flops(z);
            },
-           .make = [](const AttentionOptions& o, graph::Parameters& params, const std::string& prefix, std::int64_t q,
-                      std::int64_t k, graph::RandomGenerator& gen) -> std::unique_ptr<Attention> {
-             return std::make_unique<BahdanauAttention>(o, params, prefix, q, k, gen);
-           }}};
+       .make = [](const AttentionOptions& o, graph::Parameters& params, const std::string& prefix, std::int64_t q,
+                  std::int64_t k, graph::RandomGenerator& gen) -> std::unique_ptr<Attention> {
+         return std::make_unique<BahdanauAttention>(o, params, prefix, q, k, gen);
+       }}};
 }
 }  // namespace mechanisms
 

@@ -27,8 +27,10 @@ class LocalAttention final : public Attention {
       : predictive_(predictive), window_(o.window), score_(o.local_score, params, name, q, k, o.hidden_size, gen) {
     if (window_ < 0) throw std::invalid_argument(name + ": the window half-width D must be >= 0");
     if (predictive_) {
-      position_hidden_ = Linear::create(params, name + ".position_hidden", q, o.hidden_size, gen, Bias::without);  // W_p
-      position_vector_ = Linear::create(params, name + ".position_vector", o.hidden_size, 1, gen, Bias::without);  // v_p
+      position_hidden_ =
+          Linear::create(params, name + ".position_hidden", q, o.hidden_size, gen, Bias::without);  // W_p
+      position_vector_ =
+          Linear::create(params, name + ".position_vector", o.hidden_size, 1, gen, Bias::without);  // v_p
     }
   }
   AttentionMemory prepare(const Var& values, graph::Tensor mask, std::vector<std::int32_t> lengths) const override {
@@ -83,13 +85,14 @@ AttentionMechanism local_entry(std::string_view name, std::string_view descripti
   return {.name = name,
           .description = description,
           .dot_score = [](const AttentionOptions& o) { return o.local_score == ScoreFunction::dot; },
-          .forward_flops = [](const AttentionOptions& o, const AttentionSizes& z) {
-            // Scores over the whole width (then masked to the window), as attend() computes them;
-            // local-p adds p_t = S sigmoid(v_p tanh(W_p h_t)).
-            const double hidden = static_cast<double>(o.hidden_size);
-            return score_flops(o.local_score, z, hidden) + context_flops(z) +
-                   (predictive ? 2 * z.target_positions * (z.query_size * hidden + hidden) : 0.0);
-          },
+          .forward_flops =
+              [](const AttentionOptions& o, const AttentionSizes& z) {
+                // Scores over the whole width (then masked to the window), as attend() computes them;
+                // local-p adds p_t = S sigmoid(v_p tanh(W_p h_t)).
+                const double hidden = static_cast<double>(o.hidden_size);
+                return score_flops(o.local_score, z, hidden) + context_flops(z) +
+                       (predictive ? 2 * z.target_positions * (z.query_size * hidden + hidden) : 0.0);
+              },
           .make = [](const AttentionOptions& o, graph::Parameters& params, const std::string& prefix, std::int64_t q,
                      std::int64_t k, graph::RandomGenerator& gen) -> std::unique_ptr<Attention> {
             return std::make_unique<LocalAttention>(predictive, o, params, prefix, q, k, gen);

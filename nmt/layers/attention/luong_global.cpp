@@ -30,9 +30,10 @@ AttentionMechanism global_entry(std::string_view name, std::string_view descript
   return {.name = name,
           .description = description,
           .dot_score = [](const AttentionOptions&) { return score == ScoreFunction::dot; },
-          .forward_flops = [](const AttentionOptions& o, const AttentionSizes& z) {
-            return score_flops(score, z, static_cast<double>(o.hidden_size)) + context_flops(z);
-          },
+          .forward_flops =
+              [](const AttentionOptions& o, const AttentionSizes& z) {
+                return score_flops(score, z, static_cast<double>(o.hidden_size)) + context_flops(z);
+              },
           .make = [](const AttentionOptions& o, graph::Parameters& params, const std::string& prefix, std::int64_t q,
                      std::int64_t k, graph::RandomGenerator& gen) -> std::unique_ptr<Attention> {
             return std::make_unique<LuongGlobalAttention>(score, o, params, prefix, q, k, gen);

@@ -11,8 +11,8 @@ namespace {
 
 class LuongLocationAttention final : public Attention {
  public:
-  LuongLocationAttention(const AttentionOptions& o, graph::Parameters& params, const std::string& name,
-                         std::int64_t q, graph::RandomGenerator& gen)
+  LuongLocationAttention(const AttentionOptions& o, graph::Parameters& params, const std::string& name, std::int64_t q,
+                         graph::RandomGenerator& gen)
       : location_(Linear::create(params, name + ".location", q, o.max_source_length, gen)) {}
   AttentionMemory prepare(const Var& values, graph::Tensor mask, std::vector<std::int32_t> lengths) const override {
     if (values.shape()[1] > location_.out_features())
@@ -37,9 +37,11 @@ std::vector<AttentionMechanism> luong_location() {
   return {{.name = "luong-location",
            .description = "Luong et al. 2015, 3.1: location-based, scores W_a h_t from the decoder state alone",
            .limits_source_length = true,
-           .forward_flops = [](const AttentionOptions& o, const AttentionSizes& z) {
-             return 2 * z.target_positions * z.query_size * static_cast<double>(o.max_source_length) + context_flops(z);
-           },
+           .forward_flops =
+               [](const AttentionOptions& o, const AttentionSizes& z) {
+                 return 2 * z.target_positions * z.query_size * static_cast<double>(o.max_source_length) +
+                        context_flops(z);
+               },
            .make = [](const AttentionOptions& o, graph::Parameters& params, const std::string& prefix, std::int64_t q,
                       std::int64_t, graph::RandomGenerator& gen) -> std::unique_ptr<Attention> {
              return std::make_unique<LuongLocationAttention>(o, params, prefix, q, gen);

@@ -14,9 +14,10 @@ namespace mechanisms {
 const std::vector<AttentionMechanism>& attention_mechanisms() {
   static const std::vector<AttentionMechanism> all = [] {
     std::vector<AttentionMechanism> list;
-    list.push_back({.name = "none",
-                    .description = "no attention: the decoder starts from the encoder's final states and sees nothing else",
-                    .forward_flops = [](const AttentionOptions&, const AttentionSizes&) { return 0.0; }});
+    list.push_back(
+        {.name = "none",
+         .description = "no attention: the decoder starts from the encoder's final states and sees nothing else",
+         .forward_flops = [](const AttentionOptions&, const AttentionSizes&) { return 0.0; }});
     std::vector<std::vector<AttentionMechanism>> files;
 #define NMT_ATTENTION_MECHANISM(file) files.push_back(mechanisms::file());
 #include "nmt/layers/attention/mechanism_files.inc"
@@ -24,7 +25,8 @@ const std::vector<AttentionMechanism>& attention_mechanisms() {
     for (const auto& entries : files)
       for (const AttentionMechanism& m : entries) {
         for (const AttentionMechanism& seen : list)
-          if (seen.name == m.name) throw std::logic_error("attention mechanism '" + std::string(m.name) + "' registered twice");
+          if (seen.name == m.name)
+            throw std::logic_error("attention mechanism '" + std::string(m.name) + "' registered twice");
         if (m.make == nullptr || m.forward_flops == nullptr || m.description.empty())
           throw std::logic_error("attention mechanism '" + std::string(m.name) +
                                  "': a registry entry needs a factory, a FLOP count and a description");

@@ -61,7 +61,7 @@ const AttentionMechanism& attention_mechanism(std::string_view name);
 
 // Registers the mechanism's parameters under `name`. Returns nullptr for "none".
 std::unique_ptr<Attention> make_attention(const AttentionOptions& options, graph::Parameters& params,
-                                          const std::string& name, std::int64_t query_size,
-                                          std::int64_t value_size, graph::RandomGenerator& generator);
+                                          const std::string& name, std::int64_t query_size, std::int64_t value_size,
+                                          graph::RandomGenerator& generator);
 
 }  // namespace nmt::layers
