@@ -14,6 +14,7 @@
 #include "nmt/graph/engine.h"
 #include "nmt/graph/openmp_waiting.h"
 #include "nmt/graph/parameters.h"
+#include "options.h"
 
 using namespace nmt::graph;
 using Clock = std::chrono::steady_clock;
@@ -43,12 +44,9 @@ int main(int argc, char** argv) {
   nmt::graph::restart_with_openmp_spin_count(argv);  // before any parallel region; see openmp_waiting.h
   int threads = 2;
   double budget = 1.0;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--threads"))
-      threads = std::stoi(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--seconds"))
-      budget = std::stod(argv[i + 1]);
-  }
+  const nmt::bench::Options options(argc, argv, "bench-ops [--threads N] [--seconds S]", {"--threads", "--seconds"});
+  threads = static_cast<int>(options.number("--threads", threads, 1));
+  budget = options.number("--seconds", budget, 0.01);
   set_compute_threads(threads);
   RandomGenerator gen(1);
   std::printf("bench-ops: %s\n", nmt::graph::cpu_line().c_str());

@@ -20,6 +20,7 @@
 
 #include "nmt/graph/cpu_info.h"
 #include "nmt/graph/openmp_waiting.h"
+#include "options.h"
 
 using Clock = std::chrono::steady_clock;
 using dt = dnnl::memory::data_type;
@@ -52,12 +53,10 @@ int main(int argc, char** argv) {
   nmt::graph::restart_with_openmp_spin_count(argv);  // before any parallel region; see openmp_waiting.h
   int threads = 2;
   double budget = 0.5;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--threads"))
-      threads = std::stoi(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--seconds"))
-      budget = std::stod(argv[i + 1]);
-  }
+  const nmt::bench::Options options(argc, argv, "bench-runtime-dims [--threads N] [--seconds S]",
+                                    {"--threads", "--seconds"});
+  threads = static_cast<int>(options.number("--threads", threads, 1));
+  budget = options.number("--seconds", budget, 0.01);
   omp_set_num_threads(threads);
   dnnl::engine engine(dnnl::engine::kind::cpu, 0);
   dnnl::stream stream(engine);

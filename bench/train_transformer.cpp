@@ -24,6 +24,7 @@
 #include "nmt/models/transformer.h"
 #include "nmt/train/lr_schedule.h"
 #include "nmt/train/optimizer.h"
+#include "options.h"
 
 using namespace nmt;
 using Clock = std::chrono::steady_clock;
@@ -58,16 +59,13 @@ int main(int argc, char** argv) {
   int steps = 30, threads = 2;
   std::size_t max_tokens = 2000;
   bool pre_norm = true;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--steps"))
-      steps = std::stoi(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--threads"))
-      threads = std::stoi(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--max-tokens"))
-      max_tokens = std::stoul(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--post-norm"))
-      pre_norm = std::stoi(argv[i + 1]) == 0;
-  }
+  const nmt::bench::Options options(argc, argv,
+                                    "bench-train-transformer [--steps N] [--threads N] [--max-tokens N] [--post-norm]",
+                                    {"--steps", "--threads", "--max-tokens"}, {"--post-norm"});
+  steps = static_cast<int>(options.number("--steps", steps, 1));
+  threads = static_cast<int>(options.number("--threads", threads, 1));
+  max_tokens = static_cast<std::size_t>(options.number("--max-tokens", static_cast<double>(max_tokens), 16));
+  pre_norm = !options.has("--post-norm");
   graph::set_compute_threads(threads);
 
   const std::string dir = std::string(NMT_SOURCE_DIR) + "/corpora/en-fr/";
