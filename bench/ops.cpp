@@ -15,24 +15,12 @@
 #include "nmt/graph/openmp_waiting.h"
 #include "nmt/graph/parameters.h"
 #include "options.h"
+#include "seconds_per_run.h"
 
 using namespace nmt::graph;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-double seconds_per_run(double budget, const auto& run) {
-  run();  // warm-up: primitive creation, first-touch of buffers
-  int iterations = 0;
-  const auto start = Clock::now();
-  double elapsed = 0;
-  do {
-    run();
-    ++iterations;
-    elapsed = std::chrono::duration<double>(Clock::now() - start).count();
-  } while (elapsed < budget);
-  return elapsed / iterations;
-}
 
 struct Shape3 {
   std::int64_t m, k, n;
@@ -69,15 +57,15 @@ int main(int argc, char** argv) {
     const dnnl::matmul direct(pd);
     Tensor c = Tensor::empty({s.m, s.n});
     auto a_mem = x.memory(a_md), b_mem = w.memory(b_md), c_mem = c.memory(c_md);
-    const double t_direct = seconds_per_run(budget, [&] {
+    const double t_direct = nmt::bench::seconds_per_run(budget, [&] {
       direct.execute(cpu_stream(), {{DNNL_ARG_SRC, a_mem}, {DNNL_ARG_WEIGHTS, b_mem}, {DNNL_ARG_DST, c_mem}});
       cpu_stream().wait();
     });
 
     NoGradGuard no_grad;
     const Var xv = Var::constant(x), wv = Var::constant(w), bv = Var::constant(b);
-    const double t_matmul = seconds_per_run(budget, [&] { matmul(xv, wv, false, true); });
-    const double t_linear = seconds_per_run(budget, [&] { linear(xv, wv, bv); });
+    const double t_matmul = nmt::bench::seconds_per_run(budget, [&] { matmul(xv, wv, false, true); });
+    const double t_linear = nmt::bench::seconds_per_run(budget, [&] { linear(xv, wv, bv); });
 
     char name[64];
     std::snprintf(name, sizeof name, "%ldx%ld->%ld", long(s.m), long(s.k), long(s.n));
@@ -93,7 +81,7 @@ int main(int argc, char** argv) {
     const Var w = Var::parameter(uniform_tensor({s.n, s.k}, 0.1f, gen));
     const Var b = Var::parameter(uniform_tensor({s.n}, 0.1f, gen));
     const Tensor seed = uniform_tensor({s.m, s.n}, 1.0f, gen);
-    const double t_lib = seconds_per_run(budget, [&] {
+    const double t_lib = nmt::bench::seconds_per_run(budget, [&] {
       x.zero_grad();
       w.zero_grad();
       b.zero_grad();
@@ -117,7 +105,7 @@ int main(int argc, char** argv) {
                            md(s.n, s.k, memory::format_tag::ab)),
         cpu_engine()));
     Tensor y = Tensor::empty({s.m, s.n}), dx = Tensor::empty({s.m, s.k}), dw = Tensor::empty({s.n, s.k});
-    const double t_direct = seconds_per_run(budget, [&] {
+    const double t_direct = nmt::bench::seconds_per_run(budget, [&] {
       fwd.execute(cpu_stream(), {{DNNL_ARG_SRC, x.value().memory(md(s.m, s.k, memory::format_tag::ab))},
                                  {DNNL_ARG_WEIGHTS, w.value().memory(md(s.k, s.n, memory::format_tag::ba))},
                                  {DNNL_ARG_DST, y.memory()}});
@@ -145,9 +133,9 @@ int main(int argc, char** argv) {
     double t_forward;
     {
       NoGradGuard no_grad;
-      t_forward = seconds_per_run(budget, [&] { lstm(input, w, RnnDirection::bidirectional_concat); });
+      t_forward = nmt::bench::seconds_per_run(budget, [&] { lstm(input, w, RnnDirection::bidirectional_concat); });
     }
-    const double t_both = seconds_per_run(budget, [&] {
+    const double t_both = nmt::bench::seconds_per_run(budget, [&] {
       input.zero_grad();
       w.weights_input.zero_grad();
       w.weights_hidden.zero_grad();

@@ -35,10 +35,6 @@ class Options {
   }
 
   bool has(const std::string& name) const { return values_.count(name) > 0; }
-  std::string text(const std::string& name, std::string fallback) const {
-    const auto it = values_.find(name);
-    return it == values_.end() ? fallback : it->second;
-  }
   // A number, at least `minimum`.
   double number(const std::string& name, double fallback, double minimum = 0) const {
     const auto it = values_.find(name);

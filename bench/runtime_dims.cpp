@@ -21,6 +21,7 @@
 #include "nmt/graph/cpu_info.h"
 #include "nmt/graph/openmp_waiting.h"
 #include "options.h"
+#include "seconds_per_run.h"
 
 using Clock = std::chrono::steady_clock;
 using dt = dnnl::memory::data_type;
@@ -28,19 +29,6 @@ using dt = dnnl::memory::data_type;
 namespace {
 
 double since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
-
-double seconds_per_run(double budget, const auto& run) {
-  run();  // warm-up: first touch, caches
-  int iterations = 0;
-  const auto start = Clock::now();
-  double elapsed = 0;
-  do {
-    run();
-    ++iterations;
-    elapsed = since(start);
-  } while (elapsed < budget);
-  return elapsed / iterations;
-}
 
 // A row-major [rows, columns] f32 matrix descriptor; rows may be DNNL_RUNTIME_DIM_VAL.
 dnnl::memory::desc matrix(dnnl::memory::dim rows, dnnl::memory::dim columns) {
@@ -77,10 +65,9 @@ int main(int argc, char** argv) {
     const dnnl::memory::desc runtime_src = matrix(DNNL_RUNTIME_DIM_VAL, s.k),
                              runtime_dst = matrix(DNNL_RUNTIME_DIM_VAL, s.n);
     const dnnl::memory::desc weights = matrix(s.k, s.n);
-    const dnnl::matmul runtime_primitive(
-        dnnl::matmul::primitive_desc(dnnl::matmul::desc(runtime_src, weights, runtime_dst), engine));
-    const std::string runtime_impl =
-        dnnl::matmul::primitive_desc(dnnl::matmul::desc(runtime_src, weights, runtime_dst), engine).impl_info_str();
+    const dnnl::matmul::primitive_desc runtime_pd(dnnl::matmul::desc(runtime_src, weights, runtime_dst), engine);
+    const dnnl::matmul runtime_primitive(runtime_pd);
+    const std::string runtime_impl = runtime_pd.impl_info_str();
     dnnl::memory w(weights, engine);
     std::vector<float> wv(static_cast<std::size_t>(s.k * s.n), 0.01f);
     std::memcpy(w.get_data_handle(), wv.data(), wv.size() * sizeof(float));
@@ -93,11 +80,11 @@ int main(int argc, char** argv) {
       const dnnl::matmul fixed(fixed_pd);
       const double create_ms = 1000 * since(created);
       const double flops = 2.0 * static_cast<double>(m * s.k * s.n);
-      const double fixed_s = seconds_per_run(budget, [&] {
+      const double fixed_s = nmt::bench::seconds_per_run(budget, [&] {
         fixed.execute(stream, {{DNNL_ARG_SRC, x}, {DNNL_ARG_WEIGHTS, w}, {DNNL_ARG_DST, y}});
         stream.wait();
       });
-      const double runtime_s = seconds_per_run(budget, [&] {
+      const double runtime_s = nmt::bench::seconds_per_run(budget, [&] {
         runtime_primitive.execute(stream, {{DNNL_ARG_SRC, x}, {DNNL_ARG_WEIGHTS, w}, {DNNL_ARG_DST, y}});
         stream.wait();
       });

@@ -201,7 +201,7 @@ struct Trainer::Impl {
     if (log_file) log_file << line << std::endl;
   }
 
-  fs::path checkpoint_dir() const { return dir / "checkpoints"; }
+  fs::path checkpoint_dir() const { return run_directory->checkpoint_dir(); }
   std::vector<fs::path> checkpoints_newest_first() const { return run_directory->checkpoints_newest_first(); }
 
   // Every file the recipe names, read and checked (exists, UTF-8, equal line counts) before
@@ -342,12 +342,9 @@ struct Trainer::Impl {
     io::write_section_file(path.string(), "checkpoint", checkpoint_sections());
     checkpoint_step = state.step;
     // Keep the newest keep_checkpoints files.
-    std::vector<fs::path> all;
-    for (const auto& e : fs::directory_iterator(checkpoint_dir()))
-      if (e.path().extension() == ".ckpt") all.push_back(e.path());
-    std::sort(all.begin(), all.end());
+    const std::vector<fs::path> newest_first = checkpoints_newest_first();
     const auto keep = static_cast<std::size_t>(recipe.output.keep_checkpoints);
-    for (std::size_t i = 0; i + keep < all.size(); ++i) fs::remove(all[i]);
+    for (std::size_t i = keep; i < newest_first.size(); ++i) fs::remove(newest_first[i]);
   }
 
   void save_model_file(double metric) {
