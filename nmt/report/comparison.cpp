@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <chrono>
 #include <filesystem>
 
 #include "nmt/data/text_file.h"
@@ -12,6 +11,7 @@
 #include "nmt/graph/engine.h"
 #include "nmt/models/factory.h"
 #include "nmt/models/saved_model.h"
+#include "nmt/train/evaluator.h"
 
 namespace nmt::report {
 
@@ -95,18 +95,16 @@ RunResult evaluate_run(const RunSpec& spec, const TestSet& test, const DecodingS
   // translations that were scored.
   options.beam.attention = !heatmap_lines.empty();
   graph::set_compute_threads(settings.threads);
-  const auto start = std::chrono::steady_clock::now();
-  decode::Translations translations = decode::translate(*saved.model, saved.vocabularies, test.sources, options);
-  r.decoding_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  r.sentences_per_second = static_cast<double>(test.sources.size()) / std::max(r.decoding_seconds, 1e-9);
-  r.translations = translations.best_lines();
-
-  const eval::BleuScore bleu = eval::corpus_bleu(r.translations, {test.references});
-  const eval::ChrfScore chrf = eval::corpus_chrf(r.translations, {test.references});
-  r.test_bleu = bleu.score;
-  r.test_chrf = chrf.score;
+  train::ScoredTranslations scored =
+      train::translate_and_score(*saved.model, saved.vocabularies, test.sources, test.references, options);
+  r.decoding_seconds = scored.seconds;
+  r.sentences_per_second = scored.sentences_per_second();
+  r.translations = std::move(scored.lines);
+  r.test_bleu = scored.bleu.score;
+  r.test_chrf = scored.chrf.score;
   r.bleu_signature = eval::signature(eval::BleuOptions{}, 1);
   r.chrf_signature = eval::signature(eval::ChrfOptions{}, 1);
+  const decode::Translations& translations = scored.translations;
 
   r.has_attention = saved.model->has_attention();
   if (r.has_attention) {

@@ -20,13 +20,13 @@
 // resumed run ends bit-for-bit where an uninterrupted one would.
 #pragma once
 
-#include <atomic>
 #include <memory>
 #include <ostream>
 #include <string>
 
 #include "nmt/io/recipe.h"
 #include "nmt/train/stop_reason.h"
+#include "nmt/train/stop_signal.h"  // SIGINT/SIGTERM: checkpoint and stop
 
 namespace nmt::train {
 
@@ -62,10 +62,5 @@ class Trainer {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
-
-// SIGINT and SIGTERM make the trainer finish the current update, write a checkpoint and stop.
-void install_stop_signal_handlers();
-int received_stop_signal();  // 0, or the signal that asked to stop
-void request_stop(int signal_number);
 
 }  // namespace nmt::train
