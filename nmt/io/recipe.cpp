@@ -361,14 +361,22 @@ Recipe parse_recipe(const std::string& yaml_text, const std::string& origin,
     if (!node || node.IsNull()) node = YAML::Node(std::string());
     values[path] = {node, where};
   }
+  // The model family first: the defaults of the model keys depend on it.
+  const RecipeField& type_field = *find_field("model.type");
+  const auto given_type = values.find(type_field.path);
+  const std::string model_type =
+      given_type != values.end()
+          ? checked(type_field, given_type->second)
+          : checked(type_field, {YAML::Load(type_field.default_value), "the default of " + type_field.path});
   std::map<std::string, std::string> text;
   for (const auto& f : recipe_schema()) {
     const auto it = values.find(f.path);
     if (it == values.end()) {
       if (f.required) fail(origin, "missing required key '" + f.path + "' (" + f.help + ")");
+      const std::string& default_value = f.default_for(model_type);
       text[f.path] = f.kind == ValueKind::string || f.kind == ValueKind::path
-                         ? f.default_value
-                         : checked(f, {YAML::Load(f.default_value), "the default of " + f.path});
+                         ? default_value
+                         : checked(f, {YAML::Load(default_value), "the default of " + f.path});
     } else {
       text[f.path] = checked(f, it->second);
       if (f.required && text[f.path].empty()) fail(it->second.where, f.path + " must not be empty");
@@ -382,56 +390,12 @@ namespace {
 // The typed recipe of checked values, with the checks of keys that only make sense together.
 Recipe typed_recipe(const std::map<std::string, std::string>& text, const std::string& origin,
                     const std::vector<std::string>& overrides) {
-  const auto str = [&](const char* p) { return text.at(p); };
-  const auto integer = [&](const char* p) { return std::stoll(text.at(p)); };
-  const auto real = [&](const char* p) { return std::stod(text.at(p)); };
-  const auto boolean = [&](const char* p) { return text.at(p) == "true"; };
-
   Recipe r;
   r.origin = origin;
   r.overrides = overrides;
   r.effective_yaml = effective_yaml(text, origin, overrides);
   r.values = text;
-  r.data = {str("data.train_source"),        str("data.train_target"),        str("data.dev_source"),
-            str("data.dev_target"),          str("data.test_source"),         str("data.test_target"),
-            str("data.source_language"),     str("data.target_language"),     integer("data.max_length"),
-            str("data.sentencepiece_model"), integer("data.vocab_size"),      real("data.character_coverage"),
-            str("data.sentencepiece_type"),  boolean("data.joint_vocabulary")};
-  r.model = {str("model.type"),
-             str("model.attention"),
-             str("model.local_score"),
-             integer("model.attention_window"),
-             integer("model.attention_hidden"),
-             boolean("model.input_feeding"),
-             integer("model.embedding_size"),
-             integer("model.encoder_hidden"),
-             integer("model.encoder_layers"),
-             integer("model.decoder_hidden"),
-             integer("model.decoder_layers"),
-             real("model.dropout"),
-             boolean("model.tie_output_embeddings"),
-             integer("model.d_model"),
-             integer("model.feed_forward"),
-             integer("model.heads"),
-             real("model.attention_dropout"),
-             real("model.feed_forward_dropout"),
-             boolean("model.pre_norm"),
-             boolean("model.tie_embeddings")};
-  r.training = {real("training.learning_rate"),   real("training.beta1"),
-                real("training.beta2"),           real("training.epsilon"),
-                real("training.weight_decay"),    str("training.schedule"),
-                integer("training.warmup_steps"), integer("training.plateau_patience"),
-                real("training.plateau_factor"),  real("training.min_learning_rate"),
-                real("training.clip_norm"),       integer("training.batch_tokens"),
-                integer("training.accumulate"),   real("training.label_smoothing"),
-                integer("training.max_epochs"),   integer("training.max_steps"),
-                real("training.max_time"),        integer("training.seed"),
-                integer("training.threads"),      integer("training.log_every")};
-  r.validation = {integer("validation.every_steps"),       boolean("validation.bleu"),
-                  integer("validation.max_sentences"),     integer("validation.max_output_ratio"),
-                  str("validation.early_stopping_metric"), integer("validation.patience")};
-  r.output = {str("output.directory"), integer("output.keep_checkpoints"), boolean("output.keep_best"),
-              boolean("output.translate_test")};
+  for (const auto& f : recipe_schema()) f.assign(r, text.at(f.path));
   // Keys that only make sense together.
   if (r.data.dev_source.empty() != r.data.dev_target.empty())
     fail(origin, "data.dev_source and data.dev_target must be given together");

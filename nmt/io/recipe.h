@@ -6,9 +6,11 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace nmt::io {
@@ -25,18 +27,33 @@ class OverrideError : public RecipeError {
 
 enum class ValueKind { string, path, integer, real, boolean, choice, duration };
 
-// One key of the schema.
+struct Recipe;
+
+// One key of the schema (recipe_schema.cpp declares each key once: its name, type, default,
+// range, meaning and the Recipe member it fills; docs/recipes.md documents the same table and
+// a spec checks every row against it).
 struct RecipeField {
   std::string path;  // "training.learning_rate"
   ValueKind kind;
   std::string default_value;  // as written in YAML; empty and required: no default
+  // Defaults that depend on model.type, where they differ from default_value: e.g. the
+  // Transformer's 3 encoder layers against the RNN's 1.
+  std::vector<std::pair<std::string, std::string>> model_defaults;
   bool required = false;
   double minimum = -1e300, maximum = 1e300;
   std::vector<std::string> choices;  // for ValueKind::choice
   std::string help;
+  // Stores a checked value (its canonical text) in the Recipe member this key fills, and reads
+  // it back as that text.
+  std::function<void(Recipe&, const std::string&)> assign;
+  std::function<std::string(const Recipe&)> read;
+
+  const std::string& default_for(const std::string& model_type) const;
 };
 const std::vector<RecipeField>& recipe_schema();
 
+// The members of each section, filled from the schema's keys (recipe_schema.cpp); the keys of
+// one model family are used by that family only.
 struct DataRecipe {
   std::string train_source, train_target, dev_source, dev_target, test_source, test_target;
   std::string source_language, target_language;
@@ -50,13 +67,17 @@ struct DataRecipe {
 
 struct ModelRecipe {
   std::string type;  // rnn | transformer
+  // Both families (defaults per family).
+  std::int64_t encoder_layers, decoder_layers;
+  double dropout;
+  bool tie_output_embeddings;
+  // rnn
   std::string attention, local_score;
   std::int64_t attention_window, attention_hidden;
   bool input_feeding;
-  std::int64_t embedding_size, encoder_hidden, encoder_layers, decoder_hidden, decoder_layers;
-  double dropout;
-  bool tie_output_embeddings;
-  std::int64_t d_model, feed_forward, heads;  // transformer
+  std::int64_t embedding_size, encoder_hidden, decoder_hidden;
+  // transformer
+  std::int64_t d_model, feed_forward, heads;
   double attention_dropout, feed_forward_dropout;
   bool pre_norm, tie_embeddings;
 };

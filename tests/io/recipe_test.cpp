@@ -40,6 +40,48 @@ TEST(Recipe, MinimalRecipeGetsTheDocumentedDefaults) {
   for (const auto& f : recipe_schema()) EXPECT_TRUE(r.values.count(f.path)) << f.path;
 }
 
+// A valid value of `f` other than its default (for the binding spec below).
+std::string another_value(const RecipeField& f) {
+  const std::string leaf = f.path.substr(f.path.find('.') + 1);
+  switch (f.kind) {
+    case ValueKind::string:
+    case ValueKind::path:
+      return "other_" + leaf;
+    case ValueKind::boolean:
+      return f.default_value == "true" ? "false" : "true";
+    case ValueKind::choice:
+      return f.choices.front() == f.default_value ? f.choices.back() : f.choices.front();
+    case ValueKind::integer:
+      return std::to_string(std::stoll(f.default_value) + 1 <= f.maximum ? std::stoll(f.default_value) + 1
+                                                                         : std::stoll(f.default_value) - 1);
+    case ValueKind::real:
+    case ValueKind::duration: {
+      std::ostringstream text;
+      text << (f.minimum + f.maximum) / 2;  // every real key has a finite range
+      return text.str();
+    }
+  }
+  return "";
+}
+
+// One declaration per key binds it to its member: a key set to another value changes that
+// key's member and no other (two keys bound to one member, or values swapped between members
+// of one type, fail here).
+TEST(Recipe, EveryKeyFillsItsOwnMember) {
+  for (const auto& f : recipe_schema()) {
+    std::vector<std::string> overrides = {f.path + "=" + another_value(f)};
+    // Keys that only go together.
+    for (const auto& [a, b] :
+         {std::pair{"data.dev_source", "data.dev_target"}, {"data.test_source", "data.test_target"}})
+      if (f.path == a || f.path == b) overrides.push_back(std::string(f.path == a ? b : a) + "=x");
+    const Recipe r = parse_recipe(kMinimal, "r.yaml", overrides);
+    EXPECT_NE(r.values.at(f.path), f.default_for(r.model.type)) << f.path;
+    for (const auto& g : recipe_schema())
+      EXPECT_EQ(g.read(r), r.values.at(g.path)) << "setting " << f.path << " left " << g.path << "'s member at "
+                                                << g.read(r) << ", not " << r.values.at(g.path);
+  }
+}
+
 TEST(Recipe, MisspeltKeyNamesLineColumnAndTheClosestKey) {
   const std::string e = error_of(kMinimal + "  learnig_rate: 0.1\n");
   EXPECT_EQ(e, "r.yaml:6:3: unknown key 'training.learnig_rate' (did you mean 'training.learning_rate'?)");
@@ -199,9 +241,10 @@ std::string documented_row(const RecipeField& f) {
       for (std::size_t i = 0; i < f.choices.size(); ++i) type << (i ? ", `" : "`") << f.choices[i] << "`";
       break;
   }
-  const std::string default_text = f.required                ? "required"
-                                   : f.default_value.empty() ? "(empty)"
-                                                             : "`" + f.default_value + "`";
+  std::string default_text = f.required                ? "required"
+                             : f.default_value.empty() ? "(empty)"
+                                                       : "`" + f.default_value + "`";
+  for (const auto& [type, value] : f.model_defaults) default_text += " (" + type + ": `" + value + "`)";
   return "| `" + f.path.substr(f.path.find('.') + 1) + "` | " + type.str() + " | " + default_text + " | " + f.help;
 }
 
