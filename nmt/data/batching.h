@@ -40,11 +40,14 @@ struct BatchingOptions {
   std::size_t pool_batches = 8;
   std::uint64_t seed = 1;
   // Batch widths (each side) are rounded up to a multiple of this, at most max_length + 1
-  // (see padded_width in batch.h), since every new batch shape costs oneDNN primitives and
-  // buffers of its own (issue 15). On the en-fr corpus with the default recipe's batching
-  // (bench-data): 1 gives 349 shapes and 3.5% padding, 4 gives 157 shapes and 9.8%, 8 gives 92
-  // and 17%; 4 trained fastest in the first minutes (bench/cold_start.sh). 1: exact widths.
-  std::size_t width_multiple = 4;
+  // (see padded_width in batch.h): fewer batch shapes, at the cost of padded cells. On the
+  // en-fr corpus with the default recipe's batching (bench-data): 1 gives 349 shapes and 3.5%
+  // padding, 4 gives 157 and 9.8%, 8 gives 92 and 17%. With the primitive cache and the memory
+  // pool bounded, the shapes cost less than the padding: bench/cold_start.sh trained the
+  // default Transformer 3.9% faster with exact widths than with multiples of 4 (and the
+  // luong-general RNN 3.4% faster), first minutes included, at the same resident memory
+  // (issue 15). So training uses 1: exact widths.
+  std::size_t width_multiple = 1;
   // Batches with more rows than this have a multiple of it (the rows past it open the next
   // batch), so that the row counts come from a small set as the widths do: an RNN decoder runs
   // ops of [rows, hidden] at every time step. 1: any row count. nmt-train uses 8 for RNN
