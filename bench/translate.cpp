@@ -69,7 +69,7 @@ int main(int argc, char** argv) {
       o.beam.beam_size = beam;
       o.batch_sentences = batch;
       o.batch_tokens = 100000;
-      o.max_source_length = models::max_source_length(saved.recipe);
+      o.max_source_length = saved.model->max_source_length();
       const std::size_t primitives_before = graph::primitive_cache().misses();
       const std::size_t allocations_before = graph::memory_pool_stats().system_allocations;
       start = Clock::now();

@@ -113,7 +113,7 @@ int main(int argc, char** argv) {
     nmt::graph::set_compute_threads(threads);
     log << "nmt-translate: " << nmt::graph::cpu_line() << std::endl;
     const nmt::models::SavedModel saved = nmt::models::load_model(model_path);
-    options.max_source_length = nmt::models::max_source_length(saved.recipe);
+    options.max_source_length = saved.model->max_source_length();
     nmt::decode::InputChunk chunk;
     // A regular file is read whole before the output is opened (so -o may even name it).
     bool more = !input.streaming() && input.next_chunk(chunk, options.batch_sentences, kWaitForMoreInput);

@@ -361,19 +361,14 @@ Recipe parse_recipe(const std::string& yaml_text, const std::string& origin,
     if (!node || node.IsNull()) node = YAML::Node(std::string());
     values[path] = {node, where};
   }
-  // The model family first: the defaults of the model keys depend on it.
-  const RecipeField& type_field = *find_field("model.type");
-  const auto given_type = values.find(type_field.path);
-  const std::string model_type =
-      given_type != values.end()
-          ? checked(type_field, given_type->second)
-          : checked(type_field, {YAML::Load(type_field.default_value), "the default of " + type_field.path});
   std::map<std::string, std::string> text;
   for (const auto& f : recipe_schema()) {
     const auto it = values.find(f.path);
     if (it == values.end()) {
       if (f.required) fail(origin, "missing required key '" + f.path + "' (" + f.help + ")");
-      const std::string& default_value = f.default_for(model_type);
+      // A default per model family: model.type precedes those keys in the schema.
+      const std::string& default_value =
+          f.model_defaults.empty() ? f.default_value : f.default_for(text.at("model.type"));
       text[f.path] = f.kind == ValueKind::string || f.kind == ValueKind::path
                          ? default_value
                          : checked(f, {YAML::Load(default_value), "the default of " + f.path});
@@ -390,7 +385,7 @@ namespace {
 // The typed recipe of checked values, with the checks of keys that only make sense together.
 Recipe typed_recipe(const std::map<std::string, std::string>& text, const std::string& origin,
                     const std::vector<std::string>& overrides) {
-  Recipe r;
+  Recipe r{};  // every member zero or empty until its key fills it
   r.origin = origin;
   r.overrides = overrides;
   r.effective_yaml = effective_yaml(text, origin, overrides);

@@ -43,10 +43,8 @@ struct RecipeField {
   double minimum = -1e300, maximum = 1e300;
   std::vector<std::string> choices;  // for ValueKind::choice
   std::string help;
-  // Stores a checked value (its canonical text) in the Recipe member this key fills, and reads
-  // it back as that text.
+  // Stores a checked value (its canonical text) in the Recipe member this key fills.
   std::function<void(Recipe&, const std::string&)> assign;
-  std::function<std::string(const Recipe&)> read;
 
   const std::string& default_for(const std::string& model_type) const;
 };

@@ -2,7 +2,6 @@
 // they differ), range, meaning and the Recipe member it fills. docs/recipes.md documents the
 // same table (a spec checks every row against it) and the defaults of the model keys are the
 // models' own (a spec checks them against RnnConfig and TransformerConfig).
-#include <charconv>
 #include <cstdint>
 #include <string>
 #include <type_traits>
@@ -41,20 +40,6 @@ T parsed(const std::string& canonical) {
     return std::stoll(canonical);
   else
     return std::stod(canonical);
-}
-
-template <class T>
-std::string canonical_text(const T& value) {
-  if constexpr (std::is_same_v<T, std::string>)
-    return value;
-  else if constexpr (std::is_same_v<T, bool>)
-    return value ? "true" : "false";
-  else if constexpr (std::is_same_v<T, std::int64_t>)
-    return std::to_string(value);
-  else {
-    char buffer[64];  // the shortest text that reads back as the same double, as checked() writes it
-    return std::string(buffer, std::to_chars(buffer, buffer + sizeof buffer, value).ptr);
-  }
 }
 
 // One key's declaration: key("section.name", &Recipe::section, &Section::member, default, help)
@@ -96,7 +81,6 @@ Key key(std::string path, Section Recipe::*section, T Section::*member, std::str
   k.field.assign = [section, member](Recipe& recipe, const std::string& canonical) {
     (recipe.*section).*member = parsed<T>(canonical);
   };
-  k.field.read = [section, member](const Recipe& recipe) { return canonical_text((recipe.*section).*member); };
   return k;
 }
 

@@ -29,6 +29,7 @@ std::unique_ptr<Seq2SeqModel> make_model(const io::Recipe& recipe, std::int64_t 
     t.pre_norm = m.pre_norm;
     t.tie_embeddings = m.tie_embeddings;
     t.tie_output_embeddings = m.tie_output_embeddings;
+    t.max_source_length = max_source_length(recipe);
     try {
       return std::make_unique<Transformer>(t, seed);
     } catch (const std::invalid_argument& e) {

@@ -53,6 +53,10 @@ class Seq2SeqModel {
   virtual std::string attention_description() const = 0;
   // Whether step() returns attention weights (heat-maps, alignments).
   virtual bool has_attention() const = 0;
+  // The longest source (subwords, EOS included) the model was built to read: data.max_length + 1
+  // of its recipe (luong-location has one score per position up to it; the others saw nothing
+  // longer in training). Translation cuts longer inputs to it and says so.
+  virtual std::int64_t max_source_length() const = 0;
 
   // Teacher-forced loss over all target positions of the batch.
   virtual LossResult loss(const data::Batch& batch, const LossOptions& options) const = 0;

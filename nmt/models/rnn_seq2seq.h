@@ -46,6 +46,7 @@ class RnnSeq2Seq final : public Seq2SeqModel {
   std::int64_t target_vocabulary_size() const override { return config_.target_vocabulary; }
   std::string attention_description() const override { return std::string(mechanism_->name); }
   bool has_attention() const override { return !mechanism_->is_none(); }
+  std::int64_t max_source_length() const override { return config_.attention.max_source_length; }
   const RnnConfig& config() const { return config_; }
 
   LossResult loss(const data::Batch& batch, const LossOptions& options) const override;

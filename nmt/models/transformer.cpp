@@ -23,6 +23,7 @@ void TransformerConfig::validate() const {
   require(d_model % heads == 0, "model.heads must divide model.d_model (" + std::to_string(heads) + " heads, d_model " +
                                     std::to_string(d_model) + ")");
   require(feed_forward > 0, "model.feed_forward must be positive");
+  require(max_source_length >= 2, "model: the longest source must hold a subword and EOS (data.max_length >= 1)");
   require(encoder_layers >= 1 && decoder_layers >= 1, "model.encoder_layers and model.decoder_layers must be >= 1");
   require(dropout >= 0 && dropout < 1, "model.dropout must be in [0, 1)");
   require(attention_dropout >= 0 && attention_dropout < 1, "model.attention_dropout must be in [0, 1)");

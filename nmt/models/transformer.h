@@ -33,16 +33,17 @@ struct TransformerConfig {
   std::int64_t heads = 4;              // attention heads; must divide d_model
   int encoder_layers = 3;
   int decoder_layers = 3;
-  float dropout = 0.1f;                // on embeddings + positions and on every sublayer's output
-                                       // (P_drop, section 5.4: the paper's only dropout)
-  float attention_dropout = 0.0f;      // on the attention weights
-  float feed_forward_dropout = 0.0f;   // on the ReLU output of the feed-forward blocks
-  bool pre_norm = true;                // false: post-norm, as in the paper
-  bool tie_embeddings = false;         // one table for source and target embeddings and the output
-                                       // projection (joint vocabulary: the sizes must agree)
-  bool tie_output_embeddings = false;  // output projection = target embeddings
-  int alignment_layer = -1;            // decoder layer whose encoder-decoder attention step() reports
-                                       // (averaged over heads); -1: the last
+  float dropout = 0.1f;                  // on embeddings + positions and on every sublayer's output
+                                         // (P_drop, section 5.4: the paper's only dropout)
+  float attention_dropout = 0.0f;        // on the attention weights
+  float feed_forward_dropout = 0.0f;     // on the ReLU output of the feed-forward blocks
+  bool pre_norm = true;                  // false: post-norm, as in the paper
+  bool tie_embeddings = false;           // one table for source and target embeddings and the output
+                                         // projection (joint vocabulary: the sizes must agree)
+  bool tie_output_embeddings = false;    // output projection = target embeddings
+  std::int64_t max_source_length = 201;  // the longest source it reads (EOS included); see model.h
+  int alignment_layer = -1;              // decoder layer whose encoder-decoder attention step() reports
+                                         // (averaged over heads); -1: the last
 
   void validate() const;  // throws std::invalid_argument naming the offending setting
   layers::TransformerBlockOptions block_options() const;
@@ -58,6 +59,7 @@ class Transformer final : public Seq2SeqModel {
     return "multi-head (" + std::to_string(config_.heads) + (config_.heads == 1 ? " head)" : " heads)");
   }
   bool has_attention() const override { return true; }
+  std::int64_t max_source_length() const override { return config_.max_source_length; }
   const TransformerConfig& config() const { return config_; }
 
   LossResult loss(const data::Batch& batch, const LossOptions& options) const override;

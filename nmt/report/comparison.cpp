@@ -86,7 +86,7 @@ RunResult evaluate_run(const RunSpec& spec, const TestSet& test, const DecodingS
 
   decode::TranslateOptions options;
   options.batch_tokens = settings.batch_tokens;
-  options.max_source_length = models::max_source_length(saved.recipe);
+  options.max_source_length = saved.model->max_source_length();
   options.beam.beam_size = settings.beam_size;
   options.beam.length_penalty = settings.length_penalty;
   options.beam.max_length_ratio = settings.max_length_ratio;

@@ -6,7 +6,6 @@
 
 #include "nmt/data/batching.h"
 #include "nmt/graph/engine.h"
-#include "nmt/models/factory.h"
 
 namespace nmt::train {
 
@@ -28,10 +27,10 @@ ScoredTranslations translate_and_score(const models::Seq2SeqModel& model, const 
   return scored;
 }
 
-decode::TranslateOptions greedy_options(const io::Recipe& recipe) {
+decode::TranslateOptions greedy_options(const io::Recipe& recipe, const models::Seq2SeqModel& model) {
   decode::TranslateOptions o;
   o.batch_tokens = static_cast<std::size_t>(recipe.training.batch_tokens);
-  o.max_source_length = models::max_source_length(recipe);
+  o.max_source_length = model.max_source_length();
   o.beam.beam_size = 1;
   o.beam.max_length_ratio = static_cast<double>(recipe.validation.max_output_ratio_percent) / 100.0;
   return o;

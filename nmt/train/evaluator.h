@@ -35,8 +35,8 @@ ScoredTranslations translate_and_score(const models::Seq2SeqModel& model, const 
                                        const decode::TranslateOptions& options);
 
 // The greedy decoding inside nmt-train (validation BLEU, the test split): the recipe's batch
-// size, output ratio and source limit.
-decode::TranslateOptions greedy_options(const io::Recipe& recipe);
+// size and output ratio, the model's source limit.
+decode::TranslateOptions greedy_options(const io::Recipe& recipe, const models::Seq2SeqModel& model);
 
 // exp(mean target-token cross-entropy) over every pair of `dev`: teacher forced, no dropout,
 // no label smoothing, batches of `batch_tokens` (at least one pair each) padded as in training.

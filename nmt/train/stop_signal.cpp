@@ -24,7 +24,7 @@ void write_to_stderr(const char* text) {
 
 // The first signal asks for a clean stop at the next safe point (after the current update,
 // or after data preparation, which cannot be interrupted); a second one stops at once.
-// Async-signal-safe: write(2) and _exit(2) only.
+// Async-signal-safe: an atomic exchange, strlen, write(2) and _exit(2).
 extern "C" void on_stop_signal(int signal_number) {
   write_to_stderr("\n");
   write_to_stderr(program_invocation_short_name);  // nmt-train or nmt-compare

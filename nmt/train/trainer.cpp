@@ -46,7 +46,7 @@ struct Trainer::Impl {
   std::unique_ptr<MetricsLog> metrics;
 
   // Read and checked at construction, before anything is written; prepared in build().
-  TrainingData data;
+  TrainingData inputs;
   std::unique_ptr<models::Seq2SeqModel> model;
   std::unique_ptr<Adam> adam;
   std::unique_ptr<LearningRateSchedule> schedule;
@@ -72,7 +72,7 @@ struct Trainer::Impl {
 
   // Every file the recipe names, read and checked (exists, UTF-8, equal line counts) before
   // anything is written, so that a mistake costs neither a run directory nor a training run.
-  void check_inputs() { data = TrainingData::read(recipe); }
+  void check_inputs() { inputs = TrainingData::read(recipe); }
 
   void open_run_directory() {
     dir = recipe.output.directory;
@@ -96,12 +96,12 @@ struct Trainer::Impl {
   }
 
   io::Sections checkpoint_sections() {
-    io::Sections s = models::model_sections(recipe, data.vocabularies, *model);
+    io::Sections s = models::model_sections(recipe, inputs.vocabularies, *model);
     s.emplace_back("optimizer", graph::encode_tensors(adam->state()));
     state.dropout_position = dropout.position();
     state.plateau_scale = schedule->plateau_scale();
     state.plateau_stalled = schedule->validations_without_improvement();
-    state.position = data.batcher->position();
+    state.position = inputs.batcher->position();
     s.emplace_back("trainer", state.to_json().dump());
     return s;
   }
@@ -123,7 +123,7 @@ struct Trainer::Impl {
   }
 
   void save_model_file(double metric) {
-    models::save_model((dir / "model.nmt").string(), recipe, data.vocabularies, *model);
+    models::save_model((dir / "model.nmt").string(), recipe, inputs.vocabularies, *model);
     state.has_model = true;
     state.model_metric = metric;
     state.model_step = state.step;
@@ -131,8 +131,8 @@ struct Trainer::Impl {
 
   void build(const io::Sections* checkpoint) {
     graph::set_compute_threads(static_cast<int>(recipe.training.threads));
-    data.prepare(recipe, checkpoint, [this](const std::string& line) { say(line); });
-    model = models::make_model(recipe, data.vocabularies.source->size(), data.vocabularies.target->size(),
+    inputs.prepare(recipe, checkpoint, [this](const std::string& line) { say(line); });
+    model = models::make_model(recipe, inputs.vocabularies.source->size(), inputs.vocabularies.target->size(),
                                static_cast<std::uint64_t>(recipe.training.seed));
     AdamOptions o;
     o.learning_rate = static_cast<float>(recipe.training.learning_rate);
@@ -150,7 +150,7 @@ struct Trainer::Impl {
       adam->load_state(graph::decode_tensors(io::section(*checkpoint, "optimizer", "checkpoint"), "checkpoint"),
                        "checkpoint");
       state = TrainerState::from_json(json::parse(io::section(*checkpoint, "trainer", "checkpoint")));
-      data.batcher->seek(state.position);
+      inputs.batcher->seek(state.position);
       dropout.set_position(state.dropout_position);
       schedule->restore(state.plateau_scale, state.plateau_stalled);
       checkpoint_step = state.step;
@@ -167,11 +167,11 @@ struct Trainer::Impl {
     json record{
         {"event", "validation"}, {"step", state.step}, {"time", state.seconds}, {"epoch", state.position.epoch}};
     const double perplexity =
-        dev_perplexity(*model, data.dev_corpus, static_cast<std::size_t>(recipe.training.batch_tokens));
+        dev_perplexity(*model, inputs.dev_corpus, static_cast<std::size_t>(recipe.training.batch_tokens));
     record["dev_perplexity"] = perplexity;
     double metric = -perplexity;
     if (recipe.validation.bleu) {
-      const double bleu = translate(data.dev_sources, data.dev_references).bleu.score;
+      const double bleu = translate(inputs.dev_sources, inputs.dev_references).bleu.score;
       record["dev_bleu"] = bleu;
       if (recipe.validation.early_stopping_metric == "bleu") metric = bleu;
     }
@@ -220,7 +220,7 @@ struct Trainer::Impl {
   std::string model_origin() const {
     if (!state.has_model) return "no model.nmt was written";
     std::string why;
-    if (!data.dev_corpus)
+    if (!inputs.dev_corpus)
       why = "the last step; no dev set";
     else if (!recipe.output.keep_best)
       why = "the last validated step; output.keep_best is false";
@@ -236,7 +236,7 @@ struct Trainer::Impl {
     // Decoding needs less than a training step: with the training capacity its many shapes
     // would fill the pool to 1 GiB on top of everything else (issue 15).
     const graph::ScopedMemoryPoolCapacity decoding_capacity(graph::kDecodingMemoryPoolCapacity);
-    return translate_and_score(*model, data.vocabularies, sources, references, greedy_options(recipe));
+    return translate_and_score(*model, inputs.vocabularies, sources, references, greedy_options(recipe, *model));
   }
 
   // Which limit stops the run now, if any.
@@ -250,14 +250,14 @@ struct Trainer::Impl {
   }
 
   RunPosition position() const {
-    return {state.seconds, state.step, state.position, data.batcher->batches_per_epoch()};
+    return {state.seconds, state.step, state.position, inputs.batcher->batches_per_epoch()};
   }
 
   TrainingSummary run() {
     TrainingSummary summary;
     const auto& t = recipe.training;
     const std::vector<graph::Var> params = model->parameters().vars();
-    const bool has_dev = data.dev_corpus != nullptr;
+    const bool has_dev = inputs.dev_corpus != nullptr;
     if (checkpoint_step < 0) write_checkpoint();  // step 0: the run can always be resumed
     say(fmt::format("training from step {} (epoch {}, {}); limits: steps {}, epochs {}, time {}", state.step,
                     state.position.epoch, format_duration(state.seconds),
@@ -280,7 +280,7 @@ struct Trainer::Impl {
       std::vector<data::Batch> batches;
       std::int64_t tokens = 0;
       for (std::int64_t k = 0; k < t.accumulate; ++k) {
-        batches.push_back(data.batcher->next());
+        batches.push_back(inputs.batcher->next());
         tokens += static_cast<std::int64_t>(batches.back().target_tokens());
       }
       model->parameters().zero_grads();
@@ -327,7 +327,7 @@ struct Trainer::Impl {
       adam->step();
       ++state.step;
       state.target_tokens += tokens;
-      state.position = data.batcher->position();
+      state.position = inputs.batcher->position();
       const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
       state.seconds += seconds;
       window.add(loss, static_cast<double>(tokens), seconds, norm);
@@ -424,7 +424,7 @@ struct Trainer::Impl {
   void test(TrainingSummary& summary) {
     models::SavedModel best = models::load_model((dir / "model.nmt").string());
     model = std::move(best.model);
-    const ScoredTranslations scored = translate(data.test_sources, data.test_references);
+    const ScoredTranslations scored = translate(inputs.test_sources, inputs.test_references);
     const fs::path out = dir / "test.hyp";
     std::string text;
     for (const auto& line : scored.lines) text += line + "\n";
@@ -505,12 +505,12 @@ std::string Trainer::check(io::Recipe recipe) {
       throw io::RecipeError(directory.path().string() + " holds a run of a different recipe: " + difference);
     if (!checkpoints.empty()) run = "resumes the run from " + checkpoints.front().filename().string();
   }
-  const std::size_t pairs = impl.data.training_pairs();
+  const std::size_t pairs = impl.inputs.training_pairs();
   return fmt::format(
       "{}: valid; {} training pairs{}{}; model {} ({}); {} in {}", r.origin, pairs,
       r.data.dev_source.empty() ? ", no dev set" : ", a dev set",
-      r.data.test_source.empty() ? "" : fmt::format(", {} test sentences", impl.data.test_sources.size()), r.model.type,
-      model->attention_description(), run, directory.path().string());
+      r.data.test_source.empty() ? "" : fmt::format(", {} test sentences", impl.inputs.test_sources.size()),
+      r.model.type, model->attention_description(), run, directory.path().string());
 }
 
 TrainingSummary Trainer::run() { return impl_->run(); }

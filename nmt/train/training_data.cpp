@@ -15,21 +15,21 @@ namespace nmt::train {
 
 TrainingData TrainingData::read(const io::Recipe& recipe) {
   const auto& d = recipe.data;
-  TrainingData data;
-  data.train_pairs_.emplace(data::ParallelCorpus::read(d.train_source, d.train_target));
-  data.training_pair_count = data.train_pairs_->size();
+  TrainingData result;
+  result.train_pairs_.emplace(data::ParallelCorpus::read(d.train_source, d.train_target));
+  result.training_pair_count = result.train_pairs_->size();
   if (!d.sentencepiece_model.empty() && !std::filesystem::is_regular_file(d.sentencepiece_model))
     throw data::DataError(d.sentencepiece_model + ": data.sentencepiece_model: no such file");
-  if (!d.dev_source.empty()) data.dev_pairs_.emplace(data::ParallelCorpus::read(d.dev_source, d.dev_target));
+  if (!d.dev_source.empty()) result.dev_pairs_.emplace(data::ParallelCorpus::read(d.dev_source, d.dev_target));
   if (!d.test_source.empty()) {
-    data.test_sources = data::read_text_lines(d.test_source);
-    data.test_references = data::read_text_lines(d.test_target);
-    if (data.test_sources.size() != data.test_references.size())
+    result.test_sources = data::read_text_lines(d.test_source);
+    result.test_references = data::read_text_lines(d.test_target);
+    if (result.test_sources.size() != result.test_references.size())
       throw data::DataError(fmt::format("data.test_source {} has {} lines but data.test_target {} has {}",
-                                        d.test_source, data.test_sources.size(), d.test_target,
-                                        data.test_references.size()));
+                                        d.test_source, result.test_sources.size(), d.test_target,
+                                        result.test_references.size()));
   }
-  return data;
+  return result;
 }
 
 data::BatchingOptions training_batching(const io::Recipe& recipe) {

@@ -127,6 +127,7 @@ class RowRecorder : public models::Seq2SeqModel {
   std::int64_t target_vocabulary_size() const override { return model_.target_vocabulary_size(); }
   std::string attention_description() const override { return model_.attention_description(); }
   bool has_attention() const override { return model_.has_attention(); }
+  std::int64_t max_source_length() const override { return model_.max_source_length(); }
   models::LossResult loss(const data::Batch& b, const models::LossOptions& o) const override {
     return model_.loss(b, o);
   }

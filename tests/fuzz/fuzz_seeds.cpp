@@ -66,6 +66,9 @@ model:
   d_model: 4
   feed_forward: 6
   heads: 2
+  encoder_layers: 1
+  decoder_layers: 1
+  dropout: 0.2
   tie_embeddings: true
 training:
   schedule: inverse-sqrt

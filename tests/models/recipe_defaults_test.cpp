@@ -68,5 +68,20 @@ TEST(RecipeDefaults, ModelKeysHaveADefaultPerFamily) {
             1);
 }
 
+// Whatever the family, the model answers how long a source it reads: data.max_length + 1 (EOS
+// included), which translation cuts longer inputs to.
+TEST(RecipeDefaults, TheModelSaysTheLongestSourceItReads) {
+  for (const std::string type : {"rnn", "transformer"}) {
+    const io::Recipe r = io::parse_recipe(
+        "data:\n  train_source: a\n  train_target: b\n  max_length: 37\nmodel:\n  "
+        "type: " +
+            type +
+            "\n  encoder_layers: 1\n  decoder_layers: 1\ntraining:\n  "
+            "max_steps: 1\n",
+        "r.yaml");
+    EXPECT_EQ(make_model(r, 64, 64, 1)->max_source_length(), 38) << type;
+  }
+}
+
 }  // namespace
 }  // namespace nmt::models

@@ -112,7 +112,7 @@ Expected expected_from(const std::string& path) {
 decode::Translations translate_test_set(const models::SavedModel& saved, const TestSet& test) {
   decode::TranslateOptions o;
   o.batch_tokens = settings().batch_tokens;
-  o.max_source_length = models::max_source_length(saved.recipe);
+  o.max_source_length = saved.model->max_source_length();
   o.beam.beam_size = settings().beam_size;
   o.beam.length_penalty = settings().length_penalty;
   o.beam.max_length_ratio = settings().max_length_ratio;
