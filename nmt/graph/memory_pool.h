@@ -32,9 +32,11 @@ MemoryPoolStats memory_pool_stats();
 // would otherwise keep a buffer of every size it ever used). Buffers in use are never taken
 // back: a step that needs more than the capacity gets it, and the surplus is freed when it is
 // given back. NMT_MEMORY_POOL_CAPACITY_MB from the environment sets it (0: cache nothing), else
-// kDefaultMemoryPoolCapacity: 1 GiB, above the working set of the default recipe's training
-// step (about 740 MiB), so that a step reuses the buffers of the last one.
-inline constexpr std::size_t kDefaultMemoryPoolCapacity = std::size_t{1024} << 20;
+// kDefaultMemoryPoolCapacity: 896 MiB, above the working set of the default recipe's training
+// step (about 740 MiB), so that a step reuses the buffers of the last one. bench/cold_start.sh
+// (5 minutes, AMD EPYC Zen 5): 896 MiB trained at 3,340 tok/s and 1,247-1,331 MiB resident,
+// 1 GiB beside it at 3,208 tok/s and 1,360-1,459 MiB (issue 15).
+inline constexpr std::size_t kDefaultMemoryPoolCapacity = std::size_t{896} << 20;
 // A program that only decodes (nmt-translate) needs less: beam 5 over the en-fr test split
 // peaked at 710 MiB resident with 1 GiB, 398 MiB with 256 MiB, as fast within 5% (issue 15).
 inline constexpr std::size_t kDecodingMemoryPoolCapacity = std::size_t{256} << 20;

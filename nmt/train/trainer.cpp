@@ -234,7 +234,7 @@ struct Trainer::Impl {
 
   ScoredTranslations translate(const std::vector<std::string>& sources, const std::vector<std::string>& references) {
     // Decoding needs less than a training step: with the training capacity its many shapes
-    // would fill the pool to 1 GiB on top of everything else (issue 15).
+    // would fill the pool to its training capacity on top of everything else (issue 15).
     const graph::ScopedMemoryPoolCapacity decoding_capacity(graph::kDecodingMemoryPoolCapacity);
     return translate_and_score(*model, inputs.vocabularies, sources, references, greedy_options(recipe, *model));
   }
