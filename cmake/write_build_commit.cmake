@@ -3,7 +3,8 @@
 execute_process(COMMAND git -C "${SOURCE_DIR}" describe --always --dirty --abbrev=12
                 OUTPUT_VARIABLE commit OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET RESULT_VARIABLE status)
 if(NOT status EQUAL 0 OR commit STREQUAL "")
-  set(commit "unknown (not built from a git checkout)")
+  # No parentheses inside: the version line is "PROGRAM (nmt X.Y.Z, commit ...)".
+  set(commit "unknown: not built from a git checkout")
 endif()
 file(WRITE "${OUT}.new" "#define NMT_COMMIT \"${commit}\"\n")
 file(COPY_FILE "${OUT}.new" "${OUT}" ONLY_IF_DIFFERENT)
