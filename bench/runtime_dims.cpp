@@ -8,7 +8,9 @@
 //   build/release/bin/bench-runtime-dims [--threads N] [--seconds S]
 //
 // Prints, per shape, GFLOP/s of both, their ratio, the implementations oneDNN chose and the
-// time to create a fixed-shape primitive (what every new batch shape costs).
+// time to create a fixed-shape primitive (what every new batch shape costs); then the same
+// comparison for weight gradients (the token count as the reduction dimension) and batched
+// attention products, which ops/matmul.cpp keeps on fixed-shape primitives.
 #include <omp.h>
 
 #include <chrono>
@@ -97,5 +99,55 @@ int main(int argc, char** argv) {
   }
   std::printf("\nall shapes: runtime-dimension primitive takes %.2fx the time of the fixed-shape ones\n",
               runtime_total / fixed_total);
+
+  // The two kinds of product the library keeps on fixed-shape primitives (ops/matmul.cpp), with
+  // a runtime dimension for comparison: a weight gradient dW = dY^T X (the token count is the
+  // reduction dimension; dY stored [tokens, out]), and the batched attention product Q K^T
+  // ([B*H, T, d_k] x [B*H, S, d_k]^T, every dimension at run time: the strides follow them).
+  const auto compare = [&](const char* label, const dnnl::matmul::desc& fixed_desc,
+                           const dnnl::matmul::desc& runtime_desc, const dnnl::memory::desc& a_md,
+                           const dnnl::memory::desc& b_md, const dnnl::memory::desc& c_md) {
+    const dnnl::matmul::primitive_desc fixed_pd(fixed_desc, engine), runtime_pd(runtime_desc, engine);
+    const dnnl::matmul fixed(fixed_pd), runtime(runtime_pd);
+    dnnl::memory a(a_md, engine), b(b_md, engine), c(c_md, engine);
+    for (dnnl::memory* m : {&a, &b})
+      std::memset(m->get_data_handle(), 0, m->get_desc().get_size());  // zeros: no denormals, no NaN
+    const auto time = [&](const dnnl::matmul& primitive) {
+      return nmt::bench::seconds_per_run(budget, [&] {
+        primitive.execute(stream, {{DNNL_ARG_SRC, a}, {DNNL_ARG_WEIGHTS, b}, {DNNL_ARG_DST, c}});
+        stream.wait();
+      });
+    };
+    const double fixed_s = time(fixed), runtime_s = time(runtime);
+    std::printf("%-34s %9.3f ms %9.3f ms %7.2f   %s / %s\n", label, 1000 * fixed_s, 1000 * runtime_s,
+                runtime_s / fixed_s, fixed_pd.impl_info_str(), runtime_pd.impl_info_str());
+  };
+  using dims = dnnl::memory::dims;
+  const auto rt = DNNL_RUNTIME_DIM_VAL;
+  std::printf("\n%-34s %12s %12s %7s   %s / %s\n", "product", "fixed", "runtime", "runtime/fixed", "fixed impl",
+              "runtime impl");
+  for (const Shape& s : shapes) {
+    for (const dnnl::memory::dim tokens : {dnnl::memory::dim{1632}, dnnl::memory::dim{2000}}) {
+      const dnnl::memory::desc dy_t({s.n, tokens}, dt::f32, dims{1, s.n}), x({tokens, s.k}, dt::f32, dims{s.k, 1}),
+          dw({s.n, s.k}, dt::f32, dims{s.k, 1});
+      const dnnl::memory::desc dy_t_rt({s.n, rt}, dt::f32, dims{1, s.n}), x_rt({rt, s.k}, dt::f32, dims{s.k, 1});
+      const std::string label = "dW [" + std::to_string(s.n) + "x" + std::to_string(tokens) + "]x[" +
+                                std::to_string(tokens) + "x" + std::to_string(s.k) + "]";
+      compare(label.c_str(), dnnl::matmul::desc(dy_t, x, dw), dnnl::matmul::desc(dy_t_rt, x_rt, dw), dy_t, x, dw);
+    }
+  }
+  struct Attention {
+    dnnl::memory::dim bh, t, s;
+  };
+  const dnnl::memory::dim d = 64;
+  for (const Attention& a : {Attention{256, 30, 32}, Attention{400, 18, 20}, Attention{160, 50, 48}}) {
+    const dnnl::memory::desc q({a.bh, a.t, d}, dt::f32, dims{a.t * d, d, 1}),
+        k({a.bh, d, a.s}, dt::f32, dims{a.s * d, 1, d}), scores({a.bh, a.t, a.s}, dt::f32, dims{a.t * a.s, a.s, 1});
+    const dnnl::memory::desc q_rt({rt, rt, d}, dt::f32, dims{rt, d, 1}), k_rt({rt, d, rt}, dt::f32, dims{rt, 1, d}),
+        scores_rt({rt, rt, rt}, dt::f32, dims{rt, rt, 1});
+    const std::string label =
+        "Q K^T [" + std::to_string(a.bh) + "x" + std::to_string(a.t) + "x64]x[64x" + std::to_string(a.s) + "]";
+    compare(label.c_str(), dnnl::matmul::desc(q, k, scores), dnnl::matmul::desc(q_rt, k_rt, scores_rt), q, k, scores);
+  }
   return 0;
 }

@@ -108,6 +108,7 @@ int main(int argc, char** argv) {
   constexpr int kWarmUp = 10;  // primitive creation and pool growth for new shapes
   double tokens = 0, flops = 0, elapsed = 0, loss = 0;
   std::size_t allocations_before = 0, primitives_before = 0;
+  double creation_before = 0;
   for (int s = 0; s < steps + kWarmUp; ++s) {
     const data::Batch batch = batcher.next();
     const auto t0 = Clock::now();
@@ -125,6 +126,7 @@ int main(int argc, char** argv) {
     if (s < kWarmUp) {
       allocations_before = graph::memory_pool_stats().system_allocations;
       primitives_before = graph::primitive_cache().misses();
+      creation_before = graph::primitive_cache().stats().creation_seconds;
       continue;
     }
     elapsed += seconds_since(t0);
@@ -135,8 +137,11 @@ int main(int argc, char** argv) {
   const double gflops = flops / elapsed / 1e9;
   const graph::MemoryPoolStats pool = graph::memory_pool_stats();
   const graph::PrimitiveCacheStats primitives = graph::primitive_cache().stats();
-  std::printf("measured steps: %zu buffers from the system, %zu new oneDNN primitives (new shapes)\n",
-              pool.system_allocations - allocations_before, primitives.misses - primitives_before);
+  std::printf(
+      "measured steps: %zu buffers from the system, %zu new oneDNN primitives (new shapes), %.2f s of %.2f s "
+      "creating them\n",
+      pool.system_allocations - allocations_before, primitives.misses - primitives_before,
+      primitives.creation_seconds - creation_before, elapsed);
   std::printf(
       "primitive cache: %zu held (capacity %zu), %zu evictions; memory pool: %.0f MiB in use (peak %.0f MiB), "
       "%.0f MiB cached (capacity %.0f MiB), %zu evictions; peak resident memory %.0f MiB\n",

@@ -36,12 +36,37 @@ std::size_t size_class(std::size_t bytes) {
 // shapes vary fragments it: resident memory grew past 4 GiB with a 1 GiB pool (issue 15).
 constexpr std::size_t kMappedFrom = std::size_t{256} << 10;
 
-void* system_allocate(std::size_t bytes) {
-  if (bytes >= kMappedFrom) {
+// Buffers from this size up start on a 2 MiB boundary and ask for transparent huge pages
+// (madvise, which Debian's default THP mode honours): the first touch of a fresh mapping then
+// faults 2 MiB at a time instead of 4 KiB. A pool at its capacity frees and maps some buffers
+// every step (batch shapes vary), and on 4 KiB pages that cost 0.26 ms per MiB mapped and
+// touched (Intel Xeon avx512_core_vnni VM, 2 threads: 16.6 ms for 64 MiB, 2.1 ms for 8 MiB),
+// with huge pages 5.0 and 0.31 ms. bench-train-transformer --steps 40 took 523,000 page faults
+// instead of 1,414,000 at the same peak resident memory (issue 15).
+constexpr std::size_t kHugePage = std::size_t{2} << 20;
+
+void* map_pages(std::size_t bytes) {
+  if (bytes < kHugePage) {
     void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED) throw std::bad_alloc();
     return p;  // page-aligned, so 64-byte aligned
   }
+  // Map a huge page more than asked, keep the 2 MiB-aligned part: unmapping the two unused ends
+  // touches no page. The tail past the last whole huge page stays on 4 KiB pages.
+  void* mapped = mmap(nullptr, bytes + kHugePage, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (mapped == MAP_FAILED) throw std::bad_alloc();
+  const auto start = reinterpret_cast<std::uintptr_t>(mapped);
+  const std::uintptr_t aligned = (start + kHugePage - 1) & ~(kHugePage - 1);
+  if (aligned > start) munmap(mapped, aligned - start);
+  const std::uintptr_t end = start + bytes + kHugePage, used_end = aligned + bytes;
+  if (end > used_end) munmap(reinterpret_cast<void*>(used_end), end - used_end);
+  void* p = reinterpret_cast<void*>(aligned);
+  madvise(p, bytes, MADV_HUGEPAGE);  // a kernel without THP says EINVAL: 4 KiB pages, as before
+  return p;
+}
+
+void* system_allocate(std::size_t bytes) {
+  if (bytes >= kMappedFrom) return map_pages(bytes);
   void* p = std::aligned_alloc(kAlignment, bytes);
   if (p == nullptr) throw std::bad_alloc();
   return p;

@@ -5,6 +5,7 @@
 // small shapes of a decoder step; every op asks this cache instead of creating its own.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <list>
@@ -46,6 +47,7 @@ struct CachedPrimitive {
 
 struct PrimitiveCacheStats {
   std::size_t hits = 0, misses = 0;  // misses: primitives created (and JIT-compiled)
+  double creation_seconds = 0;       // spent creating them (descriptor, kernel compilation)
   std::size_t evictions = 0;         // primitives dropped to stay within the capacity
   std::size_t size = 0, capacity = 0;
 };
@@ -77,8 +79,10 @@ class PrimitiveCache {
       ++stats_.hits;
       return *std::static_pointer_cast<CachedPrimitive<Primitive>>(found->second->primitive);
     }
+    const auto start = std::chrono::steady_clock::now();
     auto pd = make_pd();
     auto entry = std::make_shared<CachedPrimitive<Primitive>>(CachedPrimitive<Primitive>{pd, Primitive(pd)});
+    stats_.creation_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     lru_.push_front({key.str(), entry});
     index_.emplace(key.str(), lru_.begin());
     ++stats_.misses;

@@ -353,6 +353,7 @@ struct Trainer::Impl {
                           {"grad_norm", window.mean_grad_norm()},
                           {"primitives_created", primitives.misses},
                           {"primitives_evicted", primitives.evictions},
+                          {"primitive_creation_seconds", primitives.creation_seconds},
                           {"pool_system_allocations", pool.system_allocations},
                           {"pool_cached_mib", static_cast<double>(pool.bytes_cached) / 1048576.0},
                           {"pool_peak_in_use_mib", static_cast<double>(pool.peak_bytes_in_use) / 1048576.0},

@@ -1,7 +1,10 @@
 // matmul and linear: values against plain loops, gradients against finite differences.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "gradient_check.h"
+#include "nmt/graph/primitive_cache.h"
 
 namespace nmt::graph {
 namespace {
@@ -109,6 +112,32 @@ TEST(Linear, GradientsWithoutBiasBatchOne) {
 TEST(Linear, WeightUsedTwiceAccumulatesBothGradients) {
   expect_gradients_match([](const std::vector<Var>& v) { return add(linear(v[0], v[1]), linear(tanh(v[0]), v[1])); },
                          {random_tensor({3, 4}, 14), random_tensor({2, 4}, 15)});
+}
+
+// Batch shapes vary from step to step: a product whose rows are tokens (a 2-D, not transposed)
+// takes its row count at run time, so one primitive serves every row count (issue 15), and
+// each row count still computes its own rows.
+TEST(Linear, OnePrimitiveServesEveryRowCount) {
+  const NoGradGuard no_grad;
+  const Tensor w = random_tensor({6, 5}, 16), b = random_tensor({6}, 17), w2 = random_tensor({5, 3}, 18);
+  const auto run = [&](std::int64_t rows) {
+    const Tensor x = random_tensor({rows, 5}, 19 + static_cast<std::uint64_t>(rows));
+    const Var y = linear_relu(Var::constant(x), Var::constant(w), Var::constant(b));
+    const Var z = matmul(Var::constant(x), Var::constant(w2));
+    std::vector<float> expected_y(rows * 6);
+    for (std::int64_t i = 0; i < rows; ++i)
+      for (int o = 0; o < 6; ++o) {
+        double acc = b.data()[o];
+        for (int k = 0; k < 5; ++k) acc += double(x.data()[i * 5 + k]) * w.data()[o * 5 + k];
+        expected_y[i * 6 + o] = std::max(0.0f, static_cast<float>(acc));
+      }
+    testing::expect_close(y.value(), expected_y, 1e-5f);
+    testing::expect_close(z.value(), reference_matmul(x, false, w2, false), 1e-5f);
+  };
+  run(3);  // creates the two primitives
+  const std::size_t misses = primitive_cache().misses();
+  for (std::int64_t rows : {1, 7, 64, 3}) run(rows);
+  EXPECT_EQ(primitive_cache().misses(), misses);
 }
 
 TEST(Linear, ShapeMismatch) {

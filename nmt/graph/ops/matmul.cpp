@@ -25,14 +25,36 @@ memory::desc operand_desc(const Tensor& t, bool transposed, int rank) {
   return {dims, memory::data_type::f32, strides};
 }
 
+// The same 2-D descriptor with its row count left to execution time (DNNL_RUNTIME_DIM_VAL; the
+// row stride is the column count, fixed).
+memory::desc with_runtime_rows(const memory::desc& md) {
+  const memory::dims dims = md.dims();
+  return {{DNNL_RUNTIME_DIM_VAL, dims[1]}, md.data_type(), memory::dims{dims[1], 1}};
+}
+
+// Products whose rows are tokens (a 2-D a stored [M, K]: a linear layer's forward and input
+// gradient, the tied output projection) use one primitive for every row count, created with M
+// as a runtime dimension: batch shapes vary from step to step, and a primitive per shape was
+// a third of the primitives a training step creates (issue 15). oneDNN runs them on its
+// gemm:jit kernel, which bench-runtime-dims measured at 0.89x the time of the fixed-shape
+// brg:avx512_core kernels for these shapes (Intel Xeon avx512_core_vnni, 2 threads; Zen 5:
+// 0.94x). Weight gradients (the token count is their reduction dimension: 0.86-1.48x the
+// time, 1.19x for the output layer's) and the batched attention products (2.3-2.7x) keep a
+// primitive per shape (bench-runtime-dims prints all three).
+bool rows_at_run_time(const Tensor& a, bool ta, const Tensor& c) { return c.rank() == 2 && a.rank() == 2 && !ta; }
+
 // c = op(a) op(b), or c += op(a) op(b) with accumulate (oneDNN's sum post-op).
 void matmul_into(const Tensor& a, bool ta, const Tensor& b, bool tb, const Tensor& c, bool accumulate) {
   const int rank = c.rank();
   const auto a_md = operand_desc(a, ta, rank);
   const auto b_md = operand_desc(b, tb, rank);
   const auto c_md = c.desc();
-  PrimitiveKey key("matmul");
-  key.add(a.shape()).add(ta).add(b.shape()).add(tb).add(c.shape()).add(accumulate);
+  const bool runtime_rows = rows_at_run_time(a, ta, c);
+  PrimitiveKey key(runtime_rows ? "matmul_runtime_rows" : "matmul");
+  if (runtime_rows)
+    key.add(a.dim(1)).add(b.shape()).add(tb).add(accumulate);
+  else
+    key.add(a.shape()).add(ta).add(b.shape()).add(tb).add(c.shape()).add(accumulate);
   auto& entry = primitive_cache().get<dnnl::matmul>(key, [&] {
     dnnl::primitive_attr attr;
     if (accumulate) {
@@ -40,6 +62,9 @@ void matmul_into(const Tensor& a, bool ta, const Tensor& b, bool tb, const Tenso
       ops.append_sum(1.0f);
       attr.set_post_ops(ops);
     }
+    if (runtime_rows)
+      return dnnl::matmul::primitive_desc(dnnl::matmul::desc(with_runtime_rows(a_md), b_md, with_runtime_rows(c_md)),
+                                          attr, cpu_engine());
     return dnnl::matmul::primitive_desc(dnnl::matmul::desc(a_md, b_md, c_md), attr, cpu_engine());
   });
   detail::execute(entry.primitive,
@@ -116,8 +141,8 @@ Var linear_op(const char* name, const Var& x, const Var& weight, const Var& bias
 
   const auto a_md = x2.desc(), w_md = operand_desc(weight.value(), true, 2), c_md = y.desc();
   const auto b_md = bias.defined() ? plain_desc({1, out}) : memory::desc();
-  PrimitiveKey key(name);
-  key.add(rows).add(in).add(out).add(bias.defined());
+  PrimitiveKey key(name);  // one primitive for every row count (see rows_at_run_time)
+  key.add(in).add(out).add(bias.defined());
   auto& forward = primitive_cache().get<dnnl::matmul>(key, [&] {
     dnnl::primitive_attr attr;
     if (relu) {
@@ -125,7 +150,8 @@ Var linear_op(const char* name, const Var& x, const Var& weight, const Var& bias
       ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_relu, 0.0f, 0.0f);
       attr.set_post_ops(ops);
     }
-    return dnnl::matmul::primitive_desc(dnnl::matmul::desc(a_md, w_md, b_md, c_md), attr, cpu_engine());
+    return dnnl::matmul::primitive_desc(
+        dnnl::matmul::desc(with_runtime_rows(a_md), w_md, b_md, with_runtime_rows(c_md)), attr, cpu_engine());
   });
   std::unordered_map<int, memory> args{
       {DNNL_ARG_SRC, x2.memory()}, {DNNL_ARG_WEIGHTS, weight.value().memory(w_md)}, {DNNL_ARG_DST, y.memory()}};
