@@ -4,8 +4,9 @@
 # time (default 6) without validation, and prints for each minute of training time: updates,
 # target tokens/s, resident memory at its end and its peak, oneDNN primitives created and
 # dropped and the seconds spent creating them, and buffers taken from the system; then the
-# steady-state figure of bench-train-transformer for the same model and batch size. With --busy, one CPU-bound process
-# (`yes > /dev/null`) runs beside both, as a browser or a build would.
+# steady-state figure of bench-train-transformer for the same model and batch size. With
+# --busy, one CPU-bound process (`yes > /dev/null`) runs beside both, as a browser or a build
+# would.
 #
 #   bash bench/cold_start.sh [--busy] [MINUTES] [RECIPE]
 #

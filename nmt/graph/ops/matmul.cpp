@@ -34,14 +34,22 @@ memory::desc with_runtime_rows(const memory::desc& md) {
 
 // Products whose rows are tokens (a 2-D a stored [M, K]: a linear layer's forward and input
 // gradient, the tied output projection) use one primitive for every row count, created with M
-// as a runtime dimension: batch shapes vary from step to step, and a primitive per shape was
-// a third of the primitives a training step creates (issue 15). oneDNN runs them on its
-// gemm:jit kernel, which bench-runtime-dims measured at 0.89x the time of the fixed-shape
-// brg:avx512_core kernels for these shapes (Intel Xeon avx512_core_vnni, 2 threads; Zen 5:
-// 0.94x). Weight gradients (the token count is their reduction dimension: 0.86-1.48x the
-// time, 1.19x for the output layer's) and the batched attention products (2.3-2.7x) keep a
-// primitive per shape (bench-runtime-dims prints all three).
-bool rows_at_run_time(const Tensor& a, bool ta, const Tensor& c) { return c.rank() == 2 && a.rank() == 2 && !ta; }
+// as a runtime dimension: batch shapes vary from step to step, and a primitive per shape made
+// them 350 of the 1,582 primitives of bench-train-transformer's first 18 steps (issue 15).
+// oneDNN runs them on its gemm:jit kernel, which bench-runtime-dims measured at 0.86-0.89x
+// the time of the fixed-shape brg:avx512_core kernels for these shapes (Intel Xeon
+// avx512_core_vnni, 2 threads; Zen 5: 0.94x). Weight gradients (the token count is their
+// reduction dimension: 0.86-1.48x the time, 1.19x for the output layer's) and the batched
+// attention products (2.3-2.7x) keep a primitive per shape (bench-runtime-dims prints all
+// three).
+// Only from kRuntimeRowsFrom rows on: decoding's small row counts (hypotheses x sentences)
+// were slower on gemm:jit (greedy translation of the en-fr test split 9.3-9.7 s instead of
+// 7.7-8.0 s), and they come in few shapes anyway (widths and rows in multiples of 4 and 8).
+constexpr std::int64_t kRuntimeRowsFrom = 1024;
+bool rows_at_run_time(std::int64_t rows) { return rows >= kRuntimeRowsFrom; }
+bool rows_at_run_time(const Tensor& a, bool ta, const Tensor& c) {
+  return c.rank() == 2 && a.rank() == 2 && !ta && rows_at_run_time(a.dim(0));
+}
 
 // c = op(a) op(b), or c += op(a) op(b) with accumulate (oneDNN's sum post-op).
 void matmul_into(const Tensor& a, bool ta, const Tensor& b, bool tb, const Tensor& c, bool accumulate) {
@@ -141,8 +149,9 @@ Var linear_op(const char* name, const Var& x, const Var& weight, const Var& bias
 
   const auto a_md = x2.desc(), w_md = operand_desc(weight.value(), true, 2), c_md = y.desc();
   const auto b_md = bias.defined() ? plain_desc({1, out}) : memory::desc();
-  PrimitiveKey key(name);  // one primitive for every row count (see rows_at_run_time)
-  key.add(in).add(out).add(bias.defined());
+  const bool runtime_rows = rows_at_run_time(rows);  // one primitive for every large row count
+  PrimitiveKey key(name);
+  key.add(runtime_rows ? std::int64_t{-1} : rows).add(in).add(out).add(bias.defined());
   auto& forward = primitive_cache().get<dnnl::matmul>(key, [&] {
     dnnl::primitive_attr attr;
     if (relu) {
@@ -150,8 +159,10 @@ Var linear_op(const char* name, const Var& x, const Var& weight, const Var& bias
       ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_relu, 0.0f, 0.0f);
       attr.set_post_ops(ops);
     }
-    return dnnl::matmul::primitive_desc(
-        dnnl::matmul::desc(with_runtime_rows(a_md), w_md, b_md, with_runtime_rows(c_md)), attr, cpu_engine());
+    if (runtime_rows)
+      return dnnl::matmul::primitive_desc(
+          dnnl::matmul::desc(with_runtime_rows(a_md), w_md, b_md, with_runtime_rows(c_md)), attr, cpu_engine());
+    return dnnl::matmul::primitive_desc(dnnl::matmul::desc(a_md, w_md, b_md, c_md), attr, cpu_engine());
   });
   std::unordered_map<int, memory> args{
       {DNNL_ARG_SRC, x2.memory()}, {DNNL_ARG_WEIGHTS, weight.value().memory(w_md)}, {DNNL_ARG_DST, y.memory()}};
