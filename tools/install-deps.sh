@@ -11,6 +11,7 @@ packages=(
   libboost-program-options-dev libyaml-cpp-dev libgtest-dev
   nlohmann-json3-dev libfmt-dev zlib1g-dev
   libicu-dev                     # Unicode categories and case mapping for BLEU's intl tokenizer
+  libopenmpi-dev openmpi-bin     # data-parallel training: mpirun -np N nmt-train (issue 18)
   libxml2-utils                  # xmllint: the tests check that nmt-compare's report is well-formed
   clang-format                   # the tests check that the tree is formatted (tools/format.sh)
 )

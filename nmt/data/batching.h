@@ -19,6 +19,7 @@
 // Pairs with a side longer than max_length tokens, or with an empty side, are left out
 // and counted.
 
+#include <algorithm>
 #include <compare>
 #include <cstddef>
 #include <cstdint>
@@ -93,6 +94,7 @@ class TrainingBatcher {
   EpochPlan plan_epoch(std::uint64_t epoch) const;
   // How the batches of this batcher are padded (width_multiple, both caps max_length + 1).
   WidthPadding padding() const { return {options_.width_multiple, options_.max_length + 1, options_.max_length + 1}; }
+  std::size_t row_multiple() const { return std::max<std::size_t>(options_.row_multiple, 1); }
 
   // The batch at position(); then position() moves on, into the next epoch after the last.
   Batch next();

@@ -2,13 +2,18 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <span>
 #include <sstream>
+#include <thread>
 
 #include "nmt/data/sentencepiece_model.h"
 #include "nmt/graph/cpu_info.h"
@@ -21,10 +26,12 @@
 #include "nmt/io/section_file.h"
 #include "nmt/models/factory.h"
 #include "nmt/models/saved_model.h"
+#include "nmt/train/batch_share.h"
 #include "nmt/train/evaluator.h"
 #include "nmt/train/lr_schedule.h"
 #include "nmt/train/metrics_log.h"
 #include "nmt/train/optimizer.h"
+#include "nmt/train/process_group.h"
 #include "nmt/train/progress.h"
 #include "nmt/train/run_directory.h"
 #include "nmt/train/trainer_state.h"
@@ -35,6 +42,71 @@ namespace nmt::train {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 using nlohmann::json;
+
+namespace {
+
+// Sections as one string and back, to hand a checkpoint from process 0 to the others.
+std::string pack_sections(const io::Sections& sections) {
+  std::string bytes;
+  const auto put = [&bytes](const std::string& text) {
+    const std::uint64_t size = text.size();
+    bytes.append(reinterpret_cast<const char*>(&size), sizeof size);
+    bytes += text;
+  };
+  for (const auto& [name, content] : sections) {
+    put(name);
+    put(content);
+  }
+  return bytes;
+}
+
+io::Sections unpack_sections(const std::string& bytes) {
+  io::Sections sections;
+  std::size_t at = 0;
+  const auto get = [&]() {
+    std::uint64_t size = 0;
+    std::memcpy(&size, bytes.data() + at, sizeof size);
+    at += sizeof size;
+    std::string text = bytes.substr(at, size);
+    at += size;
+    return text;
+  };
+  while (at < bytes.size()) {
+    std::string name = get();
+    sections.emplace_back(std::move(name), get());
+  }
+  return sections;
+}
+
+// A fingerprint of the parameters' bytes (FNV-1a over 64-bit words): the processes of a
+// data-parallel run compare theirs at every checkpoint.
+std::uint64_t fingerprint(const std::vector<graph::Var>& params) {
+  std::uint64_t hash = 0xcbf29ce484222325ull;
+  for (const graph::Var& p : params) {
+    const std::span<const float> values = p.value().values();
+    std::size_t i = 0;
+    for (; i + 1 < values.size(); i += 2) {
+      std::uint64_t word;
+      std::memcpy(&word, values.data() + i, sizeof word);
+      hash = (hash ^ word) * 0x100000001b3ull;
+    }
+    if (i < values.size()) {
+      std::uint32_t last;
+      std::memcpy(&last, values.data() + i, sizeof last);
+      hash = (hash ^ last) * 0x100000001b3ull;
+    }
+  }
+  return hash;
+}
+
+// Each process of a data-parallel run drops out with a stream of its own; process 0's is the
+// one-process run's.
+std::uint64_t dropout_seed(std::int64_t training_seed, int rank) {
+  return static_cast<std::uint64_t>(training_seed) * 0x9E3779B97F4A7C15ull + 1 +
+         static_cast<std::uint64_t>(rank) * 0xD1B54A32D192ED03ull;
+}
+
+}  // namespace
 
 struct Trainer::Impl {
   io::Recipe recipe;
@@ -53,11 +125,19 @@ struct Trainer::Impl {
   graph::RandomGenerator dropout{0};
   TrainerState state;
   std::int64_t checkpoint_step = -1;  // step of the newest checkpoint on disk
+  // The processes of a data-parallel run (a group of one without mpirun). Process 0 alone
+  // writes the run directory, logs, validates and translates the test split.
+  ProcessGroup& group = ProcessGroup::world();
+  std::vector<float> gradient_buffer;  // the gradients of a data-parallel run, summed in one piece
+  // Since the last train record: waiting for the slowest process (its share of the batch took
+  // longer), and summing the gradients (copies included).
+  double wait_seconds = 0, allreduce_seconds = 0;
 
   Impl(io::Recipe r, std::ostream& log, bool bar)
       : recipe(io::with_absolute_paths(r, fs::current_path().string())), log_stream(log), progress_bar(bar) {}
 
   void say(const std::string& line) {
+    if (!group.is_root()) return;
     if (progress_bar) log_stream << "\r\033[K";
     log_stream << line << std::endl;
     if (log_file) log_file << line << std::endl;
@@ -65,6 +145,9 @@ struct Trainer::Impl {
   // A line for train.log alone (on a terminal, the progress bar shows it on screen).
   void log_only(const std::string& line) {
     if (log_file) log_file << line << std::endl;
+  }
+  void write_metrics(const json& record) {
+    if (metrics) metrics->write(record);  // process 0 alone has the file
   }
 
   fs::path checkpoint_dir() const { return run_directory->checkpoint_dir(); }
@@ -106,10 +189,30 @@ struct Trainer::Impl {
     return s;
   }
 
+  // The processes' dropout positions, and a check that their parameters are still the same:
+  // called by every process at every checkpoint (a collective).
+  void gather_process_state() {
+    if (!group.distributed()) return;
+    const std::vector<std::uint64_t> positions = group.all_gather(dropout.position());
+    state.other_dropout_positions.assign(positions.begin() + 1, positions.end());
+    const std::vector<std::uint64_t> prints = group.all_gather(fingerprint(model->parameters().vars()));
+    for (std::size_t r = 1; r < prints.size(); ++r)
+      if (prints[r] != prints[0])
+        throw std::runtime_error(fmt::format(
+            "the parameters of process {} differ from process 0's at step {}: the processes no longer train one "
+            "model (a defect: please report it); the checkpoint of step {} is the last good one",
+            r, state.step, checkpoint_step));
+  }
+
   // Writes the checkpoint of this step (again, with force: after the validation at the end of
   // a run, whose record of model.nmt the checkpoint must hold).
   void write_checkpoint(bool force = false) {
     if (checkpoint_step == state.step && !force) return;
+    gather_process_state();
+    if (!group.is_root()) {
+      checkpoint_step = state.step;
+      return;
+    }
     // The checkpoint's bytes (parameters and moments, ~90 MiB for the default recipe) would
     // come on top of a full pool when training stops: the next step refills it (issue 15).
     graph::release_cached_buffers();
@@ -122,8 +225,9 @@ struct Trainer::Impl {
     for (std::size_t i = keep; i < newest_first.size(); ++i) fs::remove(newest_first[i]);
   }
 
+  // Every process records it (their states stay the same); process 0 writes the file.
   void save_model_file(double metric) {
-    models::save_model((dir / "model.nmt").string(), recipe, inputs.vocabularies, *model);
+    if (group.is_root()) models::save_model((dir / "model.nmt").string(), recipe, inputs.vocabularies, *model);
     state.has_model = true;
     state.model_metric = metric;
     state.model_step = state.step;
@@ -144,20 +248,149 @@ struct Trainer::Impl {
     schedule = std::make_unique<LearningRateSchedule>(LrScheduleOptions{
         recipe.training.schedule, recipe.training.learning_rate, recipe.training.warmup_steps,
         recipe.training.plateau_factor, recipe.training.plateau_patience, recipe.training.min_learning_rate});
-    dropout = graph::RandomGenerator(static_cast<std::uint64_t>(recipe.training.seed) * 0x9E3779B97F4A7C15ull + 1);
+    dropout = graph::RandomGenerator(dropout_seed(recipe.training.seed, group.rank()));
+    state.processes = group.size();
     if (checkpoint) {
       model->parameters().deserialize(io::section(*checkpoint, "parameters", "checkpoint"), "checkpoint");
       adam->load_state(graph::decode_tensors(io::section(*checkpoint, "optimizer", "checkpoint"), "checkpoint"),
                        "checkpoint");
       state = TrainerState::from_json(json::parse(io::section(*checkpoint, "trainer", "checkpoint")));
+      if (state.processes != group.size())
+        throw io::RecipeError(fmt::format(
+            "{} was trained by {} {} and resumes only with as many (each process trains on its share of every batch "
+            "with a dropout stream of its own): run it with {}",
+            dir.string(), state.processes, state.processes == 1 ? "process" : "processes",
+            state.processes == 1 ? "nmt-train alone, without mpirun"
+                                 : fmt::format("mpirun -np {} nmt-train", state.processes)));
       inputs.batcher->seek(state.position);
-      dropout.set_position(state.dropout_position);
+      const bool fresh = state.other_dropout_positions.empty();  // the start of a data-parallel run
+      dropout.set_position(group.is_root() ? state.dropout_position
+                           : fresh         ? 0
+                                   : state.other_dropout_positions.at(static_cast<std::size_t>(group.rank() - 1)));
       schedule->restore(state.plateau_scale, state.plateau_stalled);
       checkpoint_step = state.step;
     }
     say(graph::cpu_line());
     say(fmt::format("model: {}, {} attention, {} parameters; {} threads", recipe.model.type,
                     model->attention_description(), model->parameters().element_count(), graph::compute_threads()));
+    if (group.distributed()) {
+      say(
+          fmt::format("data-parallel: {} processes ({}), {} of them on this machine, threads per process: {}; each "
+                      "trains on its share of every batch of {} tokens (about {} each) and the gradients ({:.1f} "
+                      "MiB) are summed with MPI_Allreduce before every update",
+                      group.size(), group.library(), group.processes_on_this_machine(), graph::compute_threads(),
+                      recipe.training.batch_tokens, recipe.training.batch_tokens / group.size(),
+                      static_cast<double>(model->parameters().element_count()) * 4 / 1048576.0));
+      const unsigned cores = std::thread::hardware_concurrency();
+      if (cores > 0 && group.processes_on_this_machine() * graph::compute_threads() > static_cast<int>(cores))
+        say(
+            fmt::format("warning: {} processes x {} threads on this machine's {} cores: they take turns on the "
+                        "cores; set training.threads={} (e.g. --set training.threads={})",
+                        group.processes_on_this_machine(), graph::compute_threads(), cores,
+                        std::max<int>(1, static_cast<int>(cores) / group.processes_on_this_machine()),
+                        std::max<int>(1, static_cast<int>(cores) / group.processes_on_this_machine())));
+    }
+  }
+
+  // Hands process 0's starting point (the checkpoint it resumed from, or its new model) to the
+  // other processes, which build from it: one model, one vocabulary, one position in the data.
+  void join_processes() {
+    std::string bytes;
+    if (group.is_root()) {
+      io::Sections sections = checkpoint_sections();
+      // Whether the run still has to write its first checkpoint (a collective: all must know).
+      sections.emplace_back(kCheckpointStepSection, std::to_string(checkpoint_step));
+      bytes = pack_sections(sections);
+    }
+    group.broadcast(bytes);
+    if (group.is_root()) return;
+    io::Sections sections = unpack_sections(bytes);
+    const std::int64_t root_checkpoint_step = std::stoll(sections.back().second);
+    sections.pop_back();
+    build(&sections);
+    checkpoint_step = root_checkpoint_step;
+  }
+  static constexpr const char* kCheckpointStepSection = "process 0's checkpoint step";
+
+  // Process 0's decisions after a validation (the best metric, early stopping's count, the
+  // plateau schedule, the training time), on every process.
+  void share_decisions() {
+    if (!group.distributed()) return;
+    std::string bytes;
+    if (group.is_root())
+      bytes = json{{"state", state.to_json()},
+                   {"plateau_scale", schedule->plateau_scale()},
+                   {"plateau_stalled", schedule->validations_without_improvement()}}
+                  .dump();
+    group.broadcast(bytes);
+    if (group.is_root()) return;
+    const json shared = json::parse(bytes);
+    const std::vector<std::uint64_t> positions = state.other_dropout_positions;
+    state = TrainerState::from_json(shared.at("state"));
+    state.other_dropout_positions = positions;
+    schedule->restore(shared.at("plateau_scale").get<double>(), shared.at("plateau_stalled").get<std::int64_t>());
+  }
+
+  // Sums the processes' gradients (each already scaled by the whole batch's token count) and
+  // their losses; returns whether every process's loss was finite. A parameter with a gradient
+  // on any process gets one on all, so that every process updates the same parameters.
+  bool sum_across_processes(const std::vector<graph::Var>& params, double& loss, bool finite) {
+    if (!group.distributed()) return finite;
+    const auto start = Clock::now();
+    std::vector<double> small(2 + params.size(), 0.0);
+    small[0] = loss;
+    small[1] = finite ? 0 : 1;
+    for (std::size_t i = 0; i < params.size(); ++i) small[2 + i] = params[i].grad().defined() ? 1 : 0;
+    group.sum(small);  // every process waits here for the slowest
+    const auto summing = Clock::now();
+    wait_seconds += std::chrono::duration<double>(summing - start).count();
+    loss = small[0];
+    if (small[1] > 0) return false;
+    std::size_t total = 0;
+    for (std::size_t i = 0; i < params.size(); ++i)
+      if (small[2 + i] > 0) total += static_cast<std::size_t>(params[i].value().numel());
+    gradient_buffer.resize(total);
+    // Copied into one buffer and back into fresh tensors: one MPI call, and no gradient that an
+    // op shares between two parameters (a copy-free accumulation) is summed twice.
+    std::size_t at = 0;
+    for (std::size_t i = 0; i < params.size(); ++i) {
+      if (small[2 + i] == 0) continue;
+      const std::size_t n = static_cast<std::size_t>(params[i].value().numel());
+      if (params[i].grad().defined())
+        std::memcpy(gradient_buffer.data() + at, params[i].grad().data(), n * sizeof(float));
+      else
+        std::fill_n(gradient_buffer.data() + at, n, 0.0f);
+      at += n;
+    }
+    group.sum(gradient_buffer);
+    at = 0;
+    for (std::size_t i = 0; i < params.size(); ++i) {
+      if (small[2 + i] == 0) continue;
+      graph::Tensor summed = graph::Tensor::empty(params[i].shape());
+      const std::size_t n = static_cast<std::size_t>(summed.numel());
+      std::memcpy(summed.data(), gradient_buffer.data() + at, n * sizeof(float));
+      at += n;
+      params[i].zero_grad();
+      params[i].accumulate_grad(summed);
+    }
+    allreduce_seconds += std::chrono::duration<double>(Clock::now() - summing).count();
+    return true;
+  }
+
+  // Which limit or signal stops the run now, the same on every process: a signal that reached
+  // one process stops them all; a time limit, whichever process reaches it first.
+  std::optional<StopReason> stop_now() {
+    std::optional<StopReason> limit = limit_reached();
+    const int signal_number = received_stop_signal();
+    if (group.distributed()) {
+      std::array<std::int64_t, 2> votes{limit ? 1 + static_cast<std::int64_t>(*limit) : 0, signal_number};
+      group.max(votes);
+      limit = votes[0] > 0 ? std::optional<StopReason>(static_cast<StopReason>(votes[0] - 1)) : std::nullopt;
+      if (votes[1] != 0 && signal_number == 0) request_stop(static_cast<int>(votes[1]));
+    }
+    if (limit) return limit;
+    if (received_stop_signal()) return StopReason::signal;
+    return std::nullopt;
   }
 
   // Dev perplexity (teacher forced, no dropout, no smoothing) and greedy dev BLEU. A scheduled
@@ -199,6 +432,23 @@ struct Trainer::Impl {
   }
 
   void validate_and_log(bool scheduled) {
+    if (group.is_root()) validate_and_log_here(scheduled);
+    share_decisions();  // the others wait meanwhile, without spinning
+  }
+
+  // While process 0 validates or translates the test split, the other processes wait without
+  // spinning: it takes their cores on this machine too (restored when it goes out of scope).
+  struct CoresOfWaitingProcesses {
+    int own = graph::compute_threads();
+    explicit CoresOfWaitingProcesses(const ProcessGroup& group) {
+      const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+      if (group.distributed()) graph::set_compute_threads(std::min(cores, own * group.processes_on_this_machine()));
+    }
+    ~CoresOfWaitingProcesses() { graph::set_compute_threads(own); }
+  };
+
+  void validate_and_log_here(bool scheduled) {
+    const CoresOfWaitingProcesses cores(group);
     const auto start = Clock::now();
     // Validation's shapes (dev batches, greedy decoding) are not training's: with the buffers
     // cached for the training step still held, its own would come on top of them (the pool's
@@ -208,7 +458,7 @@ struct Trainer::Impl {
     const json record = validate(scheduled);
     graph::release_cached_buffers();
     state.seconds += std::chrono::duration<double>(Clock::now() - start).count();
-    metrics->write(record);
+    write_metrics(record);
     say(fmt::format(
         "{} at step {}: dev perplexity {:.2f}{}{}", scheduled ? "validation" : "final validation", state.step,
         record["dev_perplexity"].get<double>(),
@@ -268,20 +518,24 @@ struct Trainer::Impl {
     auto last_bar = Clock::now() - std::chrono::seconds(1);
     StopReason reason = StopReason::max_steps;
     while (true) {
-      if (const auto limit = limit_reached()) {
-        reason = *limit;
-        break;
-      }
-      if (received_stop_signal()) {
-        reason = StopReason::signal;
+      if (const auto stop = stop_now()) {
+        reason = *stop;
         break;
       }
       const auto start = Clock::now();
       std::vector<data::Batch> batches;
-      std::int64_t tokens = 0;
+      std::int64_t tokens = 0;  // of the whole batch: the gradients are scaled by it on every process
       for (std::int64_t k = 0; k < t.accumulate; ++k) {
-        batches.push_back(inputs.batcher->next());
-        tokens += static_cast<std::int64_t>(batches.back().target_tokens());
+        data::Batch batch = inputs.batcher->next();
+        tokens += static_cast<std::int64_t>(batch.target_tokens());
+        if (group.distributed()) {
+          const std::size_t parts = static_cast<std::size_t>(group.size());
+          const std::size_t part = static_cast<std::size_t>(group.rank());
+          if (share_rows(batch, part, parts, inputs.batcher->row_multiple()).rows() == 0) continue;
+          batch = batch_share(*inputs.train_corpus, batch, part, parts, inputs.batcher->padding(),
+                              inputs.batcher->row_multiple());
+        }
+        batches.push_back(std::move(batch));
       }
       model->parameters().zero_grads();
       double loss = 0;
@@ -301,6 +555,7 @@ struct Trainer::Impl {
         // compiling a primitive for each batch's token count.
         graph::backward(r.loss, graph::Tensor::scalar(1.0f / static_cast<float>(std::max<std::int64_t>(tokens, 1))));
       }
+      finite = sum_across_processes(params, loss, finite);
       const double norm =
           finite ? (t.clip_norm > 0 ? clip_grad_norm(params, t.clip_norm) : global_grad_norm(params)) : 0;
       if (!finite || !std::isfinite(norm)) {
@@ -309,11 +564,11 @@ struct Trainer::Impl {
         model->parameters().zero_grads();
         const std::string what = finite ? "non-finite gradient norm" : "non-finite loss";
         say(fmt::format("step {}: {}; update skipped ({} in a row)", state.step + 1, what, consecutive_bad));
-        metrics->write({{"event", "skip"},
-                        {"step", state.step + 1},
-                        {"time", state.seconds},
-                        {"epoch", state.position.epoch},
-                        {"reason", what}});
+        write_metrics({{"event", "skip"},
+                       {"step", state.step + 1},
+                       {"time", state.seconds},
+                       {"epoch", state.position.epoch},
+                       {"reason", what}});
         state.seconds += std::chrono::duration<double>(Clock::now() - start).count();
         if (consecutive_bad >= 5) {
           reason = StopReason::diverged;
@@ -358,7 +613,15 @@ struct Trainer::Impl {
                           {"pool_cached_mib", static_cast<double>(pool.bytes_cached) / 1048576.0},
                           {"pool_peak_in_use_mib", static_cast<double>(pool.peak_bytes_in_use) / 1048576.0},
                           {"resident_mib", graph::resident_mib()}};
-        metrics->write(record);
+        json full = record;
+        if (group.distributed()) {
+          full["processes"] = group.size();
+          full["wait_seconds_per_step"] = wait_seconds / static_cast<double>(t.log_every);
+          full["allreduce_seconds_per_step"] = allreduce_seconds / static_cast<double>(t.log_every);
+          full["allreduce_mib_per_step"] = static_cast<double>(gradient_buffer.size()) * 4 / 1048576.0;
+        }
+        wait_seconds = allreduce_seconds = 0;
+        write_metrics(full);
         const std::string line =
             log_line(position(), window, lr, eta_seconds(t, position(), window.steps_per_second()));
         if (progress_bar)
@@ -396,13 +659,13 @@ struct Trainer::Impl {
         write_checkpoint(true);
       }
     }
-    metrics->write({{"event", "stop"},
-                    {"step", state.step},
-                    {"time", state.seconds},
-                    {"epoch", state.position.epoch},
-                    {"reason", stop_reason_name(reason)},
-                    {"model_step", state.has_model ? json(state.model_step) : json(nullptr)},
-                    {"peak_resident_mib", graph::peak_resident_mib()}});
+    write_metrics({{"event", "stop"},
+                   {"step", state.step},
+                   {"time", state.seconds},
+                   {"epoch", state.position.epoch},
+                   {"reason", stop_reason_name(reason)},
+                   {"model_step", state.has_model ? json(state.model_step) : json(nullptr)},
+                   {"peak_resident_mib", graph::peak_resident_mib()}});
     const int signal_number = received_stop_signal();
     say(fmt::format(
         "stopped at step {} ({}) after {} of training; {}; peak resident memory {:.0f} MiB", state.step,
@@ -415,7 +678,7 @@ struct Trainer::Impl {
     summary.has_model = state.has_model;
     summary.model_step = state.model_step;
     summary.model_path = state.has_model ? (dir / "model.nmt").string() : "";
-    if (reason != StopReason::signal && reason != StopReason::diverged && state.has_model &&
+    if (group.is_root() && reason != StopReason::signal && reason != StopReason::diverged && state.has_model &&
         recipe.output.translate_test && !recipe.data.test_source.empty())
       test(summary);
     return summary;
@@ -423,6 +686,7 @@ struct Trainer::Impl {
 
   // Translates the test split with the saved (best) model and scores it.
   void test(TrainingSummary& summary) {
+    const CoresOfWaitingProcesses cores(group);
     models::SavedModel best = models::load_model((dir / "model.nmt").string());
     model = std::move(best.model);
     const ScoredTranslations scored = translate(inputs.test_sources, inputs.test_references);
@@ -442,7 +706,7 @@ struct Trainer::Impl {
                       {"sentences_per_second", scored.sentences_per_second()},
                       {"decoding", "greedy"},
                       {"model_step", state.model_step}};
-    metrics->write(record);
+    write_metrics(record);
     io::write_file_atomically((dir / "test.scores.json").string(), record.dump(2) + "\n");
     summary.has_test_scores = true;
     summary.test_bleu = scored.bleu.score;
@@ -457,6 +721,13 @@ struct Trainer::Impl {
 Trainer::Trainer(io::Recipe recipe, std::ostream& log, bool progress_bar)
     : impl_(std::make_unique<Impl>(std::move(recipe), log, progress_bar)) {
   impl_->check_inputs();
+  // In a data-parallel run, process 0 opens the run directory and resumes or starts the run;
+  // the others then build from what it hands them.
+  if (impl_->group.is_root()) open_and_build();
+  if (impl_->group.distributed()) impl_->join_processes();
+}
+
+void Trainer::open_and_build() {
   impl_->open_run_directory();
   // The newest intact checkpoint: a damaged newest one (a disk error, a copy cut short) falls
   // back to the one before it, with a warning; it stays on disk for a look.

@@ -59,6 +59,7 @@ class Trainer {
   static std::string check(io::Recipe recipe);
 
  private:
+  void open_and_build();
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

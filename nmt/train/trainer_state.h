@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "nmt/data/batching.h"
 
@@ -13,6 +14,12 @@ struct TrainerState {
   std::int64_t step = 0;
   data::BatchPosition position;
   std::uint64_t dropout_position = 0;
+  // A data-parallel run (issue 18): its number of processes, which a resumed run must have too
+  // (each trains on its share of every batch with a dropout stream of its own), and the stream
+  // positions of processes 1 .. processes-1 (dropout_position is process 0's). Written only when
+  // processes > 1, so one-process checkpoints are as before.
+  std::int64_t processes = 1;
+  std::vector<std::uint64_t> other_dropout_positions;
   double seconds = 0;  // training time, validations included
   std::int64_t target_tokens = 0;
   // The best_* fields record the scheduled validations (every validation.every_steps), which
