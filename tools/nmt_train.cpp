@@ -48,6 +48,13 @@ int fail(nmt::train::ProcessGroup& group, int status) {
 
 int main(int argc, char** argv) {
   nmt::graph::restart_with_openmp_spin_count(argv);  // before any parallel region; see openmp_waiting.h
+  if (!nmt::train::ProcessGroup::available() && nmt::train::ProcessGroup::launched_processes() > 1) {
+    // Each process would take itself for the only one and train alone, all on one directory.
+    std::cerr << "nmt-train: started as one of " << nmt::train::ProcessGroup::launched_processes()
+              << " processes by mpirun, but this nmt-train was built without MPI (-DNMT_WITH_MPI=OFF); build it "
+                 "with MPI (tools/install-deps.sh installs Open MPI) or run it alone\n";
+    return 1;
+  }
   nmt::train::ProcessGroup& group = nmt::train::ProcessGroup::initialize(&argc, &argv);
   // Process 0 speaks for a data-parallel run; the others report only their own errors.
   const std::string name = group.distributed() && !group.is_root()

@@ -61,6 +61,12 @@ ProcessGroup& ProcessGroup::world() {
   return g_world != nullptr ? *g_world : alone;
 }
 
+int ProcessGroup::launched_processes() {
+  for (const char* name : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE"})
+    if (const char* value = std::getenv(name); value != nullptr) return std::max(1, std::atoi(value));
+  return 1;
+}
+
 bool ProcessGroup::available() {
 #ifdef NMT_WITH_MPI
   return true;

@@ -27,6 +27,9 @@ class ProcessGroup {
   static ProcessGroup& world();
   // Whether this build can run data-parallel (compiled with MPI).
   static bool available();
+  // How many processes an MPI launcher says it started (Open MPI's OMPI_COMM_WORLD_SIZE, or
+  // PMI_SIZE), 1 without one: a build without MPI refuses to run as one of several.
+  static int launched_processes();
 
   int rank() const { return rank_; }
   int size() const { return size_; }

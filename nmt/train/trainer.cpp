@@ -292,8 +292,10 @@ struct Trainer::Impl {
     }
   }
 
-  // Hands process 0's starting point (the checkpoint it resumed from, or its new model) to the
-  // other processes, which build from it: one model, one vocabulary, one position in the data.
+  // Hands process 0's starting point (the checkpoint it resumed from, or its new model, and its
+  // recipe) to the other processes, which build from it: one model, one vocabulary, one position
+  // in the data, one recipe whatever the others were given. They need only the recipe's files,
+  // at the same paths (on another machine too); the run directory is process 0's alone.
   void join_processes() {
     std::string bytes;
     if (group.is_root()) {
@@ -307,6 +309,8 @@ struct Trainer::Impl {
     io::Sections sections = unpack_sections(bytes);
     const std::int64_t root_checkpoint_step = std::stoll(sections.back().second);
     sections.pop_back();
+    recipe = io::parse_recipe(io::section(sections, "recipe", "process 0's checkpoint"), "process 0's recipe");
+    check_inputs();
     build(&sections);
     checkpoint_step = root_checkpoint_step;
   }
@@ -381,15 +385,25 @@ struct Trainer::Impl {
   // one process stops them all; a time limit, whichever process reaches it first.
   std::optional<StopReason> stop_now() {
     std::optional<StopReason> limit = limit_reached();
-    const int signal_number = received_stop_signal();
+    // Read once: a signal that comes after the vote counts at the next step, on every process.
+    int signal_number = received_stop_signal();
     if (group.distributed()) {
-      std::array<std::int64_t, 2> votes{limit ? 1 + static_cast<std::int64_t>(*limit) : 0, signal_number};
+      // The step goes along (as itself and negated: the max of both gives the range) to catch
+      // processes out of step, whose collectives would pair up wrongly without an error.
+      std::array<std::int64_t, 4> votes{limit ? 1 + static_cast<std::int64_t>(*limit) : 0, signal_number, state.step,
+                                        -state.step};
       group.max(votes);
+      if (votes[2] != -votes[3])
+        throw std::runtime_error(
+            fmt::format("the processes are out of step (steps {} to {}): a defect, please report "
+                        "it; the checkpoint of step {} is the last good one",
+                        -votes[3], votes[2], checkpoint_step));
       limit = votes[0] > 0 ? std::optional<StopReason>(static_cast<StopReason>(votes[0] - 1)) : std::nullopt;
-      if (votes[1] != 0 && signal_number == 0) request_stop(static_cast<int>(votes[1]));
+      if (votes[1] != 0 && received_stop_signal() == 0) request_stop(static_cast<int>(votes[1]));
+      signal_number = static_cast<int>(votes[1]);
     }
     if (limit) return limit;
-    if (received_stop_signal()) return StopReason::signal;
+    if (signal_number != 0) return StopReason::signal;
     return std::nullopt;
   }
 
@@ -720,10 +734,12 @@ struct Trainer::Impl {
 
 Trainer::Trainer(io::Recipe recipe, std::ostream& log, bool progress_bar)
     : impl_(std::make_unique<Impl>(std::move(recipe), log, progress_bar)) {
-  impl_->check_inputs();
-  // In a data-parallel run, process 0 opens the run directory and resumes or starts the run;
-  // the others then build from what it hands them.
-  if (impl_->group.is_root()) open_and_build();
+  // In a data-parallel run, process 0 checks the inputs, opens the run directory and resumes or
+  // starts the run; the others then build from what it hands them.
+  if (impl_->group.is_root()) {
+    impl_->check_inputs();
+    open_and_build();
+  }
   if (impl_->group.distributed()) impl_->join_processes();
 }
 

@@ -97,6 +97,21 @@ class NmtTrainMpi : public ::testing::Test {
   fs::path dir_;
 };
 
+TEST_F(NmtTrainMpi, VersionNamesMpiAndProcessZeroAloneAnswers) {
+  const Result version = run(kProgram + " --version");
+  EXPECT_EQ(version.status, 0);
+  EXPECT_NE(version.output.find("\nMPI: Open MPI v"), std::string::npos) << version.output;
+  const Result two = run(kMpirun + " -np 2 " + kProgram + " --version");
+  EXPECT_EQ(two.status, 0);
+  EXPECT_EQ(two.output, version.output);
+  // A mistake on the command line: one message, not one per process, and the usual status.
+  const Result usage = run(kMpirun + " -np 2 " + kProgram + " recipes/tiny.yaml --frobnicate");
+  EXPECT_NE(usage.status, 0);
+  const std::size_t first = usage.output.find("nmt-train: ");
+  ASSERT_NE(first, std::string::npos) << usage.output;
+  EXPECT_EQ(usage.output.find("nmt-train: ", first + 1), std::string::npos) << usage.output;
+}
+
 // The largest difference between the parameters of the newest checkpoints of two runs, but
 // for the Transformer's key biases: a softmax does not change when every score of a query
 // grows by the same amount (q.(k + b) = q.k + q.b), so their gradients are zero but for
@@ -180,7 +195,7 @@ TEST_F(NmtTrainMpi, ATwoProcessRunResumesFromItsCheckpointsExactly) {
 }
 
 // The processes of a run started in the background (their launcher's pid), once training is
-// under way (a train record in metrics.jsonl).
+// under way (the checkpoint of step 20 written).
 pid_t start_two_processes(const fs::path& run_dir) {
   const pid_t child = ::fork();
   if (child == 0) {
@@ -195,7 +210,7 @@ pid_t start_two_processes(const fs::path& run_dir) {
   }
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
   while (std::chrono::steady_clock::now() < deadline) {
-    if (text_of(run_dir / "metrics.jsonl").find("\"event\":\"validation\"") != std::string::npos) return child;
+    if (fs::exists(run_dir / "checkpoints" / "step-0000000020.ckpt")) return child;
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   ::kill(child, SIGKILL);
