@@ -41,6 +41,7 @@ int finish(nmt::train::ProcessGroup& group, int status) {
 // rather than leave them waiting in a collective this one will never reach.
 int fail(nmt::train::ProcessGroup& group, int status) {
   if (group.distributed()) group.abort(status);
+  group.finalize();  // mpirun -np 1: leave MPI properly
   return status;
 }
 
@@ -143,7 +144,7 @@ int main(int argc, char** argv) {
                   << "test BLEU " << s.test_bleu << ", chrF " << s.test_chrf << "\n";
     }
     // Every process stopped for the same reason: they leave together.
-    if (s.stop_reason == nmt::train::StopReason::signal) return finish(group, 128 + nmt::train::received_stop_signal());
+    if (s.stop_reason == nmt::train::StopReason::signal) return finish(group, 128 + s.stop_signal);
     if (s.stop_reason == nmt::train::StopReason::diverged) {
       if (group.is_root())
         std::cerr << "nmt-train: training diverged (non-finite loss in 5 updates in a row); the last good "

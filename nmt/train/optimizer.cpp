@@ -91,12 +91,16 @@ double global_grad_norm(std::span<const Var> parameters) {
 
 double clip_grad_norm(std::span<const Var> parameters, double max_norm) {
   const double norm = global_grad_norm(parameters);
+  clip_grad_norm(parameters, max_norm, norm);
+  return norm;
+}
+
+void clip_grad_norm(std::span<const Var> parameters, double max_norm, double norm) {
   if (norm > max_norm && norm > 0) {
     const float factor = static_cast<float>(max_norm / norm);
     for (const auto& p : parameters)
       if (p.grad().defined()) graph::scale_in_place(const_cast<Tensor&>(p.grad()), factor);
   }
-  return norm;
 }
 
 }  // namespace nmt::train

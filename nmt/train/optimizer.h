@@ -47,5 +47,8 @@ double global_grad_norm(std::span<const Var> parameters);
 // Scales all gradients so that their global norm is at most max_norm (Pascanu et al. 2013);
 // returns the norm before clipping.
 double clip_grad_norm(std::span<const Var> parameters, double max_norm);
+// The same, given their norm (the processes of a data-parallel run clip by process 0's, so that
+// machines whose instruction sets round the norm differently still make the same update).
+void clip_grad_norm(std::span<const Var> parameters, double max_norm, double norm);
 
 }  // namespace nmt::train

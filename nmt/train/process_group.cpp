@@ -37,7 +37,7 @@ void check(int code, const char* call) {
 
 // Completes a request without spinning: the process it waits for may be busy for minutes (a
 // validation, the test translation) and needs the core this one would burn. The first polls
-// come quickly (a collective whose peers are ready completes in microseconds); then up to 2 ms
+// come quickly (a collective whose peers are ready completes in microseconds); then up to 1 ms
 // apart, which no step of training notices.
 void wait_without_spinning(MPI_Request& request) {
   auto pause = std::chrono::microseconds(20);
@@ -46,7 +46,7 @@ void wait_without_spinning(MPI_Request& request) {
     check(MPI_Test(&request, &done, MPI_STATUS_IGNORE), "MPI_Test");
     if (done) return;
     std::this_thread::sleep_for(pause);
-    pause = std::min(pause * 2, std::chrono::microseconds(2000));
+    pause = std::min(pause * 2, std::chrono::microseconds(1000));
   }
 }
 
@@ -107,47 +107,59 @@ std::string ProcessGroup::library() const {
 #endif
 }
 
-#ifdef NMT_WITH_MPI
-namespace {
-template <typename T>
-void sum_in_pieces(std::span<T> values, MPI_Datatype type) {
-  for (std::size_t at = 0; at < values.size(); at += kMaxCount) {
-    const std::size_t n = std::min(kMaxCount, values.size() - at);
-    check(MPI_Allreduce(MPI_IN_PLACE, values.data() + at, static_cast<int>(n), type, MPI_SUM, MPI_COMM_WORLD),
-          "MPI_Allreduce");
-  }
-}
-}  // namespace
-#endif
-
 void ProcessGroup::sum([[maybe_unused]] std::span<float> values) {
 #ifdef NMT_WITH_MPI
-  if (distributed()) sum_in_pieces(values, MPI_FLOAT);
+  if (!distributed()) return;
+  for (std::size_t at = 0; at < values.size(); at += kMaxCount) {
+    const std::size_t n = std::min(kMaxCount, values.size() - at);
+    check(MPI_Allreduce(MPI_IN_PLACE, values.data() + at, static_cast<int>(n), MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD),
+          "MPI_Allreduce");
+  }
 #endif
 }
 
 void ProcessGroup::sum([[maybe_unused]] std::span<double> values) {
 #ifdef NMT_WITH_MPI
-  if (distributed()) sum_in_pieces(values, MPI_DOUBLE);
+  if (!distributed()) return;
+  MPI_Request request;
+  check(MPI_Iallreduce(MPI_IN_PLACE, values.data(), static_cast<int>(values.size()), MPI_DOUBLE, MPI_SUM,
+                       MPI_COMM_WORLD, &request),
+        "MPI_Iallreduce");
+  wait_without_spinning(request);
 #endif
 }
 
 void ProcessGroup::max([[maybe_unused]] std::span<std::int64_t> values) {
 #ifdef NMT_WITH_MPI
   if (!distributed()) return;
-  check(
-      MPI_Allreduce(MPI_IN_PLACE, values.data(), static_cast<int>(values.size()), MPI_INT64_T, MPI_MAX, MPI_COMM_WORLD),
-      "MPI_Allreduce");
+  MPI_Request request;
+  check(MPI_Iallreduce(MPI_IN_PLACE, values.data(), static_cast<int>(values.size()), MPI_INT64_T, MPI_MAX,
+                       MPI_COMM_WORLD, &request),
+        "MPI_Iallreduce");
+  wait_without_spinning(request);
 #endif
 }
 
 std::vector<std::uint64_t> ProcessGroup::all_gather(std::uint64_t value) {
   std::vector<std::uint64_t> values(static_cast<std::size_t>(size_), value);
 #ifdef NMT_WITH_MPI
-  if (distributed())
-    check(MPI_Allgather(&value, 1, MPI_UINT64_T, values.data(), 1, MPI_UINT64_T, MPI_COMM_WORLD), "MPI_Allgather");
+  if (distributed()) {
+    MPI_Request request;
+    check(MPI_Iallgather(&value, 1, MPI_UINT64_T, values.data(), 1, MPI_UINT64_T, MPI_COMM_WORLD, &request),
+          "MPI_Iallgather");
+    wait_without_spinning(request);
+  }
 #endif
   return values;
+}
+
+void ProcessGroup::broadcast([[maybe_unused]] double& value) {
+#ifdef NMT_WITH_MPI
+  if (!distributed()) return;
+  MPI_Request request;
+  check(MPI_Ibcast(&value, 1, MPI_DOUBLE, 0, MPI_COMM_WORLD, &request), "MPI_Ibcast");
+  wait_without_spinning(request);
+#endif
 }
 
 void ProcessGroup::broadcast([[maybe_unused]] std::string& bytes) {

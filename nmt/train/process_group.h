@@ -4,10 +4,11 @@
 // MPI) the group is this process alone and every call is a no-op or a copy, so the
 // single-process path pays nothing.
 //
-// Waiting for a process that is busy elsewhere (rank 0 validating, writing a checkpoint or
-// translating the test split) polls a non-blocking collective and sleeps between polls, so a
-// waiting process leaves its core to the others; the gradient sum, which every process reaches
-// at about the same time, is a plain blocking MPI_Allreduce.
+// Every collective but one waits by polling a non-blocking collective and sleeping between
+// polls, so a process waiting for another that is busy elsewhere (process 0 validating, writing
+// a checkpoint or translating the test split; a process whose share of a batch took longer)
+// leaves its core to the others. The exception is the gradient sum, which every process reaches
+// at about the same time: a plain blocking MPI_Allreduce.
 #pragma once
 
 #include <cstdint>
@@ -38,15 +39,18 @@ class ProcessGroup {
   int processes_on_this_machine() const { return local_size_; }
   std::string library() const;  // e.g. "Open MPI v4.1.4", or "none"
 
-  // Sums in place across the processes (every process gets the same sums).
+  // Sums in place across the processes (every process gets the same sums): floats (the
+  // gradients) with a blocking allreduce, doubles (a few numbers) without spinning.
   void sum(std::span<float> values);
   void sum(std::span<double> values);
   // The largest value of each element across the processes, in place.
   void max(std::span<std::int64_t> values);
   // Every process's value, in rank order.
   std::vector<std::uint64_t> all_gather(std::uint64_t value);
-  // Rank 0's bytes, on every process (the others' are replaced). Waits without spinning.
+  // Rank 0's bytes or value, on every process (the others' are replaced). Waits without
+  // spinning.
   void broadcast(std::string& bytes);
+  void broadcast(double& value);
   // Returns when every process has called it. Waits without spinning.
   void wait_for_all();
 

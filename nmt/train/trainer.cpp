@@ -132,6 +132,7 @@ struct Trainer::Impl {
   // Since the last train record: waiting for the slowest process (its share of the batch took
   // longer), and summing the gradients (copies included).
   double wait_seconds = 0, allreduce_seconds = 0;
+  int stop_signal = 0;  // the signal that stopped the run (on any of its processes), or 0
 
   Impl(io::Recipe r, std::ostream& log, bool bar)
       : recipe(io::with_absolute_paths(r, fs::current_path().string())), log_stream(log), progress_bar(bar) {}
@@ -235,6 +236,9 @@ struct Trainer::Impl {
 
   void build(const io::Sections* checkpoint) {
     graph::set_compute_threads(static_cast<int>(recipe.training.threads));
+    // Before the data are prepared: a refusal should not cost their time.
+    if (checkpoint)
+      check_processes(TrainerState::from_json(json::parse(io::section(*checkpoint, "trainer", "checkpoint"))));
     inputs.prepare(recipe, checkpoint, [this](const std::string& line) { say(line); });
     model = models::make_model(recipe, inputs.vocabularies.source->size(), inputs.vocabularies.target->size(),
                                static_cast<std::uint64_t>(recipe.training.seed));
@@ -255,13 +259,6 @@ struct Trainer::Impl {
       adam->load_state(graph::decode_tensors(io::section(*checkpoint, "optimizer", "checkpoint"), "checkpoint"),
                        "checkpoint");
       state = TrainerState::from_json(json::parse(io::section(*checkpoint, "trainer", "checkpoint")));
-      if (state.processes != group.size())
-        throw io::RecipeError(fmt::format(
-            "{} was trained by {} {} and resumes only with as many (each process trains on its share of every batch "
-            "with a dropout stream of its own): run it with {}",
-            dir.string(), state.processes, state.processes == 1 ? "process" : "processes",
-            state.processes == 1 ? "nmt-train alone, without mpirun"
-                                 : fmt::format("mpirun -np {} nmt-train", state.processes)));
       inputs.batcher->seek(state.position);
       const bool fresh = state.other_dropout_positions.empty();  // the start of a data-parallel run
       dropout.set_position(group.is_root() ? state.dropout_position
@@ -292,6 +289,16 @@ struct Trainer::Impl {
     }
   }
 
+  void check_processes(const TrainerState& stored) const {
+    if (stored.processes != group.size())
+      throw io::RecipeError(fmt::format(
+          "{} was trained by {} {} and resumes only with as many (each process trains on its share of every batch "
+          "with a dropout stream of its own): run it with {}",
+          dir.string(), stored.processes, stored.processes == 1 ? "process" : "processes",
+          stored.processes == 1 ? "nmt-train alone, without mpirun"
+                                : fmt::format("mpirun -np {} nmt-train", stored.processes)));
+  }
+
   // Hands process 0's starting point (the checkpoint it resumed from, or its new model, and its
   // recipe) to the other processes, which build from it: one model, one vocabulary, one position
   // in the data, one recipe whatever the others were given. They need only the recipe's files,
@@ -313,6 +320,27 @@ struct Trainer::Impl {
     check_inputs();
     build(&sections);
     checkpoint_step = root_checkpoint_step;
+  }
+
+  // Every process must train on the same data: a fingerprint of the encoded training corpus,
+  // compared with process 0's (another machine may hold another copy of the files).
+  void check_same_data() {
+    std::uint64_t hash = 0xcbf29ce484222325ull;
+    const auto add = [&hash](const data::TokenSequences& sequences) {
+      for (std::size_t i = 0; i < sequences.size(); ++i) {
+        hash = (hash ^ sequences.length(i)) * 0x100000001b3ull;
+        for (const std::int32_t id : sequences[i]) hash = (hash ^ static_cast<std::uint32_t>(id)) * 0x100000001b3ull;
+      }
+    };
+    add(inputs.train_corpus->source);
+    add(inputs.train_corpus->target);
+    const std::vector<std::uint64_t> hashes = group.all_gather(hash);
+    for (std::size_t r = 1; r < hashes.size(); ++r)
+      if (hashes[r] != hashes[0])
+        throw std::runtime_error(fmt::format(
+            "process {} read other training data than process 0 (data.train_source and data.train_target must hold "
+            "the same text on every machine)",
+            r));
   }
   static constexpr const char* kCheckpointStepSection = "process 0's checkpoint step";
 
@@ -386,6 +414,8 @@ struct Trainer::Impl {
   std::optional<StopReason> stop_now() {
     std::optional<StopReason> limit = limit_reached();
     // Read once: a signal that comes after the vote counts at the next step, on every process.
+    // The agreed signal is the run's, kept apart from this process's own flag, so that a real
+    // signal arriving later still counts as the first (not as a second, which exits at once).
     int signal_number = received_stop_signal();
     if (group.distributed()) {
       // The step goes along (as itself and negated: the max of both gives the range) to catch
@@ -399,10 +429,10 @@ struct Trainer::Impl {
                         "it; the checkpoint of step {} is the last good one",
                         -votes[3], votes[2], checkpoint_step));
       limit = votes[0] > 0 ? std::optional<StopReason>(static_cast<StopReason>(votes[0] - 1)) : std::nullopt;
-      if (votes[1] != 0 && received_stop_signal() == 0) request_stop(static_cast<int>(votes[1]));
       signal_number = static_cast<int>(votes[1]);
     }
     if (limit) return limit;
+    stop_signal = signal_number;
     if (signal_number != 0) return StopReason::signal;
     return std::nullopt;
   }
@@ -532,11 +562,11 @@ struct Trainer::Impl {
     auto last_bar = Clock::now() - std::chrono::seconds(1);
     StopReason reason = StopReason::max_steps;
     while (true) {
+      const auto start = Clock::now();  // the vote counts as part of the step
       if (const auto stop = stop_now()) {
         reason = *stop;
         break;
       }
-      const auto start = Clock::now();
       std::vector<data::Batch> batches;
       std::int64_t tokens = 0;  // of the whole batch: the gradients are scaled by it on every process
       for (std::int64_t k = 0; k < t.accumulate; ++k) {
@@ -570,8 +600,9 @@ struct Trainer::Impl {
         graph::backward(r.loss, graph::Tensor::scalar(1.0f / static_cast<float>(std::max<std::int64_t>(tokens, 1))));
       }
       finite = sum_across_processes(params, loss, finite);
-      const double norm =
-          finite ? (t.clip_norm > 0 ? clip_grad_norm(params, t.clip_norm) : global_grad_norm(params)) : 0;
+      double norm = finite ? global_grad_norm(params) : 0;
+      if (finite) group.broadcast(norm);  // process 0's: see clip_grad_norm
+      if (finite && t.clip_norm > 0) clip_grad_norm(params, t.clip_norm, norm);
       if (!finite || !std::isfinite(norm)) {
         ++state.skipped_updates;
         ++consecutive_bad;
@@ -680,7 +711,7 @@ struct Trainer::Impl {
                    {"reason", stop_reason_name(reason)},
                    {"model_step", state.has_model ? json(state.model_step) : json(nullptr)},
                    {"peak_resident_mib", graph::peak_resident_mib()}});
-    const int signal_number = received_stop_signal();
+    const int signal_number = stop_signal;
     say(fmt::format(
         "stopped at step {} ({}) after {} of training; {}; peak resident memory {:.0f} MiB", state.step,
         reason == StopReason::signal ? fmt::format("signal {}", signal_number) : std::string(stop_reason_name(reason)),
@@ -688,6 +719,7 @@ struct Trainer::Impl {
     summary.steps = state.step;
     summary.seconds = state.seconds;
     summary.stop_reason = reason;
+    summary.stop_signal = stop_signal;
     summary.best_metric = state.best_metric;
     summary.has_model = state.has_model;
     summary.model_step = state.model_step;
@@ -740,7 +772,10 @@ Trainer::Trainer(io::Recipe recipe, std::ostream& log, bool progress_bar)
     impl_->check_inputs();
     open_and_build();
   }
-  if (impl_->group.distributed()) impl_->join_processes();
+  if (impl_->group.distributed()) {
+    impl_->join_processes();
+    impl_->check_same_data();
+  }
 }
 
 void Trainer::open_and_build() {

@@ -34,6 +34,7 @@ struct TrainingSummary {
   std::int64_t steps = 0;
   double seconds = 0;
   StopReason stop_reason = StopReason::max_steps;
+  int stop_signal = 0;          // the signal that stopped it (reason signal: on any of its processes)
   double best_metric = 0;       // dev BLEU or perplexity, per validation.early_stopping_metric
   bool has_model = false;       // false only when training diverged before model.nmt was written
   std::int64_t model_step = 0;  // the step model.nmt is from

@@ -27,9 +27,12 @@ namespace {
 namespace fs = std::filesystem;
 const std::string kProgram = std::string(NMT_BINARY_DIR) + "/bin/nmt-train";
 // Shared memory between the processes of this machine, the launcher's own traffic on loopback.
+// In the sanitizer build, LeakSanitizer would report what Open MPI keeps of its start-up to the
+// end (much of it in components it has unloaded, which no suppression can name): leaks are
+// looked for in the single-process runs of every other spec, not in processes under mpirun.
 const std::string kMpirun = std::string(NMT_MPIEXEC) +
                             " --allow-run-as-root --oversubscribe --mca btl self,vader --mca oob_tcp_if_include lo"
-                            " --mca btl_vader_single_copy_mechanism none";
+                            " --mca btl_vader_single_copy_mechanism none -x ASAN_OPTIONS=detect_leaks=0";
 // The tiny recipe without dropout (N processes draw other dropout masks than one does), a
 // step limit and no test translation.
 const std::string kTiny =
@@ -278,6 +281,28 @@ TEST_F(NmtTrainMpi, ASignalToOneProcessCheckpointsAndStopsThemAll) {
   const std::string metrics = text_of(dir_ / "run" / "metrics.jsonl");
   EXPECT_NE(metrics.find("\"reason\":\"signal\""), std::string::npos) << metrics;
   expect_the_run_resumes(dir_ / "run");
+}
+
+// Ctrl-C on mpirun, or a kill of the whole job, reaches every process, not at the same moment:
+// a signal that comes after the processes agreed to stop is still each one's first (a second
+// would end it at once, without the final checkpoint).
+TEST_F(NmtTrainMpi, ASignalToEveryProcessAtDifferentMomentsStopsThemCleanly) {
+  const fs::path run_dir = dir_ / "run";
+  const pid_t launcher = start_two_processes(run_dir);
+  ASSERT_GT(launcher, 0) << text_of(run_dir.string() + ".out");
+  const pid_t first = process_of_rank(launcher, 0), second = process_of_rank(launcher, 1);
+  ASSERT_GT(first, 0);
+  ASSERT_GT(second, 0);
+  ASSERT_EQ(::kill(first, SIGTERM), 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));  // a few tiny steps later
+  ASSERT_EQ(::kill(second, SIGTERM), 0);
+  const int status = wait_at_most(launcher, std::chrono::seconds(60));
+  const std::string output = text_of(run_dir.string() + ".out");
+  EXPECT_NE(status, -1) << "the run did not stop: " << output;
+  EXPECT_EQ(output.find("second stop signal"), std::string::npos) << output;
+  const std::string metrics = text_of(run_dir / "metrics.jsonl");
+  EXPECT_NE(metrics.find("\"reason\":\"signal\""), std::string::npos) << metrics;
+  expect_the_run_resumes(run_dir);
 }
 
 TEST_F(NmtTrainMpi, AProcessThatDiesEndsTheRunAndTheLastCheckpointStaysIntact) {
