@@ -118,25 +118,27 @@ void ProcessGroup::sum([[maybe_unused]] std::span<float> values) {
 #endif
 }
 
-void ProcessGroup::sum([[maybe_unused]] std::span<double> values) {
 #ifdef NMT_WITH_MPI
-  if (!distributed()) return;
+namespace {
+// An allreduce of a few numbers, in place, waiting without spinning.
+void reduce_without_spinning(void* values, std::size_t count, MPI_Datatype type, MPI_Op op) {
   MPI_Request request;
-  check(MPI_Iallreduce(MPI_IN_PLACE, values.data(), static_cast<int>(values.size()), MPI_DOUBLE, MPI_SUM,
-                       MPI_COMM_WORLD, &request),
+  check(MPI_Iallreduce(MPI_IN_PLACE, values, static_cast<int>(count), type, op, MPI_COMM_WORLD, &request),
         "MPI_Iallreduce");
   wait_without_spinning(request);
+}
+}  // namespace
+#endif
+
+void ProcessGroup::sum([[maybe_unused]] std::span<double> values) {
+#ifdef NMT_WITH_MPI
+  if (distributed()) reduce_without_spinning(values.data(), values.size(), MPI_DOUBLE, MPI_SUM);
 #endif
 }
 
 void ProcessGroup::max([[maybe_unused]] std::span<std::int64_t> values) {
 #ifdef NMT_WITH_MPI
-  if (!distributed()) return;
-  MPI_Request request;
-  check(MPI_Iallreduce(MPI_IN_PLACE, values.data(), static_cast<int>(values.size()), MPI_INT64_T, MPI_MAX,
-                       MPI_COMM_WORLD, &request),
-        "MPI_Iallreduce");
-  wait_without_spinning(request);
+  if (distributed()) reduce_without_spinning(values.data(), values.size(), MPI_INT64_T, MPI_MAX);
 #endif
 }
 
