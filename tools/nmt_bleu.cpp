@@ -2,12 +2,15 @@
 // command line and output formats so that habits and scripts carry over:
 //
 //   nmt-bleu ref.txt [ref2.txt ...] -i hyp.txt -m bleu chrf [--tokenize intl] [-b] [-w 2]
+//   nmt-bleu ref.txt -i baseline.txt system1.txt system2.txt -m bleu chrf --paired-bs
 //
 // "-" is standard input: the hypotheses by default or with -i -, or one reference when -i
-// names a file.
-// Differences from sacreBLEU 2.6.0: one system only (no -i a b c, no tab-separated
-// systems on standard input, no paired tests or confidence intervals), no built-in test
-// sets (-t), no TER, no --short signatures; usage errors exit with 2, bad input with 1.
+// names a file. Several systems after -i are scored side by side; with --paired-bs or
+// --paired-ar each is tested against the first (significance.h).
+// Differences from sacreBLEU 2.6.0: no tab-separated systems on standard input, no
+// single-system --confidence and no --paired-ar-ci, no built-in test sets (-t), no TER,
+// no --short signatures, no colours; --paired-jobs is accepted and runs one process (the
+// tests take seconds); usage errors exit with 2, bad input with 1.
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -24,9 +27,11 @@
 
 #include "nmt/eval/bleu.h"
 #include "nmt/eval/chrf.h"
+#include "nmt/eval/comparison_report.h"
 #include "nmt/eval/line_reader.h"
 #include "nmt/eval/report.h"
 #include "nmt/eval/signature.h"
+#include "nmt/eval/significance.h"
 #include "nmt/eval/tokenizer.h"
 #include "nmt/graph/build_info.h"
 
@@ -48,9 +53,12 @@ struct UsageError : std::runtime_error {
 constexpr std::string_view kStdinPath = "-";  // as a path: standard input
 
 struct Arguments {
-  std::vector<std::string> references;  // one of them may be "-" when the hypotheses are a file
-  std::optional<std::string> input;     // standard input if unset (or "-")
-  std::vector<std::string> metrics;     // "bleu", "chrf": sorted, without duplicates
+  std::vector<std::string> references;        // one of them may be "-" when the hypotheses are a file
+  std::vector<std::string> inputs;            // the systems; standard input if empty (or "-")
+  std::vector<std::string> metrics;           // "bleu", "chrf": sorted, without duplicates
+  std::vector<std::string> metrics_as_given;  // without duplicates: the paired tests' column order
+  eval::PairedTest paired_test = eval::PairedTest::none;
+  int paired_samples = 0;  // resamples or trials of the paired test
   bool sentence_level = false;
   eval::BleuOptions bleu;
   eval::ChrfOptions chrf;
@@ -66,6 +74,8 @@ std::vector<std::string> expand_short_aliases(int argc, char** argv) {
   static constexpr std::pair<std::string_view, std::string_view> kAliases[] = {
       {"-tok", "--tokenize"},      {"-lc", "--lowercase"},       {"-sv", "--smooth-value"},
       {"-sl", "--sentence-level"}, {"-cc", "--chrf-char-order"}, {"-cw", "--chrf-word-order"},
+      {"-pbs", "--paired-bs"},     {"-par", "--paired-ar"},      {"-pbsn", "--paired-bs-n"},
+      {"-parn", "--paired-ar-n"},
   };
   std::vector<std::string> args(argv + 1, argv + argc);
   for (std::string& arg : args) {
@@ -83,7 +93,8 @@ po::options_description option_descriptions() {
     ("help,h", "show this help and exit")
     ("version,V", "show the version and exit")
     ("input,i", po::value<std::vector<std::string>>()->multitoken(),
-     "the system output to score; - or none: standard input")
+     "the system output(s) to score; - or none: standard input; with several, the first is the "
+     "baseline of the paired tests")
     ("metrics,m", po::value<std::vector<std::string>>()->multitoken(),
      "metrics to compute: bleu, chrf (default: bleu)")
     ("sentence-level", "score each line alone (BLEU with effective order); one metric (-sl)")
@@ -100,6 +111,15 @@ po::options_description option_descriptions() {
     ("chrf-whitespace", "chrF: keep whitespace in character n-grams")
     ("chrf-lowercase", "chrF: compare lowercased text")
     ("chrf-eps-smoothing", "chrF: eps smoothing as chrF++.py, Moses, NLTK (default: effective order)")
+    ("paired-bs", "test each system against the first by paired bootstrap resampling, with 95% "
+     "confidence intervals (-pbs); seed 12345 or SACREBLEU_SEED")
+    ("paired-ar", "test each system against the first by paired approximate randomization (-par)")
+    ("paired-bs-n", po::value<int>()->default_value(eval::kDefaultBootstrapResamples),
+     "bootstrap resamples (-pbsn); 0: the default")
+    ("paired-ar-n", po::value<int>()->default_value(eval::kDefaultRandomizationTrials),
+     "approximate randomization trials (-parn); 0: the default")
+    ("paired-jobs,j", po::value<int>()->default_value(1),
+     "accepted for compatibility: the tests run in one process")
     ("score-only,b", "print only the score")
     ("width,w", po::value<int>()->default_value(1), "decimals of printed scores")
     ("format,f", po::value<std::string>()->default_value("json"), "output format: json, text")
@@ -110,11 +130,14 @@ po::options_description option_descriptions() {
 
 void print_help(const po::options_description& options) {
   fmt::print(
-      "Usage: nmt-bleu REF [REF...] [-i HYP] [-m bleu chrf] [options]\n\n"
+      "Usage: nmt-bleu REF [REF...] [-i HYP] [-m bleu chrf] [options]\n"
+      "       nmt-bleu REF [REF...] -i BASELINE SYSTEM... [-m bleu chrf] [--paired-bs | --paired-ar]\n\n"
       "BLEU and chrF identical to sacreBLEU {}'s, with its command line. References come\n"
       "before -i; without -i (or with -i -) the hypotheses are read from standard input, and\n"
-      "with -i FILE one reference may be - (standard input). Signatures say\n"
-      "version:{} (sacreBLEU's version + the nmt release).\n\n",
+      "with -i FILE one reference may be - (standard input). Several systems after -i are\n"
+      "scored in one table; --paired-bs and --paired-ar test each against the first with\n"
+      "sacreBLEU's methods and defaults. Signatures say version:{} (sacreBLEU's\n"
+      "version + the nmt release).\n\n",
       eval::kSacrebleuVersion, eval::signature_version());
   std::cout << options;
 }
@@ -130,13 +153,30 @@ Arguments arguments_from(const po::variables_map& vm) {
   Arguments args;
   if (flag("refs")) args.references = vm["refs"].as<std::vector<std::string>>();
   if (flag("input")) {
-    const auto& inputs = vm["input"].as<std::vector<std::string>>();
-    if (inputs.size() != 1) {
-      throw UsageError(fmt::format("-i takes one hypothesis file, got {}; references go before -i", inputs.size()));
+    args.inputs = vm["input"].as<std::vector<std::string>>();
+    if (args.inputs.size() == 1 && args.inputs.front() == kStdinPath) args.inputs.clear();  // sacreBLEU's default
+    if (args.inputs.size() > 1 && std::count(args.inputs.begin(), args.inputs.end(), kStdinPath) > 0) {
+      throw UsageError("with several systems after -i, each must be a file ('-' is standard input, one system)");
     }
-    if (inputs.front() != kStdinPath) args.input = inputs.front();  // sacreBLEU's default: standard input
   }
   args.metrics = flag("metrics") ? vm["metrics"].as<std::vector<std::string>>() : std::vector<std::string>{"bleu"};
+  for (const std::string& metric : args.metrics) {
+    if (std::find(args.metrics_as_given.begin(), args.metrics_as_given.end(), metric) == args.metrics_as_given.end()) {
+      args.metrics_as_given.push_back(metric);
+    }
+  }
+  if (flag("paired-bs") && flag("paired-ar")) throw UsageError("--paired-bs and --paired-ar exclude each other");
+  if (flag("paired-bs") || flag("paired-ar")) {
+    const bool bootstrap = flag("paired-bs");
+    const char* option = bootstrap ? "paired-bs-n" : "paired-ar-n";
+    const int samples = vm[option].as<int>();
+    if (samples < 0) throw UsageError(fmt::format("--{} must be >= 0 (0: the default), not {}", option, samples));
+    args.paired_test = bootstrap ? eval::PairedTest::bootstrap : eval::PairedTest::randomization;
+    // sacreBLEU's PairedTest: 0 (or less) means the default.
+    args.paired_samples =
+        samples > 0 ? samples : (bootstrap ? eval::kDefaultBootstrapResamples : eval::kDefaultRandomizationTrials);
+  }
+  if (vm["paired-jobs"].as<int>() < 0) throw UsageError("--paired-jobs must be >= 0");
   args.sentence_level = flag("sentence-level");
 
   const std::string tokenizer = vm["tokenize"].as<std::string>();
@@ -158,7 +198,7 @@ Arguments arguments_from(const po::variables_map& vm) {
   args.score_only = flag("score-only");
   args.width = vm["width"].as<int>();
   const std::string format = vm["format"].as<std::string>();
-  if (format == "latex") throw UsageError("--format latex is for sacreBLEU's multi-system mode, not here");
+  if (format == "latex") throw UsageError("--format latex is not offered: choose json or text");
   if (format != "json" && format != "text") {
     throw UsageError(fmt::format("invalid format '{}' (choose from json, text)", format));
   }
@@ -171,7 +211,8 @@ void check(Arguments& args) {
   if (args.references.empty()) {
     throw UsageError("no reference files: give them before -i (built-in test sets are not supported)");
   }
-  const auto from_stdin = std::count(args.references.begin(), args.references.end(), kStdinPath) + (args.input ? 0 : 1);
+  const auto from_stdin =
+      std::count(args.references.begin(), args.references.end(), kStdinPath) + (args.inputs.empty() ? 1 : 0);
   if (from_stdin > 1) {
     throw UsageError(
         "standard input can be read once: give the hypotheses (-i - or no -i) or one reference as '-', "
@@ -188,6 +229,14 @@ void check(Arguments& args) {
   args.metrics.erase(std::unique(args.metrics.begin(), args.metrics.end()), args.metrics.end());
   if (args.sentence_level && args.metrics.size() > 1) {
     throw UsageError("only one metric can be used in sentence-level mode");
+  }
+  const std::size_t systems = std::max<std::size_t>(1, args.inputs.size());
+  if (args.sentence_level && systems > 1) throw UsageError("only one system can be scored in sentence-level mode");
+  if (args.sentence_level && args.paired_test != eval::PairedTest::none) {
+    throw UsageError("paired tests are unavailable in sentence-level mode");
+  }
+  if (args.paired_test != eval::PairedTest::none && systems == 1) {
+    throw UsageError("paired tests need several systems after -i: the baseline first, then the others");
   }
   if (args.width < 0) throw UsageError(fmt::format("--width must be >= 0, not {}", args.width));
   const eval::ChrfOptions& chrf = args.chrf;
@@ -237,9 +286,13 @@ void warn_about_bom(const Arguments& args, const eval::Segments& segments, std::
                          name));
 }
 
-struct Corpus {
-  std::string hypothesis_name;
+struct System {
+  std::string name;  // the path, "<stdin>" for standard input
   std::vector<std::string> hypotheses;
+};
+
+struct Corpus {
+  std::vector<System> systems;                       // one unless several were given after -i
   std::vector<std::string> reference_names;          // the paths, "<stdin>" for "-"
   std::vector<std::vector<std::string>> references;  // [reference file][line]
 };
@@ -249,14 +302,15 @@ eval::Segments read_reference(const std::string& path) {
   return eval::read_segments(std::cin, kStdinName, eval::LineEnds::universal);
 }
 
-eval::Segments read_hypotheses(const Arguments& args) {
-  if (args.input) return eval::read_segments_file(*args.input);
+eval::Segments read_hypotheses(const std::optional<std::string>& path) {
+  if (path) return eval::read_segments_file(*path);
   eval::Segments segments = eval::read_segments(std::cin, kStdinName, eval::LineEnds::universal);
   // sacreBLEU reads tab-separated columns on standard input as several systems.
   for (std::size_t i = 0; i < segments.lines.size(); ++i) {
     if (segments.lines[i].find('\t') != std::string::npos) {
       throw std::runtime_error(
-          fmt::format("{}:{}: tab in the hypothesis; sacreBLEU would read several systems here, nmt-bleu scores one",
+          fmt::format("{}:{}: tab in the hypothesis; sacreBLEU would read several systems here, nmt-bleu reads "
+                      "them from files: -i baseline.txt system.txt ...",
                       kStdinName, i + 1));
     }
   }
@@ -272,17 +326,36 @@ Corpus read_corpus(const Arguments& args) {
     warn_about_bom(args, segments, corpus.reference_names.back());
     corpus.references.push_back(std::move(segments.lines));
   }
-  corpus.hypothesis_name = args.input.value_or(std::string(kStdinName));
-  eval::Segments hypotheses = read_hypotheses(args);
-  warn_about_bom(args, hypotheses, corpus.hypothesis_name);
-  corpus.hypotheses = std::move(hypotheses.lines);
+  std::vector<std::optional<std::string>> paths(args.inputs.begin(), args.inputs.end());
+  if (paths.empty()) paths.emplace_back();  // standard input
+  for (const auto& path : paths) {
+    const std::string name = path.value_or(std::string(kStdinName));
+    const bool seen = std::any_of(corpus.systems.begin(), corpus.systems.end(),
+                                  [&](const System& system) { return system.name == name; });
+    if (seen) {
+      // sacreBLEU's convenience for -i baseline.txt systems/*.txt
+      if (args.paired_test != eval::PairedTest::none && name == corpus.systems.front().name) {
+        warn(args, fmt::format("ignoring {} among the systems: it is the baseline", name));
+        continue;
+      }
+      throw std::runtime_error(fmt::format("{} is given twice after -i; each system needs its own file", name));
+    }
+    eval::Segments hypotheses = read_hypotheses(path);
+    warn_about_bom(args, hypotheses, name);
+    corpus.systems.push_back(System{name, std::move(hypotheses.lines)});
+  }
+  if (args.paired_test != eval::PairedTest::none && corpus.systems.size() == 1) {
+    throw std::runtime_error("paired tests need a system besides the baseline; the others given were the baseline");
+  }
 
-  const std::size_t lines = corpus.hypotheses.size();
-  for (std::size_t r = 0; r < corpus.references.size(); ++r) {
-    if (corpus.references[r].size() != lines) {
-      throw std::runtime_error(fmt::format("line counts differ: hypothesis {} has {} lines, reference {} has {}",
-                                           corpus.hypothesis_name, lines, corpus.reference_names[r],
-                                           corpus.references[r].size()));
+  const std::size_t lines = corpus.systems.front().hypotheses.size();
+  for (const System& system : corpus.systems) {
+    for (std::size_t r = 0; r < corpus.references.size(); ++r) {
+      if (corpus.references[r].size() != system.hypotheses.size()) {
+        throw std::runtime_error(fmt::format("line counts differ: hypothesis {} has {} lines, reference {} has {}",
+                                             system.name, system.hypotheses.size(), corpus.reference_names[r],
+                                             corpus.references[r].size()));
+      }
     }
   }
   for (std::size_t i = 0; i < lines; ++i) {
@@ -294,7 +367,10 @@ Corpus read_corpus(const Arguments& args) {
                       fmt::join(corpus.reference_names, ", ")));
     }
   }
-  if (lines == 0) warn(args, fmt::format("{} has no lines; every score is 0", corpus.hypothesis_name));
+  if (lines == 0) {
+    if (args.paired_test != eval::PairedTest::none) throw std::runtime_error("paired tests need at least one line");
+    warn(args, fmt::format("{} has no lines; every score is 0", corpus.systems.front().name));
+  }
   return corpus;
 }
 
@@ -337,10 +413,11 @@ void score_sentences(const Arguments& args, const Corpus& corpus) {
   eval::BleuCounter bleu_counter(args.bleu);
   eval::ChrfCounter chrf_counter(args.chrf);
   std::vector<std::string_view> references;
-  for (std::size_t i = 0; i < corpus.hypotheses.size(); ++i) {
+  const std::vector<std::string>& hypotheses = corpus.systems.front().hypotheses;
+  for (std::size_t i = 0; i < hypotheses.size(); ++i) {
     references.clear();
     for (const auto& stream : corpus.references) references.push_back(stream[i]);
-    const std::string& hypothesis = corpus.hypotheses[i];
+    const std::string& hypothesis = hypotheses[i];
     const eval::MetricReport report =
         bleu ? eval::bleu_report(eval::compute_bleu(bleu_counter.count(hypothesis, references), args.bleu), args.bleu,
                                  nrefs)
@@ -352,15 +429,62 @@ void score_sentences(const Arguments& args, const Corpus& corpus) {
 
 void score_corpus(const Arguments& args, const Corpus& corpus) {
   const auto nrefs = static_cast<int>(corpus.references.size());
+  const std::vector<std::string>& hypotheses = corpus.systems.front().hypotheses;
   std::vector<std::string> results;
   for (const std::string& metric : args.metrics) {
     const eval::MetricReport report =
         metric == "bleu"
-            ? eval::bleu_report(eval::corpus_bleu(corpus.hypotheses, corpus.references, args.bleu), args.bleu, nrefs)
-            : eval::chrf_report(eval::corpus_chrf(corpus.hypotheses, corpus.references, args.chrf), args.chrf, nrefs);
+            ? eval::bleu_report(eval::corpus_bleu(hypotheses, corpus.references, args.bleu), args.bleu, nrefs)
+            : eval::chrf_report(eval::corpus_chrf(hypotheses, corpus.references, args.chrf), args.chrf, nrefs);
     results.push_back(format_result(args, report, args.json));
   }
   print_results(args, results);
+}
+
+// sacreBLEU's multi-system mode: a table of every system's scores and, under a paired test,
+// each system's p-value against the first (and with bootstrap, 95% confidence intervals).
+void score_systems(const Arguments& args, const Corpus& corpus) {
+  const auto nrefs = static_cast<int>(corpus.references.size());
+  const bool paired = args.paired_test != eval::PairedTest::none;
+  const std::optional<std::uint64_t> seed = paired ? eval::significance_seed_from_environment() : std::nullopt;
+  eval::ComparisonReport report;
+  report.test = args.paired_test;
+  report.samples = args.paired_samples;
+  for (const System& system : corpus.systems) report.systems.push_back({system.name, {}});
+  if (paired) report.systems.front().name = "Baseline: " + report.systems.front().name;
+  // Drawn once: every system is resampled at the same segments as the baseline.
+  std::optional<eval::Resamples> resamples;
+  if (args.paired_test == eval::PairedTest::bootstrap) {
+    resamples.emplace(corpus.systems.front().hypotheses.size(), args.paired_samples, seed);
+  }
+  for (const std::string& metric : paired ? args.metrics_as_given : args.metrics) {
+    const bool bleu = metric == "bleu";
+    report.metrics.push_back(bleu ? "BLEU" : eval::chrf_name(args.chrf));
+    const std::string signature = bleu ? eval::signature(args.bleu, nrefs) : eval::signature(args.chrf, nrefs);
+    report.signatures.push_back(
+        eval::paired_signature(signature, args.paired_test, args.paired_samples, eval::seed_label(seed)));
+    const eval::Scorer scorer = bleu ? eval::bleu_scorer(args.bleu) : eval::chrf_scorer(args.chrf);
+    const auto statistics = [&](const System& system) {
+      return bleu ? eval::bleu_statistics(system.hypotheses, corpus.references, args.bleu)
+                  : eval::chrf_statistics(system.hypotheses, corpus.references, args.chrf);
+    };
+    const eval::SegmentStatistics baseline = statistics(corpus.systems.front());
+    for (std::size_t s = 0; s < corpus.systems.size(); ++s) {
+      const eval::SegmentStatistics mine = s == 0 ? baseline : statistics(corpus.systems[s]);
+      eval::TestResult result;
+      if (args.paired_test == eval::PairedTest::bootstrap) {
+        result = s == 0 ? eval::bootstrap_interval(baseline, scorer, *resamples)
+                        : eval::paired_bootstrap(baseline, mine, scorer, *resamples);
+      } else if (args.paired_test == eval::PairedTest::randomization && s > 0) {
+        result = eval::paired_approximate_randomization(baseline, mine, scorer, args.paired_samples, seed);
+      } else {
+        result.score = scorer(mine.sum());
+      }
+      report.systems[s].results.push_back(result);
+    }
+  }
+  fmt::print("{}", args.json ? eval::format_comparison_json(report, args.width)
+                             : eval::format_comparison_text(report, args.width));
 }
 
 }  // namespace
@@ -372,6 +496,8 @@ int main(int argc, char** argv) {
     const Corpus corpus = read_corpus(*args);
     if (args->sentence_level) {
       score_sentences(*args, corpus);
+    } else if (corpus.systems.size() > 1 || args->paired_test != eval::PairedTest::none) {
+      score_systems(*args, corpus);
     } else {
       score_corpus(*args, corpus);
     }

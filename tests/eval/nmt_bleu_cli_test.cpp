@@ -74,10 +74,12 @@ class NmtBleuCli : public testing::Test {
   }
 
   // Runs nmt-bleu with `args` (already quoted), standard input from `input` if given.
-  ProgramRun run(const std::string& args, const std::optional<fs::path>& input = std::nullopt) const {
+  // With `whole_command`, `args` is the command line itself (e.g. with variables before it).
+  ProgramRun run(const std::string& args, const std::optional<fs::path>& input = std::nullopt,
+                 bool whole_command = false) const {
     const fs::path out = dir_ / "stdout", err = dir_ / "stderr";
-    const std::string command = quoted(kProgram) + " " + args + " < " + (input ? quoted(*input) : "/dev/null") + " > " +
-                                quoted(out) + " 2> " + quoted(err);
+    const std::string command = (whole_command ? args : quoted(kProgram) + " " + args) + " < " +
+                                (input ? quoted(*input) : "/dev/null") + " > " + quoted(out) + " 2> " + quoted(err);
     const int status = std::system(command.c_str());
     ProgramRun result;
     result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -347,13 +349,108 @@ TEST_F(NmtBleuCli, UsageErrorsExitWithTwo) {
   for (const std::string& args :
        {files + " -m ter", files + " -m rouge", files + " --tokenize zh", files + " -s laplace", files + " -f latex",
         files + " -sl -m bleu chrf", files + " -w -1", files + " --no-such-option", "-i " + data("light", "hyp.txt"),
-        data("light", "ref0.txt") + " -i " + data("light", "hyp.txt") + " " + data("heavy", "hyp.txt")}) {
+        files + " --paired-bs", files + " -par", files + " " + data("heavy", "hyp.txt") + " --paired-bs --paired-ar",
+        files + " " + data("heavy", "hyp.txt") + " -sl", files + " " + data("heavy", "hyp.txt") + " -pbs -pbsn -5",
+        files + " - --paired-ar"}) {
     SCOPED_TRACE(args);
     const ProgramRun r = run(args);
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_EQ(r.out, "");
     EXPECT_EQ(r.err.rfind("nmt-bleu: ", 0), 0u) << r.err;
   }
+}
+
+// Several systems without a test: sacreBLEU's table of scores, the same as each alone.
+TEST_F(NmtBleuCli, SeveralSystemsAreScoredSideBySide) {
+  const std::string args =
+      data("heavy", "ref0.txt") + " -i " + data("heavy", "hyp.txt") + " " + data("light", "hyp.txt") + " -m chrf bleu";
+  const ProgramRun json_run = run(args);
+  ASSERT_EQ(json_run.exit_code, 0) << json_run.err;
+  const ordered_json systems = ordered_json::parse(json_run.out);
+  ASSERT_EQ(systems.size(), 2u);
+  EXPECT_EQ(systems[0]["system"], (kVectors / "heavy" / "hyp.txt").string());
+  EXPECT_EQ(systems[0]["BLEU"], "23.5");
+  EXPECT_EQ(systems[0]["chrF2"], "54.6");  // expected.json: chrf 54.618796
+  const ProgramRun text = run(args + " -f text -w 2");
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_NE(text.out.find("│ 23.49  │  54.62  │"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find(" - BLEU       nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp|version:"), std::string::npos);
+  EXPECT_EQ(text.out.find("Paired"), std::string::npos) << text.out;
+}
+
+// sacreBLEU's --paired-bs report: the baseline's score with its bootstrap mean and 95%
+// interval, each system's with its p-value, the explanation and the signatures with bs:N
+// and the seed. heavy and light differ by 45 BLEU: no resample comes near, p = 1/1001.
+TEST_F(NmtBleuCli, PairedBootstrapReportsIntervalsAndPValues) {
+  const std::string args = data("heavy", "ref0.txt") + " -i " + data("heavy", "hyp.txt") + " " +
+                           data("light", "hyp.txt") + " " + data("heavy", "hyp.txt") + " -m bleu chrf --paired-bs";
+  const ProgramRun text = run(args + " -f text");
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_NE(text.err.find("ignoring " + (kVectors / "heavy" / "hyp.txt").string() + " among the systems"),
+            std::string::npos)
+      << text.err;
+  for (const std::string& expected : std::vector<std::string>{
+           "System │  BLEU (μ ± 95% CI)  │  chrF2 (μ ± 95% CI)  │", "│ Baseline: " + (kVectors / "heavy").string(),
+           "(p = 0.0010)*", "Paired bootstrap resampling test with 1000 resampling trials",
+           " - BLEU       nrefs:1|bs:1000|seed:12345|case:mixed|eff:no|tok:13a|smooth:exp|version:",
+           " - chrF2      nrefs:1|bs:1000|seed:12345|case:mixed|eff:yes|nc:6|nw:0|space:no|version:"}) {
+    EXPECT_NE(text.out.find(expected), std::string::npos) << expected << "\n" << text.out;
+  }
+  const ProgramRun json_run = run(args);
+  ASSERT_EQ(json_run.exit_code, 0) << json_run.err;
+  const ordered_json systems = ordered_json::parse(json_run.out);
+  ASSERT_EQ(systems.size(), 2u);
+  std::vector<std::string> keys;
+  for (const auto& item : systems[0]["BLEU"].items()) keys.push_back(item.key());
+  EXPECT_EQ(keys, (std::vector<std::string>{"score", "p_value", "mean", "ci"}));
+  EXPECT_TRUE(systems[0]["BLEU"]["p_value"].is_null());
+  EXPECT_NEAR(systems[0]["BLEU"]["score"].get<double>(), 23.486441, 1e-6);
+  EXPECT_NEAR(systems[0]["BLEU"]["mean"].get<double>(), 23.486441, 0.3);
+  // 1,000 segments: the interval is a little over one BLEU point wide on each side.
+  EXPECT_GT(systems[0]["BLEU"]["ci"].get<double>(), 0.5);
+  EXPECT_LT(systems[0]["BLEU"]["ci"].get<double>(), 2.5);
+  EXPECT_DOUBLE_EQ(systems[1]["BLEU"]["p_value"].get<double>(), 1.0 / 1001.0);
+  EXPECT_DOUBLE_EQ(systems[1]["chrF2"]["p_value"].get<double>(), 1.0 / 1001.0);
+  EXPECT_EQ(json_run.out.find("\n    {\n        \"system\": "), 1u) << "not json.dumps(indent=4)";
+}
+
+TEST_F(NmtBleuCli, PairedRandomizationAndItsSeed) {
+  const std::string args = data("heavy", "ref0.txt") + " -i " + data("heavy", "hyp.txt") + " " +
+                           data("light", "hyp.txt") + " --paired-ar --paired-ar-n 200";
+  const ProgramRun first = run(args), again = run(args);
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_EQ(first.out, again.out);
+  const ordered_json systems = ordered_json::parse(first.out);
+  EXPECT_DOUBLE_EQ(systems[1]["BLEU"]["p_value"].get<double>(), 1.0 / 201.0);
+  EXPECT_TRUE(systems[1]["BLEU"]["mean"].is_null());
+  const ProgramRun text = run(args + " -f text");
+  EXPECT_NE(text.out.find("Paired approximate randomization test with 200 trials"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("nrefs:1|ar:200|seed:12345|case:mixed"), std::string::npos) << text.out;
+
+  // A close pair: the heavy system against itself with one line changed.
+  std::string close = read_file(kVectors / "heavy" / "hyp.txt");
+  close.replace(0, close.find('\n'), "x");
+  const fs::path nearly = write("nearly.txt", close);
+  const std::string near_args =
+      data("heavy", "ref0.txt") + " -i " + data("heavy", "hyp.txt") + " " + quoted(nearly) + " --paired-bs";
+  const double p12345 = ordered_json::parse(run(near_args).out)[1]["BLEU"]["p_value"].get<double>();
+  EXPECT_GT(p12345, 0.05) << "one changed line out of 1,000 is not significant";
+  const ProgramRun seeded = run("SACREBLEU_SEED=7 " + quoted(kProgram) + " " + near_args, std::nullopt, true);
+  EXPECT_NE(ordered_json::parse(seeded.out)[1]["BLEU"]["p_value"].get<double>(), p12345);
+  const ProgramRun unseeded =
+      run("SACREBLEU_SEED=None " + quoted(kProgram) + " " + near_args + " -f text", std::nullopt, true);
+  EXPECT_NE(unseeded.out.find("|bs:1000|seed:none|"), std::string::npos) << unseeded.out;
+  const ProgramRun bad = run("SACREBLEU_SEED=x " + quoted(kProgram) + " " + near_args, std::nullopt, true);
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.err.find("SACREBLEU_SEED='x'"), std::string::npos) << bad.err;
+}
+
+TEST_F(NmtBleuCli, SystemsOfOtherLengthsAreNamed) {
+  const fs::path short_system = write("short.txt", "one line\n");
+  const ProgramRun r =
+      run(data("heavy", "ref0.txt") + " -i " + data("heavy", "hyp.txt") + " " + quoted(short_system) + " --paired-bs");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("hypothesis " + short_system.string() + " has 1 lines, reference"), std::string::npos) << r.err;
 }
 
 TEST_F(NmtBleuCli, TabsOnStandardInputAreRefused) {
