@@ -96,9 +96,9 @@ std::string table(const std::vector<std::string>& headers, const std::vector<std
 
 std::string explanation(const ComparisonReport& report) {
   const bool bootstrap = report.test == PairedTest::bootstrap;
-  const std::string title = fmt::format("Paired {} test with {} {}",
-                                        bootstrap ? "bootstrap resampling" : "approximate randomization",
-                                        report.samples, bootstrap ? "resampling trials" : "trials");
+  const std::string title =
+      fmt::format("Paired {} test with {} {}", bootstrap ? "bootstrap resampling" : "approximate randomization",
+                  report.samples, bootstrap ? "resampling trials" : "trials");
   const std::string dashes(title.size(), '-');
   std::string text = dashes + "\n" + title + "\n" + dashes + "\n";
   text += fmt::format(" - Each system is pairwise compared to {}.\n", report.systems.front().name);
@@ -128,8 +128,7 @@ std::string paired_signature(const std::string& signature, PairedTest test, int 
   if (test == PairedTest::none) return signature;
   // sacreBLEU's Signature puts the test's fields right after nrefs.
   const std::size_t bar = signature.find('|');
-  const std::string fields =
-      fmt::format("{}:{}|seed:{}", test == PairedTest::bootstrap ? "bs" : "ar", samples, seed);
+  const std::string fields = fmt::format("{}:{}|seed:{}", test == PairedTest::bootstrap ? "bs" : "ar", samples, seed);
   if (bar == std::string::npos) return signature + "|" + fields;
   return signature.substr(0, bar + 1) + fields + signature.substr(bar);
 }

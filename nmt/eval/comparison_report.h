@@ -20,10 +20,10 @@ struct ComparisonReport {
   PairedTest test = PairedTest::none;
   int samples = 0;  // resamples or trials of the test
   struct System {
-    std::string name;                  // the baseline's starts with "Baseline: " under a test
-    std::vector<TestResult> results;   // one per metric
+    std::string name;                 // the baseline's starts with "Baseline: " under a test
+    std::vector<TestResult> results;  // one per metric
   };
-  std::vector<System> systems;         // the baseline first
+  std::vector<System> systems;  // the baseline first
 };
 
 // The signature of a metric under a test: "nrefs:1|bs:1000|seed:12345|case:mixed|...".

@@ -32,7 +32,7 @@
 
 namespace nmt::eval {
 
-inline constexpr int kDefaultBootstrapResamples = 1000;  // sacreBLEU's --paired-bs-n
+inline constexpr int kDefaultBootstrapResamples = 1000;    // sacreBLEU's --paired-bs-n
 inline constexpr int kDefaultRandomizationTrials = 10000;  // sacreBLEU's --paired-ar-n
 inline constexpr std::uint64_t kDefaultSignificanceSeed = 12345;
 

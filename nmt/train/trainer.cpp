@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "nmt/data/sentencepiece_model.h"
+#include "nmt/decode/attention_profile.h"
 #include "nmt/graph/cpu_info.h"
 #include "nmt/graph/engine.h"
 #include "nmt/graph/memory_pool.h"
@@ -448,8 +449,17 @@ struct Trainer::Impl {
     record["dev_perplexity"] = perplexity;
     double metric = -perplexity;
     if (recipe.validation.bleu) {
-      const double bleu = translate(inputs.dev_sources, inputs.dev_references).bleu.score;
+      const ScoredTranslations scored = translate(inputs.dev_sources, inputs.dev_references, true);
+      const double bleu = scored.bleu.score;
       record["dev_bleu"] = bleu;
+      // Where attention goes along the source (issue 19: do local-p's p_t and luong-location's
+      // positions follow the sentence?); see attention_profile.h.
+      const decode::AttentionProfile profile = decode::attention_profile(scored.translations);
+      if (profile.tokens > 0) {
+        record["dev_attention_centre"] = profile.centre;
+        record["dev_attention_spread"] = profile.spread;
+        record["dev_attention_diagonal"] = profile.diagonal;
+      }
       if (recipe.validation.early_stopping_metric == "bleu") metric = bleu;
     }
     state.last_validated_step = state.step;
@@ -504,9 +514,14 @@ struct Trainer::Impl {
     state.seconds += std::chrono::duration<double>(Clock::now() - start).count();
     write_metrics(record);
     say(fmt::format(
-        "{} at step {}: dev perplexity {:.2f}{}{}", scheduled ? "validation" : "final validation", state.step,
+        "{} at step {}: dev perplexity {:.2f}{}{}{}", scheduled ? "validation" : "final validation", state.step,
         record["dev_perplexity"].get<double>(),
         record.contains("dev_bleu") ? fmt::format(", dev BLEU {:.2f}", record["dev_bleu"].get<double>()) : "",
+        record.contains("dev_attention_diagonal")
+            ? fmt::format("; attention centre {:.2f}, spread {:.2f}, diagonal {:.2f}",
+                          record["dev_attention_centre"].get<double>(), record["dev_attention_spread"].get<double>(),
+                          record["dev_attention_diagonal"].get<double>())
+            : "",
         record["best"].get<bool>() ? " (best)" : ""));
   }
 
@@ -526,11 +541,14 @@ struct Trainer::Impl {
                        state.model_step == 0 ? ", before any update" : "");
   }
 
-  ScoredTranslations translate(const std::vector<std::string>& sources, const std::vector<std::string>& references) {
+  ScoredTranslations translate(const std::vector<std::string>& sources, const std::vector<std::string>& references,
+                               bool with_attention = false) {
     // Decoding needs less than a training step: with the training capacity its many shapes
     // would fill the pool to its training capacity on top of everything else (issue 15).
     const graph::ScopedMemoryPoolCapacity decoding_capacity(graph::kDecodingMemoryPoolCapacity);
-    return translate_and_score(*model, inputs.vocabularies, sources, references, greedy_options(recipe, *model));
+    decode::TranslateOptions options = greedy_options(recipe, *model);
+    options.beam.attention = with_attention;
+    return translate_and_score(*model, inputs.vocabularies, sources, references, options);
   }
 
   // Which limit stops the run now, if any.

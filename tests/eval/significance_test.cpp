@@ -154,10 +154,9 @@ TEST(Significance, PairedBootstrapEstimatesTheExactResamplingDistribution) {
   }
   const double mean_difference = std::accumulate(differences.begin(), differences.end(), 0.0) / resamples_total;
   const double real = std::abs(accuracy(baseline.sum()) - accuracy(system.sum()));
-  const double exact_p =
-      static_cast<double>(std::count_if(differences.begin(), differences.end(),
-                                        [&](double d) { return d - mean_difference > real; })) /
-      resamples_total;
+  const double exact_p = static_cast<double>(std::count_if(differences.begin(), differences.end(),
+                                                           [&](double d) { return d - mean_difference > real; })) /
+                         resamples_total;
   const double exact_mean = std::accumulate(system_scores.begin(), system_scores.end(), 0.0) / resamples_total;
   std::sort(system_scores.begin(), system_scores.end());
   const auto quantile = [&](double q) { return system_scores[static_cast<std::size_t>(q * (resamples_total - 1))]; };
