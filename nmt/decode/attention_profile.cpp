@@ -14,8 +14,9 @@ AttentionProfile attention_profile(const Translations& translations) {
   for (const Translation& sentence : translations.sentences) {
     if (sentence.n_best.empty()) continue;
     const auto& rows = sentence.n_best.front().attention;
-    if (rows.size() < 2 || rows.front().size() < 2) continue;
-    const std::size_t target = rows.size(), source = rows.front().size();
+    // Rows are as wide as the padded batch; the sentence is its pieces and EOS.
+    const std::size_t target = rows.size(), source = sentence.source_pieces.size() + 1;
+    if (target < 2 || source < 2 || rows.front().size() < source) continue;
     centres.clear();
     for (std::size_t t = 0; t < target; ++t) {
       double weight = 0, centroid = 0;

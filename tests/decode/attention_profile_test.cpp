@@ -11,15 +11,17 @@
 namespace nmt::decode {
 namespace {
 
-// A translation whose target token t attends to source position positions[t] alone (of `source`).
+// A translation whose target token t attends to source position positions[t] alone, of
+// `source` positions (pieces and EOS) in rows two columns wider (the batch's padding).
 Translation looking_at(std::vector<std::size_t> positions, std::size_t source) {
   TranslatedHypothesis hypothesis;
   for (const std::size_t s : positions) {
-    std::vector<float> row(source, 0.0f);
+    std::vector<float> row(source + 2, 0.0f);
     row.at(s) = 1.0f;
     hypothesis.attention.push_back(row);
   }
   Translation translation;
+  translation.source_pieces.assign(source - 1, "piece");
   translation.n_best.push_back(hypothesis);
   return translation;
 }
@@ -48,7 +50,7 @@ TEST(AttentionProfile, ReversedAttentionIsAntiDiagonalAndWeightsAreAveraged) {
   Translations translations;
   translations.sentences = {looking_at({4, 2, 0}, 5)};
   // Half the weight on each of positions 0 and 4: the centroid is the middle.
-  translations.sentences[0].n_best[0].attention[1] = {0.5f, 0.0f, 0.0f, 0.0f, 0.5f};
+  translations.sentences[0].n_best[0].attention[1] = {0.5f, 0.0f, 0.0f, 0.0f, 0.5f, 0.0f, 0.0f};
   const AttentionProfile profile = attention_profile(translations);
   EXPECT_NEAR(profile.diagonal, -1.0, 1e-12);
   EXPECT_DOUBLE_EQ(profile.centre, 0.5);
