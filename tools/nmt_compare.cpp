@@ -3,6 +3,7 @@
 // curves and attention heat-maps. See docs/comparing-attention.md.
 //
 //   nmt-compare recipes/en-fr-*.yaml -o comparison
+//   nmt-compare recipes/en-fr-*.yaml --seeds 2 --baseline en-fr-luong-general
 //   nmt-compare runs/a runs/b --collect-only --beam-size 1
 //
 // Exit status: 0 done, 1 bad input (recipes, runs, files), 2 bad command line, 128 + N when
@@ -20,6 +21,7 @@
 #include <sstream>
 
 #include "nmt/decode/translator.h"
+#include "nmt/eval/significance.h"
 #include "nmt/graph/build_info.h"
 #include "nmt/graph/engine.h"
 #include "nmt/graph/openmp_waiting.h"
@@ -27,6 +29,7 @@
 #include "nmt/report/comparison.h"
 #include "nmt/report/html_report.h"
 #include "nmt/report/run_spec.h"
+#include "nmt/report/seed_summary.h"
 #include "nmt/report/table.h"
 #include "nmt/train/trainer.h"
 
@@ -98,6 +101,8 @@ int main(int argc, char** argv) {
   std::string output_dir = "comparison", heatmap_text = kDefaultHeatmapLines;
   std::int64_t batch_tokens = 2000;  // signed, so that -1 is refused instead of wrapping
   DecodingSettings decoding;
+  int seeds = 1;
+  SummaryOptions summary_options;
   po::options_description visible(
       "nmt-compare RECIPE.yaml|RUN_DIRECTORY... [options]\n\n"
       "Compares runs on one test set. Trains each recipe that has not finished (resuming its run directory,\n"
@@ -110,6 +115,15 @@ int main(int argc, char** argv) {
       "collect-only", "train nothing: compare the runs that exist (an error names any that does not)")(
       "set", po::value(&overrides)->composing(),
       "override a key of every recipe, e.g. --set training.max_time=5m (repeatable)")(
+      "seeds", po::value(&seeds)->default_value(1),
+      "train each recipe with this many seeds (training.seed, +1, ...; the first in the recipe's output.directory, "
+      "the others in OUTPUT.DIRECTORY-seedN) and summarize each recipe by the mean and standard deviation over them")(
+      "baseline", po::value(&summary_options.baseline),
+      "the recipe (its name or the argument) every other is tested against by paired bootstrap resampling "
+      "(default: the first)")(
+      "bootstrap-resamples",
+      po::value(&summary_options.resamples)->default_value(nmt::eval::kDefaultBootstrapResamples),
+      "resamples of that test (sacreBLEU's --paired-bs-n; seed 12345 or SACREBLEU_SEED)")(
       "beam-size,b", po::value(&decoding.beam_size)->default_value(5), "beam size of the test decoding; 1 is greedy")(
       "length-penalty", po::value(&decoding.length_penalty)->default_value(1.0),
       "alpha: hypotheses are ranked by log P / length^alpha")("max-length-ratio",
@@ -140,6 +154,8 @@ int main(int argc, char** argv) {
     }
     heatmap_lines = parse_lines(heatmap_text);
     if (inputs.empty()) throw po::error("give the recipes or run directories to compare");
+    if (seeds < 1 || seeds > 100) throw po::error("--seeds must be between 1 and 100");
+    if (summary_options.resamples < 1) throw po::error("--bootstrap-resamples must be at least 1");
     if (decoding.threads < 1 || decoding.threads > nmt::graph::kMaxComputeThreads)
       throw po::error("--threads must be between 1 and " + std::to_string(nmt::graph::kMaxComputeThreads));
     // The ranges nmt-translate checks, before any training.
@@ -159,7 +175,9 @@ int main(int argc, char** argv) {
   const bool collect_only = vm.count("collect-only") > 0;
 
   try {
-    const std::vector<RunSpec> specs = resolve_runs(inputs, overrides);
+    summary_options.seed = nmt::eval::significance_seed_from_environment();
+    const std::vector<RunSpec> specs = resolve_runs(inputs, overrides, seeds);
+    check_baseline(specs, summary_options.baseline);
     // The test set and the heat-map lines are checked before hours of training, not after.
     const TestSet test = read_test_set(specs.front().recipe.data.test_source, specs.front().recipe.data.test_target);
     // Lines given on the command line must exist; the default ones (made for the en-fr test
@@ -211,6 +229,10 @@ int main(int argc, char** argv) {
                 << " sentences/s\n";
     }
 
+    // One row per recipe (mean and spread over its seeds, significance against the baseline);
+    // for a single run there is nothing to summarize.
+    std::vector<RecipeSummary> summaries;
+    if (comparison.runs.size() > 1) summaries = summarize_recipes(comparison, test.references, summary_options);
     fs::create_directories(fs::path(output_dir) / "translations");
     std::string command;
     for (int i = 0; i < argc; ++i) {
@@ -218,17 +240,27 @@ int main(int argc, char** argv) {
       command += shell_quoted(i ? argv[i] : "nmt-compare");
     }
     const fs::path out(output_dir);
-    nmt::io::write_file_atomically((out / "comparison.md").string(), markdown_report(comparison));
+    std::string markdown = markdown_report(comparison);
+    if (!summaries.empty()) {
+      // The summary first, under the report's title; every run's row after it.
+      const std::size_t after_title = markdown.find("\n\n") + 2;
+      markdown.insert(after_title,
+                      "## Recipes\n\n" + markdown_summary(summaries, summary_options) + "## Every run\n\n");
+      nmt::io::write_file_atomically((out / "summary.csv").string(), csv_summary(summaries));
+    }
+    nmt::io::write_file_atomically((out / "comparison.md").string(), markdown);
     nmt::io::write_file_atomically((out / "comparison.csv").string(), csv_table(comparison));
-    nmt::io::write_file_atomically((out / "report.html").string(), html_report(comparison, {command, now_utc()}));
+    nmt::io::write_file_atomically((out / "report.html").string(),
+                                   html_report(comparison, {command, now_utc(), summaries, summary_options}));
     for (const auto& r : comparison.runs) {
       std::string text;
       for (const auto& line : r.translations) text += line + "\n";
       nmt::io::write_file_atomically((out / "translations" / (file_name(r.name) + ".hyp")).string(), text);
     }
+    if (!summaries.empty()) std::cout << markdown_summary(summaries, summary_options) << "\n";
     std::cout << markdown_table(comparison) << "\n"
               << "table:        " << (out / "comparison.md").string() << ", " << (out / "comparison.csv").string()
-              << "\n"
+              << (summaries.empty() ? "" : ", " + (out / "summary.csv").string()) << "\n"
               << "report:       " << (out / "report.html").string() << "\n"
               << "translations: " << (out / "translations").string() << "/\n";
     return 0;

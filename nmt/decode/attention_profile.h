@@ -4,9 +4,9 @@
 // that the trainer logs at every validation.
 //
 // For target token t (of T, EOS included) of a sentence of S source positions (its pieces
-// and EOS; the rows' padding columns are left out), the centroid of its weights sum_s a_t(s) * s, divided by S - 1, is where it
-// looks: 0 the first source token, 1 the source's EOS. For local-p this is p_t / (S - 1)
-// but where the window meets the sentence's ends.
+// and EOS; the rows' padding columns are left out), the centroid of its weights sum_s a_t(s) * s, divided by S - 1, is
+// where it looks: 0 the first source token, 1 the source's EOS. For local-p this is p_t / (S - 1) but where the window
+// meets the sentence's ends.
 #pragma once
 
 #include <cstddef>

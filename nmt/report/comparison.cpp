@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "nmt/data/text_file.h"
+#include "nmt/decode/attention_profile.h"
 #include "nmt/decode/translator.h"
 #include "nmt/eval/bleu.h"
 #include "nmt/eval/chrf.h"
@@ -70,6 +71,8 @@ RunResult evaluate_run(const RunSpec& spec, const TestSet& test, const DecodingS
                        const std::vector<std::size_t>& heatmap_lines) {
   RunResult r;
   r.name = spec.name;
+  r.recipe_name = spec.recipe_name;
+  r.seed = spec.recipe.training.seed;
   r.argument = spec.argument;
   r.run_directory = spec.directory();
   r.model_path = (fs::path(spec.directory()) / "model.nmt").string();
@@ -91,9 +94,9 @@ RunResult evaluate_run(const RunSpec& spec, const TestSet& test, const DecodingS
   options.beam.length_penalty = settings.length_penalty;
   options.beam.max_length_ratio = settings.max_length_ratio;
   // Keeping the attention rows of the hypotheses costs copies of a few floats per step,
-  // next to nothing beside the model's own work, and lets the heat-maps show the very
-  // translations that were scored.
-  options.beam.attention = !heatmap_lines.empty();
+  // next to nothing beside the model's own work, and lets the heat-maps (and the attention
+  // profile) show the very translations that were scored.
+  options.beam.attention = saved.model->has_attention();
   graph::set_compute_threads(settings.threads);
   train::ScoredTranslations scored =
       train::translate_and_score(*saved.model, saved.vocabularies, test.sources, test.references, options);
@@ -108,6 +111,8 @@ RunResult evaluate_run(const RunSpec& spec, const TestSet& test, const DecodingS
 
   r.has_attention = saved.model->has_attention();
   if (r.has_attention) {
+    const decode::AttentionProfile profile = decode::attention_profile(translations);
+    if (profile.tokens > 0) r.attention_diagonal = profile.diagonal;
     for (const std::size_t line : heatmap_lines) {
       HeatmapSentence h;
       h.line = line;

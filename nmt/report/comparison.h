@@ -37,6 +37,8 @@ struct HeatmapSentence {
 
 struct RunResult {
   std::string name, argument, run_directory, model_path;
+  std::string recipe_name;  // the row of the seeds' summary (RunSpec::recipe_name)
+  std::int64_t seed = 0;    // training.seed
   std::string model_type, attention;
   std::int64_t parameters = 0;
   RunMetrics metrics;
@@ -44,8 +46,10 @@ struct RunResult {
   double test_bleu = 0, test_chrf = 0;
   std::string bleu_signature, chrf_signature;
   double decoding_seconds = 0;
-  double sentences_per_second = 0;        // test lines / decoding_seconds
-  bool has_attention = false;             // false for model.attention: none
+  double sentences_per_second = 0;  // test lines / decoding_seconds
+  bool has_attention = false;       // false for model.attention: none
+  // Where the test translations' attention goes (decode/attention_profile.h); unset without attention.
+  std::optional<double> attention_diagonal;
   std::vector<HeatmapSentence> heatmaps;  // one per requested line when has_attention
 };
 

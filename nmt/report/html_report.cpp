@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <set>
 
 #include "nmt/report/heatmap.h"
 #include "nmt/report/markup.h"
@@ -35,14 +36,51 @@ LineChart dev_chart(const Comparison& c, bool bleu) {
   chart.x_label = fmt::format("training time ({})", unit.name);
   chart.y_label = bleu ? "dev BLEU" : "dev perplexity";
   chart.log_y = !bleu;
-  for (const auto& r : c.runs) {
-    ChartSeries s;
-    s.name = r.name;
+  const auto curve = [&](const RunResult& r) {
+    std::vector<std::pair<double, double>> points;
     for (const auto& v : r.metrics.validations) {
       if (bleu && !v.dev_bleu) continue;
-      s.points.emplace_back(v.time / unit.seconds, bleu ? *v.dev_bleu : v.dev_perplexity);
+      points.emplace_back(v.time / unit.seconds, bleu ? *v.dev_bleu : v.dev_perplexity);
     }
-    chart.series.push_back(std::move(s));
+    return points;
+  };
+  // Runs of the same recipe (its seeds, nmt-compare --seeds): each seed faint in the recipe's
+  // colour, under the mean of the seeds' validations in order (mean time, mean value) up to
+  // the shortest seed's count.
+  std::vector<std::string> recipes;
+  std::vector<std::vector<const RunResult*>> seeds;
+  for (const auto& r : c.runs) {
+    const auto it = std::find(recipes.begin(), recipes.end(), r.recipe_name);
+    if (it == recipes.end()) {
+      recipes.push_back(r.recipe_name);
+      seeds.push_back({&r});
+    } else {
+      seeds[static_cast<std::size_t>(it - recipes.begin())].push_back(&r);
+    }
+  }
+  const bool several_seeds = recipes.size() < c.runs.size();
+  if (!several_seeds) {
+    for (const auto& r : c.runs) chart.series.push_back({r.name, curve(r)});
+    return chart;
+  }
+  for (std::size_t g = 0; g < recipes.size(); ++g) {
+    std::vector<std::vector<std::pair<double, double>>> curves;
+    for (const RunResult* r : seeds[g]) {
+      curves.push_back(curve(*r));
+      chart.series.push_back({r->name, curves.back(), static_cast<int>(g), true});
+    }
+    std::size_t shortest = curves.front().size();
+    for (const auto& points : curves) shortest = std::min(shortest, points.size());
+    ChartSeries mean{fmt::format("{} (mean of {} seeds)", recipes[g], curves.size()), {}, static_cast<int>(g), false};
+    for (std::size_t k = 0; k < shortest; ++k) {
+      double x = 0, y = 0;
+      for (const auto& points : curves) {
+        x += points[k].first / static_cast<double>(curves.size());
+        y += points[k].second / static_cast<double>(curves.size());
+      }
+      mean.points.emplace_back(x, y);
+    }
+    chart.series.push_back(std::move(mean));
   }
   return chart;
 }
@@ -95,6 +133,7 @@ std::string html_report(const Comparison& c, const ReportInfo& info) {
       d.max_length_ratio, d.batch_tokens, d.threads, d.threads == 1 ? "" : "s",
       xml_escape(c.runs.empty() ? "" : c.runs.front().bleu_signature),
       xml_escape(c.runs.empty() ? "" : c.runs.front().chrf_signature));
+  if (!info.summaries.empty()) h += html_summary(info.summaries, info.summary_options) + "<h3>Every run</h3>\n";
   const auto& columns = table_columns();
   h += "<div class=\"table-wrap\"><table class=\"comparison\">\n<thead><tr>";
   for (const auto& col : columns) h += "<th>" + xml_escape(col.heading) + "</th>";
@@ -118,6 +157,11 @@ std::string html_report(const Comparison& c, const ReportInfo& info) {
   h += "<h2>Learning curves</h2>\n<p>Every validation of every run, against its training time (updates and "
        "validations). Dev BLEU comes from greedy decoding of the dev set (<code>validation.max_sentences</code> of "
        "it); dev perplexity is teacher-forced, without dropout or label smoothing.</p>\n";
+  std::set<std::string> recipe_names;
+  for (const auto& r : c.runs) recipe_names.insert(r.recipe_name);
+  if (recipe_names.size() < c.runs.size())
+    h += "<p>Each recipe's seeds are drawn thin and faint in its colour, under the mean of their validations (in "
+         "order: mean time, mean value).</p>\n";
   h += "<figure>\n" + line_chart_svg(dev_bleu_chart(c)) + "</figure>\n";
   h += "<figure>\n" + line_chart_svg(dev_perplexity_chart(c)) + "</figure>\n";
 

@@ -4,7 +4,8 @@
 // offline and survives being mailed. It is XHTML-compatible HTML5 (well-formed XML), so
 // programs can parse it too.
 //
-// Elements a program can find: the table (<table class="comparison">, one <tr data-recipe>
+// Elements a program can find: the summary over seeds (<table class="comparison summary">,
+// one <tr data-recipe> per recipe), the table (<table class="comparison">, one <tr data-recipe>
 // per run), the charts (<svg data-chart="dev-bleu"> and "dev-perplexity", one
 // <polyline data-series=RECIPE> per run with points), and each heat-map in a
 // <figure class="heatmap-figure" data-recipe=RECIPE data-line=N>.
@@ -13,6 +14,7 @@
 #include <string>
 
 #include "nmt/report/comparison.h"
+#include "nmt/report/seed_summary.h"
 #include "nmt/report/svg_chart.h"
 
 namespace nmt::report {
@@ -20,6 +22,10 @@ namespace nmt::report {
 struct ReportInfo {
   std::string command_line;  // how the comparison was made
   std::string generated;     // when (text)
+  // One row per recipe over its seeds, with significance against the baseline (seed_summary.h);
+  // no such section when empty.
+  std::vector<RecipeSummary> summaries;
+  SummaryOptions summary_options;
 };
 
 // Dev BLEU / dev perplexity (log scale) against training time, one series per run.

@@ -43,13 +43,34 @@ RunSpec resolve_run(const std::string& argument, const std::vector<std::string>&
     spec.recipe = io::load_recipe(argument, overrides);
   }
   spec.name = display_name(argument, spec.from_directory);
+  spec.recipe_name = spec.name;
   return spec;
 }
 
-std::vector<RunSpec> resolve_runs(const std::vector<std::string>& arguments,
-                                  const std::vector<std::string>& overrides) {
+std::vector<RunSpec> resolve_runs(const std::vector<std::string>& arguments, const std::vector<std::string>& overrides,
+                                  int seeds) {
+  if (seeds < 1) throw ReportError("--seeds must be at least 1, not " + std::to_string(seeds));
   std::vector<RunSpec> specs;
-  for (const auto& a : arguments) specs.push_back(resolve_run(a, overrides));
+  for (const auto& a : arguments) {
+    RunSpec first = resolve_run(a, overrides);
+    if (seeds == 1) {
+      specs.push_back(std::move(first));
+      continue;
+    }
+    if (first.from_directory)
+      throw ReportError(a + " is a run directory, trained with one seed; --seeds " + std::to_string(seeds) +
+                        " trains recipes: give the recipe file");
+    const std::int64_t seed = first.recipe.training.seed;
+    const std::string directory = first.directory();
+    for (int k = 0; k < seeds; ++k) {
+      std::vector<std::string> with_seed = overrides;
+      with_seed.push_back("training.seed=" + std::to_string(seed + k));
+      if (k > 0) with_seed.push_back("output.directory=" + directory + "-seed" + std::to_string(seed + k));
+      RunSpec spec = resolve_run(a, with_seed);
+      spec.name += " seed " + std::to_string(seed + k);
+      specs.push_back(std::move(spec));
+    }
+  }
   std::map<std::string, const RunSpec*> directories;
   std::map<std::string, int> names;
   for (const auto& s : specs) {
@@ -61,7 +82,11 @@ std::vector<RunSpec> resolve_runs(const std::vector<std::string>& arguments,
     ++names[s.name];
   }
   for (auto& s : specs)
-    if (names[s.name] > 1) s.name = s.argument;
+    if (names[s.name] > 1) {
+      const std::string seed_suffix = s.name.substr(s.recipe_name.size());
+      s.name = s.argument + seed_suffix;
+      s.recipe_name = s.argument;
+    }
   const auto& first = specs.front();
   for (const auto& s : specs) {
     const auto& a = first.recipe.data;

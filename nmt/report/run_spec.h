@@ -12,8 +12,9 @@
 namespace nmt::report {
 
 struct RunSpec {
-  std::string name;      // its row in the table: the recipe file's or the directory's name
-  std::string argument;  // as given
+  std::string name;         // its row in the table: the recipe file's or the directory's name (+ " seed S")
+  std::string recipe_name;  // the recipe file's or directory's name: the row of its seeds' summary
+  std::string argument;     // as given
   bool from_directory = false;
   io::Recipe recipe;  // effective: the overrides applied; output.directory is the run
   std::string directory() const { return recipe.output.directory; }
@@ -26,7 +27,13 @@ RunSpec resolve_run(const std::string& argument, const std::vector<std::string>&
 // Every argument resolved; ReportError when two share a run directory or differ in their test
 // set (their BLEU would not be comparable). Names are made unique (the argument as given
 // replaces a name that occurs twice).
-std::vector<RunSpec> resolve_runs(const std::vector<std::string>& arguments, const std::vector<std::string>& overrides);
+//
+// With seeds > 1, each recipe gives that many runs, trained with training.seed S, S + 1, ...
+// (S the recipe's seed): the first in the recipe's own output.directory (so a run made
+// without --seeds counts as the first seed), the others in OUTPUT.DIRECTORY-seedN. Run
+// directories as arguments are refused then (their seed is the one they were trained with).
+std::vector<RunSpec> resolve_runs(const std::vector<std::string>& arguments, const std::vector<std::string>& overrides,
+                                  int seeds = 1);
 
 // Checks that a run can be collected without training: its directory holds recipe.yaml (of the
 // same data and model as `spec`), metrics.jsonl with records, and model.nmt. ReportError

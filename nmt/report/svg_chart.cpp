@@ -100,7 +100,7 @@ std::string line_chart_svg(const LineChart& chart) {
   // Layout: y tick labels and axis label on the left, legend on the right.
   std::size_t longest_name = 4;
   for (const auto& s : chart.series)
-    longest_name = std::max(longest_name, utf8_length(s.name) + (s.points.empty() ? 10 : 0));
+    if (!s.faint) longest_name = std::max(longest_name, utf8_length(s.name) + (s.points.empty() ? 10 : 0));
   std::size_t longest_tick = 1;
   for (double t : y_ticks) longest_tick = std::max(longest_tick, tick_label(t, y_step).size());
   const double legend_w = 36 + static_cast<double>(longest_name) * kCharWidth;
@@ -153,37 +153,43 @@ std::string line_chart_svg(const LineChart& chart) {
   // The series, then the legend.
   for (std::size_t i = 0; i < chart.series.size(); ++i) {
     const ChartSeries& series = chart.series[i];
-    const std::string name = xml_escape(series.name), colour = series_colour(i);
-    const std::string dash = i >= kPaletteSize ? " stroke-dasharray=\"6 3\"" : "";
+    const std::size_t index = series.colour >= 0 ? static_cast<std::size_t>(series.colour) : i;
+    const std::string name = xml_escape(series.name), colour = series_colour(index);
+    const std::string dash = index >= kPaletteSize ? " stroke-dasharray=\"6 3\"" : "";
     std::string points;
     std::string markers;
     for (const auto& [x, y] : series.points) {
       if (!std::isfinite(x) || !std::isfinite(y) || (chart.log_y && y <= 0)) continue;
       if (!points.empty()) points += ' ';
       points += coordinate(px(x)) + "," + coordinate(py(y));
+      if (series.faint) continue;
       markers += fmt::format(
           "<circle data-series=\"{}\" cx=\"{}\" cy=\"{}\" r=\"2.5\" fill=\"{}\"><title>{}: {:.4g} at "
           "{:.4g}</title></circle>\n",
           name, coordinate(px(x)), coordinate(py(y)), colour, name, y, x);
     }
-    s += fmt::format("<g class=\"series\" data-series=\"{}\">\n", name);
+    s += fmt::format("<g class=\"series{}\" data-series=\"{}\">\n", series.faint ? " faint" : "", name);
     if (!points.empty())
-      s +=
-          fmt::format("<polyline data-series=\"{}\" points=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"2\"{}/>\n",
-                      name, points, colour, dash);
+      s += fmt::format(
+          "<polyline data-series=\"{}\" points=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"{}\"{}{}/>\n", name,
+          points, colour, series.faint ? "1" : "2", series.faint ? " stroke-opacity=\"0.35\"" : "", dash);
     s += markers + "</g>\n";
   }
   s += "<g class=\"legend\">\n";
   const double legend_x = static_cast<double>(chart.width) - legend_w;
+  std::size_t entry = 0;
   for (std::size_t i = 0; i < chart.series.size(); ++i) {
-    const double y = top + 8 + static_cast<double>(i) * 20;
-    const bool empty = chart.series[i].points.empty();
+    const ChartSeries& series = chart.series[i];
+    if (series.faint) continue;
+    const std::size_t index = series.colour >= 0 ? static_cast<std::size_t>(series.colour) : i;
+    const double y = top + 8 + static_cast<double>(entry++) * 20;
+    const bool empty = series.points.empty();
     s += fmt::format(
         "<line x1=\"{0}\" y1=\"{1}\" x2=\"{2}\" y2=\"{1}\" stroke=\"{3}\" stroke-width=\"3\"{4}/><text x=\"{5}\" "
         "y=\"{6}\">{7}{8}</text>\n",
-        coordinate(legend_x), coordinate(y), coordinate(legend_x + 24), series_colour(i),
-        i >= kPaletteSize ? " stroke-dasharray=\"6 3\"" : "", coordinate(legend_x + 30), coordinate(y + 4),
-        xml_escape(chart.series[i].name), empty ? " (no data)" : "");
+        coordinate(legend_x), coordinate(y), coordinate(legend_x + 24), series_colour(index),
+        index >= kPaletteSize ? " stroke-dasharray=\"6 3\"" : "", coordinate(legend_x + 30), coordinate(y + 4),
+        xml_escape(series.name), empty ? " (no data)" : "");
   }
   s += "</g>\n</svg>\n";
   return s;

@@ -15,6 +15,8 @@ namespace nmt::report {
 struct ChartSeries {
   std::string name;
   std::vector<std::pair<double, double>> points;  // (x, y), drawn in this order
+  int colour = -1;                                // palette index (series_colour); -1: the series' own index
+  bool faint = false;  // thin and translucent, without markers or a legend entry (e.g. one seed under the mean)
 };
 
 struct LineChart {

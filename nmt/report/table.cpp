@@ -19,6 +19,8 @@ std::string exact(const std::optional<double>& v) { return v ? exact(*v) : std::
 
 std::string stop_reason(const RunMetrics& m) { return m.stop ? m.stop->reason : "not stopped"; }
 
+}  // namespace
+
 std::string csv_field(const std::string& field) {
   if (field.find_first_of(",\"\r\n") == std::string::npos) return field;
   std::string out = "\"";
@@ -42,8 +44,6 @@ std::string markdown_cell(const std::string& text) {
   }
   return out;
 }
-
-}  // namespace
 
 std::string format_duration(double seconds) {
   if (!std::isfinite(seconds) || seconds < 0) return kMissing;
@@ -71,6 +71,7 @@ const std::vector<TableColumn>& table_columns() {
       {"model", "model", "model.type of the recipe", false},
       {"attention", "attention",
        "model.attention: the attention mechanism, or none; multi-head (H heads) for a Transformer", false},
+      {"seed", "seed", "training.seed of the run", true},
       {"parameters", "parameters", "trainable parameters of the model", true},
       {"training time", "training_seconds",
        "training time of the run (seconds in the CSV) as its metrics.jsonl records it: updates and "
@@ -89,6 +90,11 @@ const std::vector<TableColumn>& table_columns() {
        "13a tokenization, exp smoothing)",
        true},
       {"test chrF", "test_chrf", "chrF2 of the same translation (sacreBLEU's default)", true},
+      {"attn. diagonal", "attention_diagonal",
+       "where attention goes in that translation: the correlation of each target token's attention centroid (as a "
+       "fraction of the source) with its position in the output; near 1 it moves along the source as the output "
+       "proceeds, near 0 it does not follow the sentence (none without attention)",
+       true},
       {"decode sent/s", "decoding_sentences_per_second",
        "test-set lines translated per second of that decoding (wall time, on the --threads given)", true},
       {"stopped", "stop_reason",
@@ -105,11 +111,12 @@ std::vector<std::vector<std::string>> readable_rows(const Comparison& comparison
   for (const auto& r : comparison.runs) {
     const RunMetrics& m = r.metrics;
     const auto tps = m.mean_tokens_per_second();
-    rows.push_back({r.name, r.model_type, r.attention, thousands(static_cast<double>(r.parameters)),
-                    format_duration(m.training_seconds), tps ? thousands(*tps) : kMissing,
-                    thousands(static_cast<double>(m.steps)), optional_fixed(m.best_dev_perplexity(), 2),
-                    optional_fixed(m.best_dev_bleu(), 2), fmt::format("{:.2f}", r.test_bleu),
-                    fmt::format("{:.2f}", r.test_chrf), fmt::format("{:.1f}", r.sentences_per_second), stop_reason(m)});
+    rows.push_back(
+        {r.name, r.model_type, r.attention, std::to_string(r.seed), thousands(static_cast<double>(r.parameters)),
+         format_duration(m.training_seconds), tps ? thousands(*tps) : kMissing, thousands(static_cast<double>(m.steps)),
+         optional_fixed(m.best_dev_perplexity(), 2), optional_fixed(m.best_dev_bleu(), 2),
+         fmt::format("{:.2f}", r.test_bleu), fmt::format("{:.2f}", r.test_chrf),
+         optional_fixed(r.attention_diagonal, 2), fmt::format("{:.1f}", r.sentences_per_second), stop_reason(m)});
   }
   return rows;
 }
@@ -118,10 +125,10 @@ std::vector<std::vector<std::string>> csv_rows(const Comparison& comparison) {
   std::vector<std::vector<std::string>> rows;
   for (const auto& r : comparison.runs) {
     const RunMetrics& m = r.metrics;
-    rows.push_back({r.name, r.model_type, r.attention, std::to_string(r.parameters), exact(m.training_seconds),
-                    exact(m.mean_tokens_per_second()), std::to_string(m.steps), exact(m.best_dev_perplexity()),
-                    exact(m.best_dev_bleu()), exact(r.test_bleu), exact(r.test_chrf), exact(r.sentences_per_second),
-                    m.stop ? m.stop->reason : ""});
+    rows.push_back({r.name, r.model_type, r.attention, std::to_string(r.seed), std::to_string(r.parameters),
+                    exact(m.training_seconds), exact(m.mean_tokens_per_second()), std::to_string(m.steps),
+                    exact(m.best_dev_perplexity()), exact(m.best_dev_bleu()), exact(r.test_bleu), exact(r.test_chrf),
+                    exact(r.attention_diagonal), exact(r.sentences_per_second), m.stop ? m.stop->reason : ""});
   }
   return rows;
 }

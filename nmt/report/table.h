@@ -30,6 +30,11 @@ std::string markdown_report(const Comparison& comparison);
 std::string markdown_table(const Comparison& comparison);
 std::string csv_table(const Comparison& comparison);  // RFC 4180 quoting, LF line ends, header first
 
+// A CSV field, quoted (RFC 4180) when it holds a comma, quote or line break.
+std::string csv_field(const std::string& field);
+// A Markdown table cell: pipes escaped, line breaks as spaces.
+std::string markdown_cell(const std::string& text);
+
 // "1h 02m 03s", "20m 03s", "42s".
 std::string format_duration(double seconds);
 // 1234567 -> "1,234,567".

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "nmt/decode/attention_profile.h"
 #include "nmt/decode/translator.h"
 #include "nmt/eval/bleu.h"
 #include "nmt/eval/chrf.h"
@@ -161,22 +162,29 @@ TEST(Comparison, RowsHoldWhatTheMetricsLogsSayAndTheSharedDecodingScores) {
     ASSERT_EQ(csv[i].size(), table_columns().size());
     EXPECT_EQ(csv[i][0], run.name);
     EXPECT_EQ(csv[i][2], run.attention);
-    EXPECT_EQ(std::stoll(csv[i][3]), run.parameters);
-    EXPECT_EQ(std::stod(csv[i][4]), e.time);
-    EXPECT_DOUBLE_EQ(std::stod(csv[i][5]), sum / static_cast<double>(e.tokens_per_second.size()));
-    EXPECT_EQ(std::stoll(csv[i][6]), e.steps);
-    EXPECT_EQ(std::stod(csv[i][7]), e.best_perplexity);
-    EXPECT_EQ(std::stod(csv[i][8]), e.best_bleu);
-    EXPECT_EQ(std::stod(csv[i][9]), run.test_bleu);
-    EXPECT_EQ(std::stod(csv[i][10]), run.test_chrf);
-    EXPECT_EQ(csv[i][12], "max_steps");
+    EXPECT_EQ(csv[i][3], std::to_string(r.specs[i].recipe.training.seed));
+    EXPECT_EQ(std::stoll(csv[i][4]), run.parameters);
+    EXPECT_EQ(std::stod(csv[i][5]), e.time);
+    EXPECT_DOUBLE_EQ(std::stod(csv[i][6]), sum / static_cast<double>(e.tokens_per_second.size()));
+    EXPECT_EQ(std::stoll(csv[i][7]), e.steps);
+    EXPECT_EQ(std::stod(csv[i][8]), e.best_perplexity);
+    EXPECT_EQ(std::stod(csv[i][9]), e.best_bleu);
+    EXPECT_EQ(std::stod(csv[i][10]), run.test_bleu);
+    EXPECT_EQ(std::stod(csv[i][11]), run.test_chrf);
+    // Where attention goes: the profile of the scored translations; none without attention.
+    if (i == 0) {
+      EXPECT_EQ(std::stod(csv[i][12]), decode::attention_profile(t).diagonal);
+    } else {
+      EXPECT_EQ(csv[i][12], "");
+    }
+    EXPECT_EQ(csv[i][14], "max_steps");
   }
 }
 
 TEST(Comparison, HtmlReportHasACurvePerRunPerChartAndHeatmapsOfTheModelsAttention) {
   const Runs& r = runs();
   const Comparison& c = r.comparison;
-  const std::string html = html_report(c, {"nmt-compare test", "now"});
+  const std::string html = html_report(c, {"nmt-compare test", "now", {}, {}});
   EXPECT_EQ(html.rfind("<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\"", 0), 0u);
   std::unique_ptr<XmlElement> root;
   try {

@@ -47,6 +47,34 @@ TEST_F(RunSpecTest, RecipesAndRunDirectoriesGetTheirNames) {
   EXPECT_EQ(b.recipe.model.attention, "luong-general");
 }
 
+// --seeds N: a run per seed, the first in the recipe's own directory (a run made without
+// --seeds is the first seed), the others beside it.
+TEST_F(RunSpecTest, SeedsGiveARunPerSeedBesideTheRecipesOwn) {
+  const fs::path run = dir_ / "tiny-run";
+  const auto specs = resolve_runs({"recipes/tiny.yaml"}, {"output.directory=" + run.string(), "training.seed=7"}, 3);
+  ASSERT_EQ(specs.size(), 3u);
+  for (std::size_t k = 0; k < 3; ++k) {
+    SCOPED_TRACE(k);
+    EXPECT_EQ(specs[k].recipe_name, "tiny");
+    EXPECT_EQ(specs[k].recipe.training.seed, 7 + static_cast<std::int64_t>(k));
+    EXPECT_EQ(specs[k].name, "tiny seed " + std::to_string(7 + k));
+  }
+  EXPECT_EQ(specs[0].directory(), run.string());
+  EXPECT_EQ(specs[1].directory(), run.string() + "-seed8");
+  EXPECT_EQ(specs[2].directory(), run.string() + "-seed9");
+  const auto one = resolve_runs({"recipes/tiny.yaml"}, {"output.directory=" + run.string()}, 1);
+  ASSERT_EQ(one.size(), 1u);
+  EXPECT_EQ(one[0].name, "tiny");
+  EXPECT_EQ(one[0].recipe_name, "tiny");
+
+  fs::create_directories(run);
+  std::ofstream(run / "recipe.yaml") << specs[0].recipe.effective_yaml;
+  EXPECT_EQ(
+      error([&] { resolve_runs({run.string()}, {}, 2); }),
+      run.string() + " is a run directory, trained with one seed; --seeds 2 trains recipes: give the recipe file");
+  EXPECT_EQ(error([&] { resolve_runs({"recipes/tiny.yaml"}, {}, 0); }), "--seeds must be at least 1, not 0");
+}
+
 TEST_F(RunSpecTest, RunsMustHaveTheirOwnDirectoriesAndOneTestSet) {
   fs::create_directories(dir_ / "a");
   std::ofstream(dir_ / "other.yaml")

@@ -73,6 +73,27 @@ TEST(SvgChart, OnePolylinePerSeriesThroughItsPointsInOrder) {
   EXPECT_NE(text.find("Dev BLEU"), std::string::npos);
 }
 
+// A recipe's seeds under their mean: faint lines in the mean's colour, without markers or a
+// legend entry of their own.
+TEST(SvgChart, FaintSeriesShareAColourAndStayOutOfTheLegend) {
+  LineChart chart;
+  chart.series = {{"r seed 1", {{0, 1}, {1, 3}}, 1, true},
+                  {"r seed 2", {{0, 3}, {1, 5}}, 1, true},
+                  {"r (mean of 2 seeds)", {{0, 2}, {1, 4}}, 1, false}};
+  const auto svg = parse_xml(line_chart_svg(chart));
+  const auto polylines = svg->find_all("polyline");
+  ASSERT_EQ(polylines.size(), 3u);
+  for (const auto* line : polylines) EXPECT_EQ(line->attribute("stroke"), series_colour(1));
+  EXPECT_EQ(polylines[0]->attribute("stroke-opacity"), "0.35");
+  EXPECT_FALSE(polylines[2]->attribute("stroke-opacity"));
+  EXPECT_EQ(svg->find_all([](const XmlElement& e) { return e.name == "circle"; }).size(), 2u) << "the mean's only";
+  std::vector<std::string> legend;
+  for (const auto* t :
+       svg->find_all([](const XmlElement& e) { return e.attribute("class") == "legend"; })[0]->find_all("text"))
+    legend.push_back(t->text);
+  EXPECT_EQ(legend, (std::vector<std::string>{"r (mean of 2 seeds)"}));
+}
+
 TEST(SvgChart, LogarithmicAxisSpacesRatiosEvenly) {
   LineChart chart;
   chart.id = "ppl";

@@ -17,6 +17,7 @@ Comparison sample() {
   a.name = "en-fr-bahdanau";
   a.model_type = "rnn";
   a.attention = "bahdanau";
+  a.seed = 3;
   a.parameters = 1234567;
   a.metrics.training_seconds = 1203.25;
   a.metrics.tokens_per_second = {1000.0, 2000.5};
@@ -25,6 +26,7 @@ Comparison sample() {
   a.metrics.stop = StopRecord{4000, 1203.25, 3, "max_time"};
   a.test_bleu = 21.456;
   a.test_chrf = 50.1;
+  a.attention_diagonal = 0.8765;
   a.sentences_per_second = 12.34;
   RunResult b;
   b.name = "odd, \"name\" | x";
@@ -49,25 +51,26 @@ TEST(Table, MarkdownRowsAreRoundedForReading) {
   ASSERT_EQ(rows.size(), 4u);
   EXPECT_EQ(
       rows[0],
-      "| recipe | model | attention | parameters | training time | target tok/s | steps | best dev ppl | best dev "
-      "BLEU | test BLEU | test chrF | decode sent/s | stopped |");
+      "| recipe | model | attention | seed | parameters | training time | target tok/s | steps | best dev ppl | best "
+      "dev BLEU | test BLEU | test chrF | attn. diagonal | decode sent/s | stopped |");
   EXPECT_EQ(rows[2],
-            "| en-fr-bahdanau | rnn | bahdanau | 1,234,567 | 20m 03s | 1,500 | 4,000 | 12.50 | 20.25 | 21.46 | 50.10 | "
-            "12.3 | max_time |");
+            "| en-fr-bahdanau | rnn | bahdanau | 3 | 1,234,567 | 20m 03s | 1,500 | 4,000 | 12.50 | 20.25 | 21.46 | "
+            "50.10 | 0.88 | 12.3 | max_time |");
   // Values a run does not have are dashes; a pipe in a name is escaped.
   EXPECT_EQ(rows[3],
-            "| odd, \"name\" \\| x | rnn | none | 99 | 5.0s | \xE2\x80\x93 | 10 | \xE2\x80\x93 | \xE2\x80\x93 | "
-            "0.00 | 0.00 | 0.0 | not stopped |");
+            "| odd, \"name\" \\| x | rnn | none | 0 | 99 | 5.0s | \xE2\x80\x93 | 10 | \xE2\x80\x93 | \xE2\x80\x93 | "
+            "0.00 | 0.00 | \xE2\x80\x93 | 0.0 | not stopped |");
 }
 
 TEST(Table, CsvKeepsFullPrecisionAndQuotes) {
   const auto rows = lines(csv_table(sample()));
   ASSERT_EQ(rows.size(), 3u);
   EXPECT_EQ(rows[0],
-            "recipe,model,attention,parameters,training_seconds,target_tokens_per_second,steps,best_dev_perplexity,"
-            "best_dev_bleu,test_bleu,test_chrf,decoding_sentences_per_second,stop_reason");
-  EXPECT_EQ(rows[1], "en-fr-bahdanau,rnn,bahdanau,1234567,1203.25,1500.25,4000,12.5,20.25,21.456,50.1,12.34,max_time");
-  EXPECT_EQ(rows[2], "\"odd, \"\"name\"\" | x\",rnn,none,99,5,,10,,,0,0,0,");
+            "recipe,model,attention,seed,parameters,training_seconds,target_tokens_per_second,steps,best_dev_perplexity,"
+            "best_dev_bleu,test_bleu,test_chrf,attention_diagonal,decoding_sentences_per_second,stop_reason");
+  EXPECT_EQ(rows[1],
+            "en-fr-bahdanau,rnn,bahdanau,3,1234567,1203.25,1500.25,4000,12.5,20.25,21.456,50.1,0.8765,12.34,max_time");
+  EXPECT_EQ(rows[2], "\"odd, \"\"name\"\" | x\",rnn,none,0,99,5,,10,,,0,0,,0,");
 }
 
 TEST(Table, MarkdownReportStatesTheSettingsAndExplainsEveryColumn) {

@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -164,6 +165,56 @@ TEST_F(NmtCompareCli, MissingRunsAndBadFilesAreErrorsNamingThem) {
   EXPECT_NE(r.err.find(dir_.string() + ": is a directory"), std::string::npos) << r.err;
 }
 
+// --seeds 2: every recipe trained twice (the second seed beside the recipe's own directory),
+// one summary row per recipe with the spread over seeds and the test against --baseline,
+// each seed's learning curve faint under the mean. A baseline that is no recipe is refused
+// before any training.
+TEST_F(NmtCompareCli, SeedsAreSummarizedWithSignificanceAgainstTheBaseline) {
+  const std::string general = tiny_recipe("luong-general"), none = tiny_recipe("none");
+  const Result unknown = compare(general + " " + none + " --seeds 2 --baseline tiny-bahdanau");
+  EXPECT_EQ(unknown.status, 1);
+  EXPECT_NE(unknown.err.find("--baseline tiny-bahdanau is none of the recipes compared (tiny-luong-general, tiny-none)"),
+            std::string::npos)
+      << unknown.err;
+  EXPECT_FALSE(fs::exists(dir_ / "run-none"));
+  EXPECT_EQ(compare(general + " --seeds 0").status, 2);
+
+  const fs::path out = dir_ / "out";
+  const Result r = compare(general + " " + none + " --seeds 2 --baseline tiny-none --bootstrap-resamples 100 -o " +
+                           out.string() + " --heatmap-sentences 1");
+  ASSERT_EQ(r.status, 0) << r.err;
+  for (const std::string run : {"run-luong-general", "run-luong-general-seed2", "run-none", "run-none-seed2"})
+    EXPECT_TRUE(fs::exists(dir_ / run / "model.nmt")) << run;
+  const auto summary = split_lines(slurp(out / "summary.csv"));
+  ASSERT_EQ(summary.size(), 3u) << slurp(out / "summary.csv");
+  const auto general_row = split_csv(summary[1]), none_row = split_csv(summary[2]);
+  EXPECT_EQ(general_row[0], "tiny-luong-general");
+  EXPECT_EQ(general_row[3], "2");
+  EXPECT_EQ(general_row[8], "false");
+  EXPECT_EQ(none_row[8], "true");
+  EXPECT_EQ(none_row[9], "");
+  const double p = std::stod(general_row[9]);
+  EXPECT_GE(p, 1.0 / 101.0);
+  EXPECT_LE(p, 1.0);
+  // The spread is the sample deviation of the two runs' test BLEU in comparison.csv.
+  const auto runs = split_lines(slurp(out / "comparison.csv"));
+  ASSERT_EQ(runs.size(), 5u);
+  const double a = std::stod(split_csv(runs[1])[10]), b = std::stod(split_csv(runs[2])[10]);
+  EXPECT_EQ(split_csv(runs[1])[0], "tiny-luong-general seed 1");
+  EXPECT_EQ(split_csv(runs[2])[3], "2");
+  EXPECT_NEAR(std::stod(general_row[4]), (a + b) / 2, 1e-9);
+  EXPECT_NEAR(std::stod(general_row[5]), std::abs(a - b) / std::sqrt(2.0), 1e-9);
+  EXPECT_NE(r.out.find("| tiny-none | rnn | none | 2 |"), std::string::npos) << r.out;
+  const std::string md = slurp(out / "comparison.md");
+  EXPECT_LT(md.find("## Recipes"), md.find("## Every run")) << md;
+  EXPECT_NE(md.find("100 resamples, seed 12345) of each recipe against tiny-none"), std::string::npos) << md;
+  const std::string html = slurp(out / "report.html");
+  EXPECT_EQ(run("xmllint --noout " + (out / "report.html").string()).status, 0);
+  EXPECT_NE(html.find("<table class=\"comparison summary\">"), std::string::npos);
+  EXPECT_EQ(count(html, "<g class=\"series faint\" data-series=\"tiny-none seed 2\">"), 2u);
+  EXPECT_EQ(count(html, "<polyline data-series=\"tiny-none (mean of 2 seeds)\""), 2u);
+}
+
 TEST_F(NmtCompareCli, TrainsComparesCollectsAndDrawsHeatmaps) {
   const std::string general = tiny_recipe("luong-general"), none = tiny_recipe("none");
   const fs::path out = dir_ / "out";
@@ -177,7 +228,7 @@ TEST_F(NmtCompareCli, TrainsComparesCollectsAndDrawsHeatmaps) {
   ASSERT_EQ(csv.size(), 3u) << slurp(out / "comparison.csv");
   for (std::size_t i = 1; i < csv.size(); ++i) {
     const auto fields = split_csv(csv[i]);
-    ASSERT_EQ(fields.size(), 13u) << csv[i];
+    ASSERT_EQ(fields.size(), 15u) << csv[i];
     const std::string attention = i == 1 ? "luong-general" : "none";
     EXPECT_EQ(fields[0], "tiny-" + attention);
     EXPECT_EQ(fields[2], attention);
@@ -186,9 +237,9 @@ TEST_F(NmtCompareCli, TrainsComparesCollectsAndDrawsHeatmaps) {
       const auto j = nlohmann::json::parse(line);
       if (j.at("event") == "stop") stop = j;
     }
-    EXPECT_EQ(std::stod(fields[4]), stop.at("time").get<double>());
-    EXPECT_EQ(fields[6], "12");
-    EXPECT_EQ(fields[12], "max_steps");
+    EXPECT_EQ(std::stod(fields[5]), stop.at("time").get<double>());
+    EXPECT_EQ(fields[7], "12");
+    EXPECT_EQ(fields[14], "max_steps");
     EXPECT_EQ(split_lines(slurp(out / "translations" / ("tiny-" + attention + ".hyp"))).size(), 8u);
   }
   EXPECT_NE(slurp(out / "comparison.md").find("| tiny-none | rnn | none |"), std::string::npos);
@@ -222,7 +273,7 @@ TEST_F(NmtCompareCli, TrainsComparesCollectsAndDrawsHeatmaps) {
     auto a = split_csv(csv[i]), b = split_csv(csv2[i]);
     EXPECT_EQ(b[0], i == 1 ? "run-luong-general" : "run-none");
     a[0] = b[0];
-    a[11] = b[11];
+    a[13] = b[13];
     EXPECT_EQ(a, b);
   }
 
