@@ -117,7 +117,8 @@ int main(int argc, char** argv) {
       "override a key of every recipe, e.g. --set training.max_time=5m (repeatable)")(
       "seeds", po::value(&seeds)->default_value(1),
       "train each recipe with this many seeds (training.seed, +1, ...; the first in the recipe's output.directory, "
-      "the others in OUTPUT.DIRECTORY-seedN) and summarize each recipe by the mean and standard deviation over them")(
+      "the others in OUTPUT.DIRECTORY-seedN) and summarize each recipe by the mean and standard deviation over them; "
+      "recipes only, not run directories")(
       "baseline", po::value(&summary_options.baseline),
       "the recipe (its name or the argument) every other is tested against by paired bootstrap resampling "
       "(default: the first)")(
@@ -232,7 +233,11 @@ int main(int argc, char** argv) {
     // One row per recipe (mean and spread over its seeds, significance against the baseline);
     // for a single run there is nothing to summarize.
     std::vector<RecipeSummary> summaries;
-    if (comparison.runs.size() > 1) summaries = summarize_recipes(comparison, test.references, summary_options);
+    try {
+      if (comparison.runs.size() > 1) summaries = summarize_recipes(comparison, test.references, summary_options);
+    } catch (const std::exception& e) {  // the runs' table and report are still worth writing
+      std::cerr << "nmt-compare: warning: no summary over recipes: " << e.what() << "\n";
+    }
     fs::create_directories(fs::path(output_dir) / "translations");
     std::string command;
     for (int i = 0; i < argc; ++i) {

@@ -16,7 +16,10 @@ AttentionProfile attention_profile(const Translations& translations) {
     const auto& rows = sentence.n_best.front().attention;
     // Rows are as wide as the padded batch; the sentence is its pieces and EOS.
     const std::size_t target = rows.size(), source = sentence.source_pieces.size() + 1;
-    if (target < 2 || source < 2 || rows.front().size() < source) continue;
+    if (target < 2 || source < 2) continue;
+    bool complete = true;
+    for (const auto& row : rows) complete = complete && row.size() >= source;
+    if (!complete) continue;
     centres.clear();
     for (std::size_t t = 0; t < target; ++t) {
       double weight = 0, centroid = 0;

@@ -28,8 +28,10 @@ struct TranslatedHypothesis {
   std::string text;
   std::vector<std::string> pieces;  // target subwords (EOS not included)
   double score = 0, log_probability = 0;
-  bool complete = true;                       // ended with EOS (false: cut at the length limit)
-  std::vector<std::vector<float>> attention;  // [target piece (+ EOS if complete)][source piece + EOS]
+  bool complete = true;  // ended with EOS (false: cut at the length limit)
+  // [target piece (+ EOS if complete)][source piece + EOS, then the decoding batch's padding
+  // columns, which have weight 0]
+  std::vector<std::vector<float>> attention;
 };
 
 struct Translation {

@@ -141,32 +141,38 @@ Scorer chrf_scorer(const ChrfOptions& options) {
 }
 
 Resamples::Resamples(std::size_t segments, int count, std::optional<std::uint64_t> seed)
-    : segments_(segments), count_(count) {
+    : segments_(segments), count_(count), seed_(seed ? *seed : make_generator(std::nullopt)()) {
   if (count <= 0) throw std::invalid_argument(fmt::format("bootstrap: {} resamples; at least 1 is needed", count));
   if (segments == 0) throw std::invalid_argument("bootstrap: no segments to resample");
   if (segments > UINT32_MAX) throw std::invalid_argument("bootstrap: more than 2^32 segments");
-  std::mt19937_64 generator = make_generator(seed);
-  indices_.resize(static_cast<std::size_t>(count) * segments);
-  for (auto& index : indices_) index = uniform_below(generator, static_cast<std::uint32_t>(segments));
 }
 
-std::span<const std::uint32_t> Resamples::indices(int resample) const {
-  return {indices_.data() + static_cast<std::size_t>(resample) * segments_, segments_};
+void Resamples::for_each(const std::function<void(int, std::span<const std::uint32_t>)>& visit) const {
+  std::mt19937_64 generator(seed_);
+  std::vector<std::uint32_t> indices(segments_);
+  for (int r = 0; r < count_; ++r) {
+    for (auto& index : indices) index = uniform_below(generator, static_cast<std::uint32_t>(segments_));
+    visit(r, indices);
+  }
 }
 
 std::vector<double> resampled_scores(const SegmentStatistics& statistics, const Scorer& scorer,
                                      const Resamples& resamples) {
+  if (resamples.segments() != statistics.segments()) {
+    throw std::invalid_argument(fmt::format("bootstrap: resamples of {} segments for statistics of {}",
+                                            resamples.segments(), statistics.segments()));
+  }
   std::vector<double> scores;
   scores.reserve(static_cast<std::size_t>(resamples.count()));
   std::vector<double> total(statistics.width);
-  for (int r = 0; r < resamples.count(); ++r) {
+  resamples.for_each([&](int, std::span<const std::uint32_t> indices) {
     std::fill(total.begin(), total.end(), 0.0);
-    for (const std::uint32_t segment : resamples.indices(r)) {
+    for (const std::uint32_t segment : indices) {
       const auto row = statistics.row(segment);
       for (std::size_t k = 0; k < statistics.width; ++k) total[k] += row[k];
     }
     scores.push_back(scorer(total));
-  }
+  });
   return scores;
 }
 

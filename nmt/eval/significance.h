@@ -63,18 +63,22 @@ SegmentStatistics chrf_statistics(const std::vector<std::string>& hypotheses,
                                   const std::vector<std::vector<std::string>>& references, const ChrfOptions& options);
 Scorer chrf_scorer(const ChrfOptions& options);
 
-// The segment indices of `count` resamples of `segments` segments, drawn with replacement.
-// The same object serves the baseline and every system, which is what makes the test paired.
+// `count` resamples of `segments` segments, drawn with replacement. The same object serves the
+// baseline and every system, which is what makes the test paired. The indices are drawn again
+// from the seed on every pass instead of being stored (count x segments can be gigabytes).
 class Resamples {
  public:
+  // A seed of nullopt ("none") is drawn from the operating system once, here.
   Resamples(std::size_t segments, int count, std::optional<std::uint64_t> seed);
   int count() const { return count_; }
-  std::span<const std::uint32_t> indices(int resample) const;
+  std::size_t segments() const { return segments_; }
+  // Calls visit(r, indices of resample r) for r = 0, 1, ..., count - 1; the same on every call.
+  void for_each(const std::function<void(int, std::span<const std::uint32_t>)>& visit) const;
 
  private:
   std::size_t segments_;
   int count_;
-  std::vector<std::uint32_t> indices_;  // count x segments
+  std::uint64_t seed_;
 };
 
 // The score of every resample.

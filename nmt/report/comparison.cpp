@@ -72,7 +72,6 @@ RunResult evaluate_run(const RunSpec& spec, const TestSet& test, const DecodingS
   RunResult r;
   r.name = spec.name;
   r.recipe_name = spec.recipe_name;
-  r.seed = spec.recipe.training.seed;
   r.argument = spec.argument;
   r.run_directory = spec.directory();
   r.model_path = (fs::path(spec.directory()) / "model.nmt").string();
@@ -80,6 +79,7 @@ RunResult evaluate_run(const RunSpec& spec, const TestSet& test, const DecodingS
   if (!fs::exists(r.model_path)) throw ReportError(r.model_path + ": missing: no model to translate with");
   const models::SavedModel saved = models::load_model(r.model_path);
   r.model_type = saved.recipe.model.type;
+  r.seed = saved.recipe.training.seed;  // what the run was trained with
   r.attention = saved.model->attention_description();
   r.parameters = saved.model->parameters().element_count();
   for (const std::size_t line : heatmap_lines)

@@ -38,7 +38,7 @@ struct HeatmapSentence {
 struct RunResult {
   std::string name, argument, run_directory, model_path;
   std::string recipe_name;  // the row of the seeds' summary (RunSpec::recipe_name)
-  std::int64_t seed = 0;    // training.seed
+  std::int64_t seed = 0;    // training.seed of the model
   std::string model_type, attention;
   std::int64_t parameters = 0;
   RunMetrics metrics;

@@ -23,6 +23,13 @@ std::string display_name(const std::string& argument, bool directory) {
   return directory ? p.filename().string() : p.stem().string();
 }
 
+// A YAML scalar that reads back as `text` whatever it holds (the value of a --set override).
+std::string yaml_quoted(const std::string& text) {
+  std::string quoted = "'";
+  for (const char c : text) quoted += c == '\'' ? std::string("''") : std::string(1, c);
+  return quoted + "'";
+}
+
 std::string normalized(const std::string& path) {
   return path.empty() ? path : fs::path(path).lexically_normal().string();
 }
@@ -61,28 +68,30 @@ std::vector<RunSpec> resolve_runs(const std::vector<std::string>& arguments, con
       throw ReportError(a + " is a run directory, trained with one seed; --seeds " + std::to_string(seeds) +
                         " trains recipes: give the recipe file");
     const std::int64_t seed = first.recipe.training.seed;
-    const std::string directory = first.directory();
+    std::string directory = first.directory();
+    while (directory.size() > 1 && directory.back() == '/') directory.pop_back();  // "runs/x/" -> runs/x-seed2
     for (int k = 0; k < seeds; ++k) {
       std::vector<std::string> with_seed = overrides;
       with_seed.push_back("training.seed=" + std::to_string(seed + k));
-      if (k > 0) with_seed.push_back("output.directory=" + directory + "-seed" + std::to_string(seed + k));
+      if (k > 0) with_seed.push_back("output.directory=" + yaml_quoted(directory + "-seed" + std::to_string(seed + k)));
       RunSpec spec = resolve_run(a, with_seed);
       spec.name += " seed " + std::to_string(seed + k);
       specs.push_back(std::move(spec));
     }
   }
   std::map<std::string, const RunSpec*> directories;
-  std::map<std::string, int> names;
+  std::map<std::string, std::set<std::string>> arguments_named;  // recipe name -> the arguments it names
   for (const auto& s : specs) {
     const std::string dir = normalized(s.directory());
     if (const auto it = directories.find(dir); it != directories.end())
       throw ReportError(it->second->argument + " and " + s.argument + " both use the run directory " + s.directory() +
                         ": give each recipe its own output.directory");
     directories[dir] = &s;
-    ++names[s.name];
+    arguments_named[s.recipe_name].insert(s.argument);
   }
+  // Two arguments of one name (a/x.yaml, b/x.yaml): every run of both is named by its argument.
   for (auto& s : specs)
-    if (names[s.name] > 1) {
+    if (arguments_named[s.recipe_name].size() > 1) {
       const std::string seed_suffix = s.name.substr(s.recipe_name.size());
       s.name = s.argument + seed_suffix;
       s.recipe_name = s.argument;
@@ -112,7 +121,8 @@ void check_collectable(const RunSpec& spec) {
     // The run must be of this recipe: same data and model (limits may differ, as on resume).
     const auto there = io::parse_recipe(io::read_file(stored.string()), stored.string()).values;
     for (const auto& [key, value] : spec.recipe.values) {
-      if (key.rfind("data.", 0) != 0 && key.rfind("model.", 0) != 0) continue;
+      // The seed too: with --seeds, DIR-seedN must hold the run of seed N.
+      if (key.rfind("data.", 0) != 0 && key.rfind("model.", 0) != 0 && key != "training.seed") continue;
       const auto it = there.find(key);
       const std::string old = it == there.end() ? "(unset)" : it->second;
       if (old != value)

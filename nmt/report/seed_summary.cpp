@@ -38,13 +38,18 @@ std::string p_cell(const std::optional<eval::TestResult>& test, bool baseline) {
 
 std::string exact(const std::optional<double>& v) { return v ? fmt::format("{}", *v) : std::string(); }
 
+// "27.51 ± 0.43"; one seed has no spread: "27.51".
+std::string mean_cell(double mean, double deviation, std::size_t seeds) {
+  return seeds > 1 ? fmt::format("{:.2f} ± {:.2f}", mean, deviation) : fmt::format("{:.2f}", mean);
+}
+
 std::vector<std::string> cells(const RecipeSummary& s) {
   return {s.name,
           s.model_type,
           s.attention,
           std::to_string(s.runs.size()),
-          fmt::format("{:.2f} ± {:.2f}", s.bleu_mean, s.bleu_sd),
-          fmt::format("{:.2f} ± {:.2f}", s.chrf_mean, s.chrf_sd),
+          mean_cell(s.bleu_mean, s.bleu_sd, s.runs.size()),
+          mean_cell(s.chrf_mean, s.chrf_sd, s.runs.size()),
           p_cell(s.bleu_test, s.baseline),
           p_cell(s.chrf_test, s.baseline)};
 }
@@ -58,7 +63,8 @@ std::string explanation(const std::vector<RecipeSummary>& summaries, const Summa
   for (const auto& s : summaries)
     if (s.baseline) baseline = s.name;
   return fmt::format(
-      "Scores are the mean ± standard deviation over {} seed{} of the runs' test scores. p is the paired bootstrap "
+      "Scores are the mean ± standard deviation over {} seed{} of the runs' test scores (one seed: its score, "
+      "without a spread). p is the paired bootstrap "
       "resampling test (Koehn 2004; sacreBLEU's --paired-bs: {} resamples, seed {}) of each recipe against {}, on "
       "pooled hypotheses: seed k paired with the baseline's seed k, the {} test set{} one after another; * marks p <= "
       "0.05, a difference unlikely to come from the choice of test sentences. The spread over seeds is not in p: a "
@@ -108,11 +114,27 @@ std::vector<RecipeSummary> summarize_recipes(const Comparison& comparison, const
     summaries[it->second].runs.push_back(i);
   }
   if (summaries.empty()) return summaries;
+  // Seed order, and the same seeds relative to each recipe's first: seed k pairs with seed k.
+  const auto seed_of = [&](std::size_t run) { return comparison.runs[run].seed; };
+  const auto offsets = [&](const RecipeSummary& s) {
+    std::vector<std::int64_t> o;
+    for (const std::size_t r : s.runs) o.push_back(seed_of(r) - seed_of(s.runs.front()));
+    return o;
+  };
+  for (auto& s : summaries)
+    std::stable_sort(s.runs.begin(), s.runs.end(),
+                     [&](std::size_t a, std::size_t b) { return seed_of(a) < seed_of(b); });
   const std::size_t seeds = summaries.front().runs.size();
-  for (const auto& s : summaries)
+  for (const auto& s : summaries) {
     if (s.runs.size() != seeds)
       throw ReportError(fmt::format("{} has {} seeds but {} has {}: the summary pairs seed k with seed k",
                                     summaries.front().name, seeds, s.name, s.runs.size()));
+    if (offsets(s) != offsets(summaries.front()))
+      throw ReportError(
+          fmt::format("the seeds of {} and {} are not the same steps apart: the summary pairs seed k "
+                      "with seed k",
+                      summaries.front().name, s.name));
+  }
 
   std::size_t baseline = 0;
   if (!options.baseline.empty()) {
@@ -141,7 +163,8 @@ std::vector<RecipeSummary> summarize_recipes(const Comparison& comparison, const
     return lines;
   };
   std::vector<std::string> pooled_references;
-  for (std::size_t k = 0; k < seeds; ++k) pooled_references.insert(pooled_references.end(), references.begin(), references.end());
+  for (std::size_t k = 0; k < seeds; ++k)
+    pooled_references.insert(pooled_references.end(), references.begin(), references.end());
   const std::vector<std::vector<std::string>> reference_streams{pooled_references};
   const eval::BleuOptions bleu;
   const eval::ChrfOptions chrf;
@@ -189,13 +212,12 @@ std::string csv_summary(const std::vector<RecipeSummary>& summaries) {
       "recipe,model,attention,seeds,test_bleu_mean,test_bleu_sd,test_chrf_mean,test_chrf_sd,baseline,"
       "bleu_p_value,chrf_p_value\n";
   for (const auto& s : summaries) {
-    const auto p = [](const std::optional<eval::TestResult>& t) {
-      return t ? exact(t->p_value) : std::string();
-    };
+    const auto p = [](const std::optional<eval::TestResult>& t) { return t ? exact(t->p_value) : std::string(); };
+    const bool spread = s.runs.size() > 1;
     text += fmt::format("{},{},{},{},{},{},{},{},{},{},{}\n", csv_field(s.name), s.model_type, csv_field(s.attention),
-                        s.runs.size(),
-                        s.bleu_mean, s.bleu_sd, s.chrf_mean, s.chrf_sd, s.baseline ? "true" : "false",
-                        p(s.bleu_test), p(s.chrf_test));
+                        s.runs.size(), s.bleu_mean, spread ? fmt::format("{}", s.bleu_sd) : "", s.chrf_mean,
+                        spread ? fmt::format("{}", s.chrf_sd) : "", s.baseline ? "true" : "false", p(s.bleu_test),
+                        p(s.chrf_test));
   }
   return text;
 }
@@ -208,7 +230,8 @@ std::string html_summary(const std::vector<RecipeSummary>& summaries, const Summ
   for (const auto& s : summaries) {
     h += "<tr data-recipe=\"" + xml_escape(s.name) + "\">";
     const auto row = cells(s);
-    for (std::size_t k = 0; k < row.size(); ++k) h += std::string(k >= 3 ? "<td class=\"num\">" : "<td>") + xml_escape(row[k]) + "</td>";
+    for (std::size_t k = 0; k < row.size(); ++k)
+      h += std::string(k >= 3 ? "<td class=\"num\">" : "<td>") + xml_escape(row[k]) + "</td>";
     h += "</tr>\n";
   }
   return h + "</tbody>\n</table></div>\n<p>" + xml_escape(explanation(summaries, options)) + "</p>\n";

@@ -20,10 +20,10 @@
 namespace nmt::report {
 
 struct RecipeSummary {
-  std::string name;                // RunResult::recipe_name
+  std::string name;  // RunResult::recipe_name
   std::string model_type, attention;
-  std::vector<std::size_t> runs;   // indices into Comparison::runs, in seed order
-  double bleu_mean = 0, bleu_sd = 0, chrf_mean = 0, chrf_sd = 0;  // sd over seeds (n - 1); 0 for one seed
+  std::vector<std::size_t> runs;                                  // indices into Comparison::runs, in seed order
+  double bleu_mean = 0, bleu_sd = 0, chrf_mean = 0, chrf_sd = 0;  // sd over seeds (n - 1); 0 for one seed (not shown)
   bool baseline = false;
   // Against the baseline (unset for the baseline itself): the pooled score, p-value, mean and interval.
   std::optional<eval::TestResult> bleu_test, chrf_test;
@@ -39,7 +39,8 @@ struct SummaryOptions {
 // any training.
 void check_baseline(const std::vector<RunSpec>& specs, const std::string& baseline);
 
-// ReportError when `options.baseline` names no recipe, or recipes have different seed counts.
+// Each recipe's runs in seed order. ReportError when `options.baseline` names no recipe, or
+// recipes have different seed counts or seeds not the same steps apart.
 std::vector<RecipeSummary> summarize_recipes(const Comparison& comparison, const std::vector<std::string>& references,
                                              const SummaryOptions& options);
 

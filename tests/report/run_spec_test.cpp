@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 
 namespace nmt::report {
 namespace {
@@ -62,6 +63,27 @@ TEST_F(RunSpecTest, SeedsGiveARunPerSeedBesideTheRecipesOwn) {
   EXPECT_EQ(specs[0].directory(), run.string());
   EXPECT_EQ(specs[1].directory(), run.string() + "-seed8");
   EXPECT_EQ(specs[2].directory(), run.string() + "-seed9");
+  // Two recipes of one name (a/tiny.yaml, b/tiny.yaml): every run of both is named by its
+  // argument; a directory written with a trailing slash gets its seeds beside it.
+  std::string tiny;
+  {
+    std::ifstream in("recipes/tiny.yaml");
+    tiny.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  for (const std::string side : {"a", "b"}) {
+    fs::create_directories(dir_ / side);
+    std::string text = tiny;
+    text.replace(text.find("directory: runs/tiny"), 20, "directory: " + (dir_ / ("run-" + side + "/")).string());
+    std::ofstream(dir_ / side / "tiny.yaml") << text;
+  }
+  const std::string a = (dir_ / "a" / "tiny.yaml").string(), b = (dir_ / "b" / "tiny.yaml").string();
+  const auto two = resolve_runs({a, b}, {}, 2);
+  ASSERT_EQ(two.size(), 4u);
+  EXPECT_EQ(two[0].name, a + " seed 1");
+  EXPECT_EQ(two[1].name, a + " seed 2");
+  EXPECT_EQ(two[2].name, b + " seed 1");
+  EXPECT_EQ(two[3].recipe_name, b);
+  EXPECT_EQ(two[1].directory(), (dir_ / "run-a").string() + "-seed2");
   const auto one = resolve_runs({"recipes/tiny.yaml"}, {"output.directory=" + run.string()}, 1);
   ASSERT_EQ(one.size(), 1u);
   EXPECT_EQ(one[0].name, "tiny");

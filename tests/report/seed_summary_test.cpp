@@ -77,11 +77,40 @@ TEST(SeedSummary, TheTestIsPairedBootstrapOnThePooledSeeds) {
       << markdown;
   EXPECT_NE(markdown.find("200 resamples, seed 12345) of each recipe against bad"), std::string::npos) << markdown;
   const std::string csv = csv_summary(summaries);
-  EXPECT_NE(csv.find("\ngood,rnn,good,2,31,1.4142135623730951,61,1.4142135623730951,false,"), std::string::npos)
-      << csv;
+  EXPECT_NE(csv.find("\ngood,rnn,good,2,31,1.4142135623730951,61,1.4142135623730951,false,"), std::string::npos) << csv;
   EXPECT_NE(csv.find("\nbad,rnn,bad,2,12,2.8284271247461903,40.5,0.7071067811865476,true,,\n"), std::string::npos)
       << csv;
   EXPECT_NE(html_summary(summaries, {}).find("<tr data-recipe=\"good\">"), std::string::npos);
+}
+
+// Seed k pairs with the baseline's seed k, whatever order the runs come in: a recipe whose
+// seeds translate exactly as the baseline's do has no difference at all (p = 1/(n + 1)).
+TEST(SeedSummary, SeedKIsPairedWithTheBaselinesSeedK) {
+  Comparison c;
+  c.runs = {run("base", 1, kPerfect, 30.0, 60.0), run("base", 2, kPoor, 10.0, 40.0), run("same", 2, kPoor, 10.0, 40.0),
+            run("same", 1, kPerfect, 30.0, 60.0)};
+  const auto summaries = summarize_recipes(c, kReferences, {"", 100, 12345});
+  EXPECT_EQ(summaries[1].runs, (std::vector<std::size_t>{3, 2}));
+  EXPECT_DOUBLE_EQ(*summaries[1].bleu_test->p_value, 1.0 / 101.0);
+  // Paired the other way round, the same translations differ on every line.
+  c.runs[2].seed = 1;
+  c.runs[3].seed = 2;
+  const auto swapped = summarize_recipes(c, kReferences, {"", 100, 12345});
+  EXPECT_GT(*swapped[1].bleu_test->p_value, 1.0 / 101.0);
+  // Seeds 1 and 3 do not pair with seeds 1 and 2.
+  c.runs[3].seed = 3;
+  EXPECT_THROW(summarize_recipes(c, kReferences, {}), ReportError);
+}
+
+TEST(SeedSummary, OneSeedHasNoSpread) {
+  Comparison c;
+  c.runs = {run("good", 1, kPerfect, 30.0, 60.0), run("bad", 1, kPoor, 10.0, 40.0)};
+  const auto summaries = summarize_recipes(c, kReferences, {"", 100, 12345});
+  const std::string markdown = markdown_summary(summaries, {"", 100, 12345});
+  EXPECT_NE(markdown.find("| good | rnn | good | 1 | 30.00 | 60.00 | baseline | baseline |"), std::string::npos)
+      << markdown;
+  EXPECT_NE(csv_summary(summaries).find("\ngood,rnn,good,1,30,,60,,true,,\n"), std::string::npos)
+      << csv_summary(summaries);
 }
 
 TEST(SeedSummary, TheBaselineMustBeARecipeAndSeedCountsMustMatch) {

@@ -65,9 +65,10 @@ TEST(Table, MarkdownRowsAreRoundedForReading) {
 TEST(Table, CsvKeepsFullPrecisionAndQuotes) {
   const auto rows = lines(csv_table(sample()));
   ASSERT_EQ(rows.size(), 3u);
-  EXPECT_EQ(rows[0],
-            "recipe,model,attention,seed,parameters,training_seconds,target_tokens_per_second,steps,best_dev_perplexity,"
-            "best_dev_bleu,test_bleu,test_chrf,attention_diagonal,decoding_sentences_per_second,stop_reason");
+  EXPECT_EQ(
+      rows[0],
+      "recipe,model,attention,seed,parameters,training_seconds,target_tokens_per_second,steps,best_dev_perplexity,"
+      "best_dev_bleu,test_bleu,test_chrf,attention_diagonal,decoding_sentences_per_second,stop_reason");
   EXPECT_EQ(rows[1],
             "en-fr-bahdanau,rnn,bahdanau,3,1234567,1203.25,1500.25,4000,12.5,20.25,21.456,50.1,0.8765,12.34,max_time");
   EXPECT_EQ(rows[2], "\"odd, \"\"name\"\" | x\",rnn,none,0,99,5,,10,,,0,0,,0,");

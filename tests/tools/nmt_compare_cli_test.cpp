@@ -173,8 +173,9 @@ TEST_F(NmtCompareCli, SeedsAreSummarizedWithSignificanceAgainstTheBaseline) {
   const std::string general = tiny_recipe("luong-general"), none = tiny_recipe("none");
   const Result unknown = compare(general + " " + none + " --seeds 2 --baseline tiny-bahdanau");
   EXPECT_EQ(unknown.status, 1);
-  EXPECT_NE(unknown.err.find("--baseline tiny-bahdanau is none of the recipes compared (tiny-luong-general, tiny-none)"),
-            std::string::npos)
+  EXPECT_NE(
+      unknown.err.find("--baseline tiny-bahdanau is none of the recipes compared (tiny-luong-general, tiny-none)"),
+      std::string::npos)
       << unknown.err;
   EXPECT_FALSE(fs::exists(dir_ / "run-none"));
   EXPECT_EQ(compare(general + " --seeds 0").status, 2);
@@ -193,9 +194,21 @@ TEST_F(NmtCompareCli, SeedsAreSummarizedWithSignificanceAgainstTheBaseline) {
   EXPECT_EQ(general_row[8], "false");
   EXPECT_EQ(none_row[8], "true");
   EXPECT_EQ(none_row[9], "");
-  const double p = std::stod(general_row[9]);
-  EXPECT_GE(p, 1.0 / 101.0);
-  EXPECT_LE(p, 1.0);
+  // The p-value is nmt-bleu --paired-bs's on the pooled translations: each recipe's two seeds'
+  // test translations one after the other, against the references twice.
+  const std::string references = slurp(fs::path(NMT_SOURCE_DIR) / "tests" / "data" / "tiny" / "dev.fr");
+  std::ofstream(dir_ / "references2") << references << references;
+  for (const std::string recipe : {"tiny-none", "tiny-luong-general"}) {
+    std::ofstream(dir_ / (recipe + ".pooled")) << slurp(out / "translations" / (recipe + "_seed_1.hyp"))
+                                               << slurp(out / "translations" / (recipe + "_seed_2.hyp"));
+  }
+  const Result paired =
+      run(kBin + "nmt-bleu " + (dir_ / "references2").string() + " -i " + (dir_ / "tiny-none.pooled").string() + " " +
+          (dir_ / "tiny-luong-general.pooled").string() + " -m bleu chrf --paired-bs --paired-bs-n 100");
+  ASSERT_EQ(paired.status, 0) << paired.err;
+  const auto report = nlohmann::json::parse(paired.out);
+  EXPECT_EQ(std::stod(general_row[9]), report[1]["BLEU"]["p_value"].get<double>());
+  EXPECT_EQ(std::stod(general_row[10]), report[1]["chrF2"]["p_value"].get<double>());
   // The spread is the sample deviation of the two runs' test BLEU in comparison.csv.
   const auto runs = split_lines(slurp(out / "comparison.csv"));
   ASSERT_EQ(runs.size(), 5u);
