@@ -16,7 +16,7 @@ struct RunSpec {
   std::string recipe_name;  // the recipe file's or directory's name: the row of its seeds' summary
   std::string argument;     // as given
   bool from_directory = false;
-  io::Recipe recipe;  // effective: the overrides applied; output.directory is the run
+  io::Recipe recipe{};  // effective: the overrides applied; output.directory is the run
   std::string directory() const { return recipe.output.directory; }
 };
 
