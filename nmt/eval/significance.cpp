@@ -12,6 +12,8 @@
 #include <stdexcept>
 #include <string_view>
 
+#include "nmt/eval/detail/references.h"
+
 namespace nmt::eval {
 namespace {
 
@@ -43,6 +45,23 @@ void check_paired(const SegmentStatistics& baseline, const SegmentStatistics& sy
     throw std::invalid_argument(fmt::format("paired test: the baseline has {} segments, the system {}",
                                             baseline.segments(), system.segments()));
   }
+}
+
+// One row per segment, appended by `append_row(hypothesis, its references, values)`; the
+// references lined up as the corpus scores line them up (detail/references.h).
+template <class AppendRow>
+SegmentStatistics segment_statistics(std::string_view metric, std::size_t width,
+                                     const std::vector<std::string>& hypotheses,
+                                     const std::vector<std::vector<std::string>>& references, AppendRow append_row) {
+  detail::check_corpus_shape(metric, hypotheses.size(), references);
+  SegmentStatistics statistics{width, {}};
+  statistics.values.reserve(hypotheses.size() * width);
+  std::vector<std::string_view> segment_references;
+  for (std::size_t i = 0; i < hypotheses.size(); ++i) {
+    detail::segment_references(metric, references, i, segment_references);
+    append_row(hypotheses[i], segment_references, statistics.values);
+  }
+  return statistics;
 }
 
 }  // namespace
@@ -77,20 +96,16 @@ std::vector<double> SegmentStatistics::sum() const {
 // BLEU's row: matches of orders 1-4, totals of orders 1-4, hypothesis and reference length.
 SegmentStatistics bleu_statistics(const std::vector<std::string>& hypotheses,
                                   const std::vector<std::vector<std::string>>& references, const BleuOptions& options) {
-  SegmentStatistics statistics{2 * kBleuMaxOrder + 2, {}};
-  statistics.values.reserve(hypotheses.size() * statistics.width);
   BleuCounter counter(options);
-  std::vector<std::string_view> segment_references;
-  for (std::size_t i = 0; i < hypotheses.size(); ++i) {
-    segment_references.clear();
-    for (const auto& stream : references) segment_references.push_back(stream.at(i));
-    const BleuStats stats = counter.count(hypotheses[i], segment_references);
-    for (const auto count : stats.counts) statistics.values.push_back(static_cast<double>(count));
-    for (const auto total : stats.totals) statistics.values.push_back(static_cast<double>(total));
-    statistics.values.push_back(static_cast<double>(stats.sys_len));
-    statistics.values.push_back(static_cast<double>(stats.ref_len));
-  }
-  return statistics;
+  return segment_statistics(
+      "BLEU", 2 * kBleuMaxOrder + 2, hypotheses, references,
+      [&](std::string_view hypothesis, std::span<const std::string_view> segment_references, std::vector<double>& row) {
+        const BleuStats stats = counter.count(hypothesis, segment_references);
+        for (const auto count : stats.counts) row.push_back(static_cast<double>(count));
+        for (const auto total : stats.totals) row.push_back(static_cast<double>(total));
+        row.push_back(static_cast<double>(stats.sys_len));
+        row.push_back(static_cast<double>(stats.ref_len));
+      });
 }
 
 Scorer bleu_scorer(const BleuOptions& options) {
@@ -110,22 +125,18 @@ Scorer bleu_scorer(const BleuOptions& options) {
 SegmentStatistics chrf_statistics(const std::vector<std::string>& hypotheses,
                                   const std::vector<std::vector<std::string>>& references, const ChrfOptions& options) {
   const auto orders = static_cast<std::size_t>(options.char_order + options.word_order);
-  SegmentStatistics statistics{3 * orders, {}};
-  statistics.values.reserve(hypotheses.size() * statistics.width);
   ChrfCounter counter(options);
-  std::vector<std::string_view> segment_references;
-  for (std::size_t i = 0; i < hypotheses.size(); ++i) {
-    segment_references.clear();
-    for (const auto& stream : references) segment_references.push_back(stream.at(i));
-    const ChrfStats stats = counter.count(hypotheses[i], segment_references);
-    for (std::size_t k = 0; k < orders; ++k) {
-      const NgramMatches& order = k < stats.orders.size() ? stats.orders[k] : NgramMatches{};
-      statistics.values.push_back(static_cast<double>(order.hyp));
-      statistics.values.push_back(static_cast<double>(order.ref));
-      statistics.values.push_back(static_cast<double>(order.match));
-    }
-  }
-  return statistics;
+  return segment_statistics(
+      "chrF", 3 * orders, hypotheses, references,
+      [&](std::string_view hypothesis, std::span<const std::string_view> segment_references, std::vector<double>& row) {
+        const ChrfStats stats = counter.count(hypothesis, segment_references);
+        for (std::size_t k = 0; k < orders; ++k) {
+          const NgramMatches& order = k < stats.orders.size() ? stats.orders[k] : NgramMatches{};
+          row.push_back(static_cast<double>(order.hyp));
+          row.push_back(static_cast<double>(order.ref));
+          row.push_back(static_cast<double>(order.match));
+        }
+      });
 }
 
 Scorer chrf_scorer(const ChrfOptions& options) {
