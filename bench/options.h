@@ -35,6 +35,15 @@ class Options {
   }
 
   bool has(const std::string& name) const { return values_.count(name) > 0; }
+  const std::string& text(const std::string& name, const std::string& fallback) const {
+    const auto it = values_.find(name);
+    return it == values_.end() ? fallback : it->second;
+  }
+  // Ends the program with status 2, the message and the usage line.
+  [[noreturn]] void fail(const std::string& message) const {
+    std::fprintf(stderr, "%s\nusage: %s\n", message.c_str(), usage_.c_str());
+    std::exit(2);
+  }
   // A number, at least `minimum`.
   double number(const std::string& name, double fallback, double minimum = 0) const {
     const auto it = values_.find(name);
@@ -50,11 +59,6 @@ class Options {
   }
 
  private:
-  [[noreturn]] void fail(const std::string& message) const {
-    std::fprintf(stderr, "%s\nusage: %s\n", message.c_str(), usage_.c_str());
-    std::exit(2);
-  }
-
   std::string usage_;
   std::map<std::string, std::string> values_;
 };

@@ -3,10 +3,13 @@
 // time (the latency of a single request), with test BLEU to show the settings are comparable.
 //
 //   build/release/bin/bench-translate -m runs/en-fr/model.nmt [--threads N] [--single-sentences N]
+//                                     [--precision f32,int8] [--profile]
 #include <chrono>
 #include <cstdio>
-#include <cstring>
+#include <map>
 #include <string>
+#include <tuple>
+#include <vector>
 
 #include "nmt/data/text_file.h"
 #include "nmt/decode/translator.h"
@@ -15,10 +18,13 @@
 #include "nmt/graph/engine.h"
 #include "nmt/graph/memory_pool.h"
 #include "nmt/graph/openmp_waiting.h"
+#include "nmt/graph/precision.h"
 #include "nmt/graph/primitive_cache.h"
+#include "nmt/graph/profiler.h"
 #include "nmt/graph/resident_memory.h"
 #include "nmt/models/factory.h"
 #include "nmt/models/saved_model.h"
+#include "options.h"
 
 using namespace nmt;
 using Clock = std::chrono::steady_clock;
@@ -26,24 +32,30 @@ using Clock = std::chrono::steady_clock;
 int main(int argc, char** argv) {
   nmt::graph::restart_with_openmp_spin_count(argv);  // before any parallel region; see openmp_waiting.h
   nmt::graph::set_default_memory_pool_capacity(nmt::graph::kDecodingMemoryPoolCapacity);  // as nmt-translate
-  std::string model_path;
-  int threads = 2;
-  std::size_t single = 200;  // sentences for the one-at-a-time runs
-  for (int i = 1; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "-m"))
-      model_path = argv[i + 1];
-    else if (!std::strcmp(argv[i], "--threads"))
-      threads = std::stoi(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--single-sentences"))
-      single = std::stoul(argv[i + 1]);
-    else {
-      std::fprintf(stderr, "bench-translate: unknown option %s\n", argv[i]);
-      return 2;
-    }
-  }
-  if (model_path.empty()) {
-    std::fprintf(stderr, "usage: bench-translate -m MODEL [--threads N] [--single-sentences N]\n");
-    return 2;
+  const bench::Options args(argc, argv,
+                            "bench-translate -m MODEL [--threads N] [--single-sentences N] "
+                            "[--precision f32,int8] [--profile]",
+                            {"-m", "--threads", "--single-sentences", "--precision"}, {"--profile"});
+  // With --profile, every oneDNN primitive is timed and the table of beam 5, batch 32 printed
+  // after the others, per precision (timing each primitive slows the runs a little).
+  const bool profile = args.has("--profile");
+  graph::set_profiling(profile);
+  std::map<graph::Precision, std::string> profiles;
+  const std::string model_path = args.text("-m", "");
+  if (model_path.empty()) args.fail("give a model with -m");
+  const int threads = static_cast<int>(args.number("--threads", 2, 1));
+  const auto single = static_cast<std::size_t>(args.number("--single-sentences", 200, 1));
+  // Each precision named (comma-separated) is measured in turn; int8 / f32 ratios at the end.
+  std::vector<graph::Precision> precisions;
+  for (std::size_t begin = 0, end = 0; end != std::string::npos; begin = end + 1) {
+    const std::string text = args.text("--precision", "f32");
+    end = text.find(',', begin);
+    const std::string name = text.substr(begin, end == std::string::npos ? end : end - begin);
+    const auto precision = graph::parse_precision(name);
+    if (!precision) args.fail("--precision: '" + name + "' is not f32 or int8");
+    if (const std::string reason = graph::precision_unavailable_reason(*precision); !reason.empty())
+      args.fail("--precision " + name + ": " + reason);
+    precisions.push_back(*precision);
   }
   graph::set_compute_threads(threads);
   std::printf("bench-translate: %s\n", graph::cpu_line().c_str());
@@ -58,33 +70,59 @@ int main(int argc, char** argv) {
               load_seconds);
   // The cache columns count what each run added: oneDNN primitives created (new shapes) and
   // buffers taken from the system.
-  std::printf("%6s %6s %10s %12s %14s %12s %8s %11s %12s\n", "beam", "batch", "sentences", "sentences/s",
-              "target sub/s", "ms/sentence", "BLEU", "primitives", "allocations");
-  for (int beam : {5, 1}) {
-    for (std::size_t batch : {std::size_t{32}, std::size_t{1}}) {
-      const std::size_t n = batch == 1 ? std::min(single, sources.size()) : sources.size();
-      const std::vector<std::string> input(sources.begin(), sources.begin() + n);
-      const std::vector<std::string> refs(references.begin(), references.begin() + n);
-      decode::TranslateOptions o;
-      o.beam.beam_size = beam;
-      o.batch_sentences = batch;
-      o.batch_tokens = 100000;
-      o.max_source_length = saved.model->max_source_length();
-      const std::size_t primitives_before = graph::primitive_cache().misses();
-      const std::size_t allocations_before = graph::memory_pool_stats().system_allocations;
-      start = Clock::now();
-      const decode::Translations t = decode::translate(*saved.model, saved.vocabularies, input, o);
-      const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
-      std::size_t pieces = 0;
-      for (const auto& s : t.sentences)
-        if (!s.n_best.empty()) pieces += s.n_best.front().pieces.size() + 1;
-      const double bleu = eval::corpus_bleu(t.best_lines(), {refs}).score;
-      std::printf("%6d %6zu %10zu %12.1f %14.0f %12.1f %8.2f %11zu %12zu\n", beam, batch, n, n / seconds,
-                  pieces / seconds, 1000 * seconds / n, bleu, graph::primitive_cache().misses() - primitives_before,
-                  graph::memory_pool_stats().system_allocations - allocations_before);
-      std::fflush(stdout);
+  for (const graph::Precision precision : precisions)
+    std::printf("bench-translate: %s linear layers on %s\n", graph::precision_name(precision).c_str(),
+                graph::linear_kernel_name(precision).c_str());
+  std::printf("\n%9s %6s %6s %10s %12s %14s %12s %8s %11s %12s\n", "precision", "beam", "batch", "sentences",
+              "sentences/s", "target sub/s", "ms/sentence", "BLEU", "primitives", "allocations");
+  std::map<std::tuple<int, std::size_t, graph::Precision>, double> speed;  // sentences/s
+  for (const graph::Precision precision : precisions) {
+    // Each precision starts as a fresh process would: no primitives or buffers another one made
+    // (the int8 runs would otherwise find the f32 runs' attention and softmax primitives ready).
+    graph::primitive_cache().clear();
+    graph::release_cached_buffers();
+    for (int beam : {5, 1}) {
+      for (std::size_t batch : {std::size_t{32}, std::size_t{1}}) {
+        const std::size_t n = batch == 1 ? std::min(single, sources.size()) : sources.size();
+        const std::vector<std::string> input(sources.begin(), sources.begin() + n);
+        const std::vector<std::string> refs(references.begin(), references.begin() + n);
+        decode::TranslateOptions o;
+        o.beam.beam_size = beam;
+        o.batch_sentences = batch;
+        o.batch_tokens = 100000;
+        o.max_source_length = saved.model->max_source_length();
+        o.precision = precision;
+        const std::size_t primitives_before = graph::primitive_cache().misses();
+        const std::size_t allocations_before = graph::memory_pool_stats().system_allocations;
+        graph::reset_profile();
+        start = Clock::now();
+        const decode::Translations t = decode::translate(*saved.model, saved.vocabularies, input, o);
+        const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+        std::size_t pieces = 0;
+        for (const auto& s : t.sentences)
+          if (!s.n_best.empty()) pieces += s.n_best.front().pieces.size() + 1;
+        const double bleu = eval::corpus_bleu(t.best_lines(), {refs}).score;
+        std::printf("%9s %6d %6zu %10zu %12.1f %14.0f %12.1f %8.2f %11zu %12zu\n",
+                    graph::precision_name(precision).c_str(), beam, batch, n, n / seconds, pieces / seconds,
+                    1000 * seconds / n, bleu, graph::primitive_cache().misses() - primitives_before,
+                    graph::memory_pool_stats().system_allocations - allocations_before);
+        std::fflush(stdout);
+        speed[{beam, batch, precision}] = n / seconds;
+        if (profile && beam == 5 && batch == 32) profiles[precision] = graph::profile_report();
+      }
     }
   }
+  if (speed.count({5, 32, graph::Precision::f32}) && speed.count({5, 32, graph::Precision::int8})) {
+    std::printf("\nint8 / f32 sentences/s:");
+    for (int beam : {5, 1})
+      for (std::size_t batch : {std::size_t{32}, std::size_t{1}})
+        std::printf(" beam %d batch %zu %.2fx;", beam, batch,
+                    speed[{beam, batch, graph::Precision::int8}] / speed[{beam, batch, graph::Precision::f32}]);
+    std::printf("\n");
+  }
+  for (const auto& [precision, report] : profiles)
+    std::printf("\nwhere the time went, %s, beam 5, batch 32:\n%s", graph::precision_name(precision).c_str(),
+                report.c_str());
   const graph::PrimitiveCacheStats primitives = graph::primitive_cache().stats();
   const graph::MemoryPoolStats pool = graph::memory_pool_stats();
   std::printf(

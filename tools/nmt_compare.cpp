@@ -100,6 +100,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> inputs, overrides;
   std::string output_dir = "comparison", heatmap_text = kDefaultHeatmapLines;
   std::int64_t batch_tokens = 2000;  // signed, so that -1 is refused instead of wrapping
+  std::string precision = "f32";
   DecodingSettings decoding;
   int seeds = 1;
   SummaryOptions summary_options;
@@ -133,6 +134,8 @@ int main(int argc, char** argv) {
       "batch-tokens", po::value(&batch_tokens)->default_value(2000), "padded source subwords per decoding batch")(
       "threads", po::value(&decoding.threads)->default_value(2),
       "compute threads of the test decoding (training uses each recipe's training.threads)")(
+      "precision", po::value(&precision)->default_value("f32"),
+      "f32 | int8: the linear layers of the test decoding (int8 needs a CPU with VNNI; as nmt-translate)")(
       "heatmap-sentences", po::value(&heatmap_text)->default_value(kDefaultHeatmapLines),
       "test lines (1-based, comma-separated) to draw attention heat-maps of; 'none' for none (the default lines a "
       "shorter test set lacks are left out)");
@@ -163,6 +166,12 @@ int main(int argc, char** argv) {
     if (const std::string error = nmt::decode::batch_option_error("--batch-tokens", batch_tokens); !error.empty())
       throw po::error(error);
     decoding.batch_tokens = static_cast<std::size_t>(batch_tokens);
+    if (const auto parsed = nmt::graph::parse_precision(precision))
+      decoding.precision = *parsed;
+    else
+      throw po::error("--precision must be f32 or int8, not '" + precision + "'");
+    if (const std::string reason = nmt::graph::precision_unavailable_reason(decoding.precision); !reason.empty())
+      throw po::error("--precision " + precision + ": " + reason);
     nmt::decode::TranslateOptions checked;
     checked.batch_tokens = decoding.batch_tokens;
     checked.beam.beam_size = decoding.beam_size;

@@ -43,7 +43,7 @@ constexpr std::chrono::milliseconds kWaitForMoreInput{20};
 int main(int argc, char** argv) {
   nmt::graph::restart_with_openmp_spin_count(argv);  // before any parallel region; see openmp_waiting.h
   nmt::graph::set_default_memory_pool_capacity(nmt::graph::kDecodingMemoryPoolCapacity);
-  std::string model_path, input_path, output_path, log_path, alignment = "none";
+  std::string model_path, input_path, output_path, log_path, alignment = "none", precision = "f32";
   int threads = 2;
   std::int64_t batch_tokens = 0, batch_sentences = 0;
   nmt::decode::TranslateOptions options;
@@ -70,7 +70,9 @@ int main(int argc, char** argv) {
       "batch-tokens", po::value(&batch_tokens)->default_value(2000),
       "padded source subwords per batch (1 to 10000000)")("batch-size", po::value(&batch_sentences)->default_value(64),
                                                           "sentences per batch, at most (1 to 10000000)")(
-      "threads", po::value(&threads)->default_value(2), "compute threads");
+      "threads", po::value(&threads)->default_value(2), "compute threads")(
+      "precision", po::value(&precision)->default_value("f32"),
+      "f32 | int8: the linear layers' weights and inputs quantised to 8 bits (needs a CPU with VNNI)");
   po::variables_map vm;
   try {
     po::store(po::parse_command_line(argc, argv, visible), vm);
@@ -105,13 +107,22 @@ int main(int argc, char** argv) {
   options.batch_sentences = static_cast<std::size_t>(batch_sentences);
   if (const std::string error = nmt::decode::options_error(options); !error.empty()) return usage(error);
   options.beam.attention = alignment != "none";
+  if (const auto parsed = nmt::graph::parse_precision(precision))
+    options.precision = *parsed;
+  else
+    return usage("--precision must be f32 or int8, not '" + precision + "'");
+  if (const std::string reason = nmt::graph::precision_unavailable_reason(options.precision); !reason.empty()) {
+    std::cerr << "nmt-translate: --precision " << precision << ": " << reason << std::endl;
+    return 1;
+  }
   nmt::tools::LogStream log_stream(vm.count("quiet") > 0, log_path);
   if (!log_stream.ok()) return usage("--log " + log_path + ": cannot open the file for writing");
   std::ostream& log = log_stream.stream();
   try {
     nmt::decode::InputLines input(input_path);  // a missing file or a directory fails before the model loads
     nmt::graph::set_compute_threads(threads);
-    log << "nmt-translate: " << nmt::graph::cpu_line() << std::endl;
+    log << "nmt-translate: " << nmt::graph::cpu_line() << "; " << precision << " linear layers on "
+        << nmt::graph::linear_kernel_name(options.precision) << std::endl;
     const nmt::models::SavedModel saved = nmt::models::load_model(model_path);
     options.max_source_length = saved.model->max_source_length();
     nmt::decode::InputChunk chunk;

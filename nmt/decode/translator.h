@@ -10,6 +10,7 @@
 
 #include "nmt/data/vocabularies.h"
 #include "nmt/decode/beam_search.h"
+#include "nmt/graph/precision.h"
 #include "nmt/models/model.h"
 
 namespace nmt::decode {
@@ -22,6 +23,8 @@ struct TranslateOptions {
   // shapes, so few oneDNN primitives and buffer sizes (issue 15). Padding is masked.
   std::size_t width_multiple = 4;
   BeamOptions beam;  // beam_size 1 is greedy search
+  // Of the linear layers (graph/precision.h); the caller checks the CPU offers it.
+  graph::Precision precision = graph::Precision::f32;
 };
 
 struct TranslatedHypothesis {

@@ -19,6 +19,7 @@ namespace nmt::graph {
 Var matmul(const Var& a, const Var& b, bool transpose_a = false, bool transpose_b = false);
 // x: [..., in], weight: [out, in], bias: [out] or undefined -> [..., out] (oneDNN inner product).
 Var linear(const Var& x, const Var& weight, const Var& bias = {});
+// Both run in int8 without gradients under an int8 InferencePrecisionGuard (precision.h).
 // relu(linear(x, weight, bias)) in one pass: the ReLU is a post-op of the product, and the
 // backward reads the result, not the pre-activation (which is never stored).
 Var linear_relu(const Var& x, const Var& weight, const Var& bias = {});

@@ -91,6 +91,7 @@ RunResult evaluate_run(const RunSpec& spec, const TestSet& test, const DecodingS
   options.batch_tokens = settings.batch_tokens;
   options.max_source_length = saved.model->max_source_length();
   options.beam.beam_size = settings.beam_size;
+  options.precision = settings.precision;
   options.beam.length_penalty = settings.length_penalty;
   options.beam.max_length_ratio = settings.max_length_ratio;
   // Keeping the attention rows of the hypotheses costs copies of a few floats per step,

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "nmt/graph/precision.h"
 #include "nmt/report/heatmap.h"
 #include "nmt/report/run_metrics.h"
 #include "nmt/report/run_spec.h"
@@ -20,6 +21,7 @@ struct DecodingSettings {
   double max_length_ratio = 2.0;  // longest output: ratio x source subwords + 10
   std::size_t batch_tokens = 2000;
   int threads = 2;
+  graph::Precision precision = graph::Precision::f32;  // of the linear layers (graph/precision.h)
 };
 
 struct TestSet {

@@ -128,9 +128,9 @@ std::string html_report(const Comparison& c, const ReportInfo& info) {
   h += fmt::format(
       "<p>Test set <code>{}</code> / <code>{}</code> ({} lines), translated by every model with beam size {}, length "
       "penalty {}, at most {} &#215; source subwords + 10 output subwords, batches of {} source subwords, on {} "
-      "thread{}; BLEU and chrF as sacreBLEU computes them (<code>{}</code>, <code>{}</code>).</p>\n",
+      "thread{}{}; BLEU and chrF as sacreBLEU computes them (<code>{}</code>, <code>{}</code>).</p>\n",
       xml_escape(c.test_source), xml_escape(c.test_reference), c.test_sentences, d.beam_size, d.length_penalty,
-      d.max_length_ratio, d.batch_tokens, d.threads, d.threads == 1 ? "" : "s",
+      d.max_length_ratio, d.batch_tokens, d.threads, d.threads == 1 ? "" : "s", precision_note(d),
       xml_escape(c.runs.empty() ? "" : c.runs.front().bleu_signature),
       xml_escape(c.runs.empty() ? "" : c.runs.front().chrf_signature));
   if (!info.summaries.empty()) h += html_summary(info.summaries, info.summary_options) + "<h3>Every run</h3>\n";

@@ -148,14 +148,18 @@ std::string markdown_table(const Comparison& comparison) {
   return s;
 }
 
+std::string precision_note(const DecodingSettings& d) {
+  return d.precision == graph::Precision::f32 ? "" : ", with " + graph::precision_name(d.precision) + " linear layers";
+}
+
 std::string markdown_report(const Comparison& c) {
   const DecodingSettings& d = c.decoding;
   std::string s = "# Attention comparison\n\n";
   s += fmt::format(
       "Test set: `{}` / `{}` ({} lines). Every model translates it with beam size {}, length penalty {}, at most {} x "
-      "source subwords + 10 output subwords, batches of {} source subwords, on {} thread{}.\n\n",
+      "source subwords + 10 output subwords, batches of {} source subwords, on {} thread{}{}.\n\n",
       c.test_source, c.test_reference, c.test_sentences, d.beam_size, d.length_penalty, d.max_length_ratio,
-      d.batch_tokens, d.threads, d.threads == 1 ? "" : "s");
+      d.batch_tokens, d.threads, d.threads == 1 ? "" : "s", precision_note(d));
   s += markdown_table(c);
   s += "\n";
   for (const auto& col : table_columns()) s += fmt::format("- **{}**: {}.\n", col.heading, col.meaning);

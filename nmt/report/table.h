@@ -27,6 +27,8 @@ std::vector<std::vector<std::string>> csv_rows(const Comparison& comparison);
 
 // "# ..." with the decoding settings and test set, the table, and what the columns mean.
 std::string markdown_report(const Comparison& comparison);
+// ", with int8 linear layers" for a reduced-precision decoding; "" for f32.
+std::string precision_note(const DecodingSettings& decoding);
 std::string markdown_table(const Comparison& comparison);
 std::string csv_table(const Comparison& comparison);  // RFC 4180 quoting, LF line ends, header first
 

@@ -10,6 +10,7 @@
 #include "nmt/data/batch.h"
 #include "nmt/data/encoded_corpus.h"
 #include "nmt/data/special_ids.h"
+#include "nmt/graph/precision.h"
 #include "nmt/graph/random.h"
 #include "nmt/graph/var.h"
 #include "nmt/models/model.h"
@@ -63,7 +64,21 @@ inline PaddedAndAloneLosses padded_and_alone_losses(const Seq2SeqModel& model, c
 struct Memorisation {
   std::size_t correct = 0;  // sentences greedy search reproduced exactly at the last check
   int steps = 0;
+  // The same check at the end with int8 linear layers (graph/precision.h); -1 where this CPU
+  // does not offer int8.
+  long correct_in_int8 = -1;
 };
+
+// Sentences of `corpus` (in `batch`) that greedy search reproduces exactly.
+inline std::size_t reproduced(const Seq2SeqModel& model, const data::EncodedCorpus& corpus, const data::Batch& batch) {
+  const auto outputs = decode::testing::greedy_decode(model, batch, 20);
+  std::size_t correct = 0;
+  for (std::size_t i = 0; i < corpus.size(); ++i) {
+    const auto& expected = corpus.target[batch.sentence_indices[i]];
+    correct += std::equal(outputs[i].begin(), outputs[i].end(), expected.begin(), expected.end());
+  }
+  return correct;
+}
 
 // Full-batch Adam with global-norm clipping 5 on the whole corpus, checking greedy search
 // every 25 updates; stops when every sentence is reproduced or after max_steps updates.
@@ -79,14 +94,12 @@ inline Memorisation memorise(Seq2SeqModel& model, const data::EncodedCorpus& cor
     const std::vector<graph::Var> vars = model.parameters().vars();
     train::clip_grad_norm(vars, 5.0);
     adam.step();
-    if (m.steps % 25 == 24) {
-      const auto outputs = decode::testing::greedy_decode(model, batch, 20);
-      m.correct = 0;
-      for (std::size_t i = 0; i < corpus.size(); ++i) {
-        const auto& expected = corpus.target[batch.sentence_indices[i]];
-        m.correct += std::equal(outputs[i].begin(), outputs[i].end(), expected.begin(), expected.end());
-      }
-    }
+    if (m.steps % 25 == 24) m.correct = reproduced(model, corpus, batch);
+  }
+  if (graph::precision_unavailable_reason(graph::Precision::int8).empty()) {
+    const graph::NoGradGuard no_grad;
+    const graph::InferencePrecisionGuard int8(graph::Precision::int8);
+    m.correct_in_int8 = static_cast<long>(reproduced(model, corpus, batch));
   }
   return m;
 }

@@ -12,6 +12,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "nmt/graph/precision.h"
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -98,7 +100,7 @@ TEST_F(NmtCompareCli, HelpAndUsageErrors) {
   EXPECT_EQ(compare("recipes/tiny.yaml --heatmap-sentences 0").status, 2);
   // The decoding ranges of nmt-translate, checked before any training.
   for (const char* bad : {"--beam-size 100000", "--length-penalty -1", "--length-penalty nan", "--max-length-ratio inf",
-                          "--batch-tokens -1", "--batch-tokens 0"}) {
+                          "--batch-tokens -1", "--batch-tokens 0", "--precision bf16"}) {
     const Result r = compare(std::string("recipes/tiny.yaml ") + bad);
     EXPECT_EQ(r.status, 2) << bad << "\n" << r.err;
     EXPECT_NE(r.err.find(" must be "), std::string::npos) << bad << "\n" << r.err;
@@ -288,6 +290,15 @@ TEST_F(NmtCompareCli, TrainsComparesCollectsAndDrawsHeatmaps) {
     a[0] = b[0];
     a[13] = b[13];
     EXPECT_EQ(a, b);
+  }
+
+  // The test decoding in int8 (where the CPU has VNNI), said in the report.
+  if (nmt::graph::precision_unavailable_reason(nmt::graph::Precision::int8).empty()) {
+    const Result int8 = compare("--collect-only " + (dir_ / "run-luong-general").string() + " -o " +
+                                (dir_ / "int8").string() + " --heatmap-sentences none --beam-size 2 --precision int8");
+    ASSERT_EQ(int8.status, 0) << int8.err;
+    EXPECT_NE(slurp(dir_ / "int8" / "comparison.md").find("on 1 thread, with int8 linear layers."), std::string::npos);
+    EXPECT_EQ(slurp(collected / "comparison.md").find("int8"), std::string::npos);
   }
 
   // nmt-heatmap on nmt-translate's soft alignments: a cell per (target, source) pair with its weight.

@@ -16,6 +16,7 @@
 #include <sstream>
 
 #include "nmt/graph/cpu_info.h"
+#include "nmt/graph/precision.h"
 #include "nmt/graph/tensor_io.h"
 #include "nmt/io/section_file.h"
 
@@ -83,7 +84,7 @@ TEST_F(NmtTranslateCli, OneOutputLinePerInputLineFromStdinAndFiles) {
   EXPECT_EQ(lines[1], "");
   EXPECT_EQ(lines[4], "");
   EXPECT_NE(r.err.find("nmt-translate: cpu: " + nmt::graph::cpu_model_name() + " (" + nmt::graph::onednn_cpu_isa() +
-                       "), 1 thread\n"),
+                       "), 1 thread; f32 linear layers on "),
             std::string::npos)
       << r.err;
   // The same from a file to a file; and a last line without a newline still counts.
@@ -94,6 +95,27 @@ TEST_F(NmtTranslateCli, OneOutputLinePerInputLineFromStdinAndFiles) {
   std::stringstream text;
   text << out.rdbuf();
   EXPECT_EQ(split_lines(text.str()), std::vector<std::string>(lines.begin(), lines.begin() + 4));
+}
+
+// (That int8 keeps what a model learnt is specified on memorised models in
+// tests/models/memorisation_test.cpp; this tiny model trains for 12 steps only.)
+TEST_F(NmtTranslateCli, Int8TranslatesOneLinePerLineAndSaysSo) {
+  const std::string input = "Open the file.\nSave the document as PDF.\nPython scripts\n";
+  const Result f32 = translate("", input);
+  ASSERT_EQ(f32.status, 0) << f32.err;
+  const Result int8 = translate("--precision int8", input);
+  if (const std::string reason = nmt::graph::precision_unavailable_reason(nmt::graph::Precision::int8);
+      !reason.empty()) {
+    EXPECT_EQ(int8.status, 1);
+    EXPECT_EQ(int8.err, "nmt-translate: --precision int8: " + reason + "\n");
+    GTEST_SKIP() << reason;
+  }
+  ASSERT_EQ(int8.status, 0) << int8.err;
+  EXPECT_EQ(split_lines(int8.out).size(), 3u) << int8.out;
+  EXPECT_NE(int8.err.find("; int8 linear layers on "), std::string::npos) << int8.err;
+  const Result bad = translate("--precision bf16", input);
+  EXPECT_EQ(bad.status, 2);
+  EXPECT_NE(bad.err.find("--precision must be f32 or int8, not 'bf16'"), std::string::npos) << bad.err;
 }
 
 TEST_F(NmtTranslateCli, NBestListsInMosesFormat) {

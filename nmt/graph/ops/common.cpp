@@ -4,6 +4,7 @@
 #include <bit>
 #include <chrono>
 
+#include "nmt/graph/memory_pool.h"
 #include "nmt/graph/profiler.h"
 
 namespace nmt::graph::detail {
@@ -31,6 +32,12 @@ void execute(const dnnl::primitive& primitive, const std::unordered_map<int, mem
   primitive.execute(cpu_stream(), args);
   cpu_stream().wait();
   record_execution(primitive, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+}
+
+OpaqueMemory opaque(const memory::desc& md) {
+  auto storage = allocate_buffer(md.get_size());
+  memory mem(md, cpu_engine(), storage.get());
+  return {std::move(storage), std::move(mem)};
 }
 
 void add_in_place(Tensor& dst, const Tensor& src) {

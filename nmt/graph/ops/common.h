@@ -19,6 +19,13 @@ void add_desc(PrimitiveKey& key, const dnnl::memory::desc& md);
 void execute(const dnnl::primitive& primitive, const std::unordered_map<int, dnnl::memory>& args);
 void record_execution(const dnnl::primitive& primitive, double seconds);  // profiler.cpp
 
+// A pooled buffer in whatever layout oneDNN asked for (format `any`: blocked weights).
+struct OpaqueMemory {
+  std::shared_ptr<void> storage;
+  dnnl::memory mem;
+};
+OpaqueMemory opaque(const dnnl::memory::desc& md);
+
 // dst += src (same shapes), on the oneDNN binary primitive, in place.
 void add_in_place(Tensor& dst, const Tensor& src);
 
@@ -52,5 +59,9 @@ void write_grad(const Var& v, Compute&& compute) {
   compute(temporary);
   detail::add_in_place(slot.tensor, temporary);
 }
+
+// The int8 inference path of linear and linear_relu (ops/int8_linear.cpp; see precision.h):
+// x2 [rows, in], weight [out, in], bias [out] or undefined -> f32 [rows, out].
+Tensor int8_linear(const Tensor& x2, const Var& weight, const Tensor& bias, bool relu);
 
 }  // namespace nmt::graph::detail

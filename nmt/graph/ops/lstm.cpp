@@ -6,11 +6,11 @@
 // the plain ldigo layout, are reordered into each before use, and the weight gradients are
 // reordered back. The backward needs the forward's workspace (the gates of every step).
 #include <cstring>
-#include <map>
 
 #include "nmt/graph/memory_pool.h"
 #include "nmt/graph/ops.h"
 #include "nmt/graph/ops/common.h"
+#include "nmt/graph/ops/derived_cache.h"
 
 namespace nmt::graph {
 namespace {
@@ -30,16 +30,8 @@ dnnl::rnn_direction to_dnnl(RnnDirection d) {
   return dnnl::rnn_direction::unidirectional_left2right;
 }
 
-// A buffer in whatever layout oneDNN asked for.
-struct OpaqueMemory {
-  std::shared_ptr<void> storage;
-  memory mem;
-};
-OpaqueMemory opaque(const memory::desc& md) {
-  auto storage = allocate_buffer(md.get_size());
-  memory mem(md, cpu_engine(), storage.get());
-  return {std::move(storage), std::move(mem)};
-}
+using detail::opaque;
+using detail::OpaqueMemory;
 
 // The weights in the layout `md`: themselves when that is the plain layout, else a reordered
 // copy. Copies are cached per variable and layout until the variable's value changes (its
@@ -48,26 +40,12 @@ OpaqueMemory opaque(const memory::desc& md) {
 OpaqueMemory in_layout(const Var& weights, const memory::desc& plain_md, const memory::desc& md) {
   const Tensor& plain = weights.value();
   if (md == plain_md) return {nullptr, plain.memory(plain_md)};
-  struct Entry {
-    std::weak_ptr<const void> owner;
-    std::uint64_t version;
-    OpaqueMemory copy;
-  };
-  thread_local std::map<std::pair<const void*, std::string>, Entry> cache;
-  PrimitiveKey layout("layout");
-  detail::add_desc(layout, md);
-  const auto owner = weights.identity();
-  Entry& e = cache[{owner.lock().get(), layout.str()}];
-  if (e.owner.owner_before(owner) || owner.owner_before(e.owner) || e.owner.expired() ||
-      e.version != weights.version() || !e.copy.storage) {
-    e.owner = owner;
-    e.version = weights.version();
-    e.copy = opaque(md);
-    detail::reorder(plain.memory(plain_md), e.copy.mem);
-  }
-  // Entries of variables that no longer exist are dropped now and then.
-  if (cache.size() > 256) std::erase_if(cache, [](const auto& item) { return item.second.owner.expired(); });
-  return e.copy;
+  thread_local detail::DerivedCache<OpaqueMemory> cache;
+  return cache.get(weights, md, [&] {
+    OpaqueMemory copy = opaque(md);
+    detail::reorder(plain.memory(plain_md), copy.mem);
+    return copy;
+  });
 }
 
 struct LstmDescs {

@@ -3,6 +3,7 @@
 
 #include "nmt/graph/ops.h"
 #include "nmt/graph/ops/common.h"
+#include "nmt/graph/precision.h"
 
 namespace nmt::graph {
 namespace {
@@ -145,6 +146,9 @@ Var linear_op(const char* name, const Var& x, const Var& weight, const Var& bias
   const Tensor x2 = x.value().reshaped({rows, in});
   Shape out_shape = xs;
   out_shape.back() = out;
+  if (!grad_enabled() && inference_precision() == Precision::int8)  // translation only: no backward
+    return Var::constant(
+        detail::int8_linear(x2, weight, bias.defined() ? bias.value() : Tensor(), relu).reshaped(out_shape));
   Tensor y = Tensor::empty({rows, out});
 
   const auto a_md = x2.desc(), w_md = operand_desc(weight.value(), true, 2), c_md = y.desc();

@@ -1,0 +1,48 @@
+// Data derived from a variable's value (its weights reordered into a kernel's layout, or
+// quantised), kept per variable and layout until the value changes (Var::version moves on) or
+// the variable is gone. Ops that would otherwise derive the same data at every decoder step use
+// one, thread_local, per kind of derived data.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "nmt/graph/ops/common.h"
+
+namespace nmt::graph::detail {
+
+template <class Derived>
+class DerivedCache {
+ public:
+  // The data derived from `var` for `layout`, made by `make()` when absent or out of date.
+  template <class Make>
+  const Derived& get(const Var& var, const dnnl::memory::desc& layout, Make&& make) {
+    // Entries of variables that no longer exist are dropped first: a model's derived copies go
+    // at the next use of the cache after the model (a handful of entries to look at, per call).
+    std::erase_if(entries_, [](const auto& item) { return item.second.owner.expired(); });
+    PrimitiveKey layout_key("layout");
+    add_desc(layout_key, layout);
+    const auto owner = var.identity();
+    Entry& e = entries_[{owner.lock().get(), layout_key.str()}];
+    if (!e.made || e.version != var.version()) {
+      e.data = make();
+      e.owner = owner;
+      e.version = var.version();
+      e.made = true;
+    }
+    return e.data;
+  }
+
+ private:
+  struct Entry {
+    std::weak_ptr<const void> owner;
+    std::uint64_t version = 0;
+    bool made = false;
+    Derived data;
+  };
+  std::map<std::pair<const void*, std::string>, Entry> entries_;
+};
+
+}  // namespace nmt::graph::detail
