@@ -1,29 +1,34 @@
 #!/usr/bin/env bash
-# Builds an English-to-LANG parallel corpus from Debian's LibreOffice help packages.
+# Builds an English-to-LANG parallel corpus from Debian's LibreOffice help packages, or
+# with --apps a labelled corpus for sentence classification from the English help alone.
 #
-#   corpora/build-libreoffice-help.sh [--check] [--debs DIR] [LANG]
+#   corpora/build-libreoffice-help.sh [--check] [--debs DIR] [LANG | --apps]
 #
 # LANG is the suffix of a libreoffice-help-LANG package (fr, de, es, pt-br, ...; default
 # fr). Writes corpora/en-LANG/{train,dev,test}.{en,LANG}.gz, SHA256SUMS, PACKAGES and
-# README.md. With --check, builds into a temporary directory instead and compares with the
+# README.md; with --apps, corpora/help-apps/{train,dev,test}.{en,label}.gz (each English
+# paragraph and the application whose help it is in) and the same three. With --check, builds into a temporary directory instead and compares with the
 # committed SHA256SUMS (exit status 1 on any difference). With --debs DIR, takes the .deb
 # files from DIR (e.g. older versions fetched from a Debian snapshot archive) instead of
 # downloading the archive's current ones.
 #
 # Needs apt-get (for the download), dpkg-deb, sha256sum and Debian's /usr/bin/python3 with
-# its standard library only; the pairing and splitting are in libreoffice_help.py.
+# its standard library only; the pairing and splitting are in libreoffice_help.py, the
+# labelling in libreoffice_help_apps.py.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 check=0
 debs_dir=""
 lang=fr
+apps=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --check) check=1 ;;
+    --apps) apps=1 ;;
     --debs) [ $# -ge 2 ] || { echo "build-libreoffice-help: --debs needs a directory" >&2; exit 2; }
             debs_dir=$(cd "$2" && pwd); shift ;;
-    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "build-libreoffice-help: unknown option $1" >&2; exit 2 ;;
     *) lang=$1 ;;
   esac
@@ -36,6 +41,11 @@ esac
 # Corpus files are named by the language part alone: pt-br -> en-pt-br/train.pt-br.gz.
 corpus_dir="$here/en-$lang"
 packages=(libreoffice-help-en-us "libreoffice-help-$lang")
+if [ "$apps" -eq 1 ]; then
+  corpus_dir="$here/help-apps"
+  packages=(libreoffice-help-en-us)
+  lang=label  # the second file of each split: train.label.gz
+fi
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -72,12 +82,16 @@ help_text_dir() {
   echo "${dirs[0]}"
 }
 source_text=$(help_text_dir "$work/libreoffice-help-en-us")
-target_text=$(help_text_dir "$work/libreoffice-help-$lang")
-
-echo "== extracting and pairing paragraphs"
 out="$work/out"
-/usr/bin/python3 "$here/libreoffice_help.py" "$source_text" "$target_text" "$out" en "$lang" \
-  | tee "$work/stats"
+if [ "$apps" -eq 1 ]; then
+  echo "== extracting and labelling paragraphs"
+  /usr/bin/python3 "$here/libreoffice_help_apps.py" "$source_text" "$out" | tee "$work/stats"
+else
+  target_text=$(help_text_dir "$work/libreoffice-help-$lang")
+  echo "== extracting and pairing paragraphs"
+  /usr/bin/python3 "$here/libreoffice_help.py" "$source_text" "$target_text" "$out" en "$lang" \
+    | tee "$work/stats"
+fi
 files=()
 for split in train dev test; do files+=("$split.en.gz" "$split.$lang.gz"); done
 (cd "$out" && sha256sum "${files[@]}") > "$work/SHA256SUMS"
@@ -107,7 +121,7 @@ for f in "${files[@]}"; do cp "$out/$f" "$corpus_dir/$f"; done
 cp "$work/SHA256SUMS" "$work/PACKAGES" "$corpus_dir/"
 
 # The README is generated with the data so its figures and versions cannot go stale.
-{
+translation_readme() {
   echo "# en-$lang: English–$lang parallel corpus from the LibreOffice help (generated)"
   echo
   echo "Paragraphs, headings, list items and table cells of the LibreOffice $(cut -d' ' -f2 "$work/PACKAGES" | head -1 | sed 's/^[0-9]*://; s/-.*//') help, paired"
@@ -155,5 +169,59 @@ cp "$work/SHA256SUMS" "$work/PACKAGES" "$corpus_dir/"
   echo "\`/usr/share/doc/libreoffice-help-$lang/copyright\` in the package). This corpus is a"
   echo "mechanical extraction of that text and is distributed under the same terms. The full"
   echo "MPL-2.0 text is at \`/usr/share/common-licenses/MPL-2.0\` on Debian."
-} > "$corpus_dir/README.md"
+}
+
+apps_readme() {
+  echo "# help-apps: English paragraphs of the LibreOffice help labelled by application (generated)"
+  echo
+  echo "Paragraphs, headings, list items and table cells of the English LibreOffice $(cut -d' ' -f2 "$work/PACKAGES" | head -1 | sed 's/^[0-9]*://; s/-.*//') help,"
+  echo "each labelled with the application whose help page it is on: basic, calc, chart, base"
+  echo "(text/sdatabase), draw, impress, math or writer. For sentence classification (issue 20):"
+  echo "line N of \`X.label.gz\` is the label of line N of \`X.en.gz\`. UTF-8, one paragraph"
+  echo "per line, gzip-compressed without name or time stamp (\`gzip -n\`)."
+  echo
+  echo "| split | paragraphs | basic | calc | chart | base | draw | impress | math | writer |"
+  echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+  for split in train dev test; do
+    row="| $split | $(gzip -dc "$out/$split.label.gz" | wc -l)"
+    for label in basic calc chart base draw impress math writer; do
+      row="$row | $(gzip -dc "$out/$split.label.gz" | grep -cx "$label")"
+    done
+    echo "$row |"
+  done
+  echo
+  echo "## Provenance"
+  echo
+  echo "Built by \`corpora/build-libreoffice-help.sh --apps\` from this Debian 12 package"
+  echo "(package, version, SHA-256 of the .deb):"
+  echo
+  sed 's/^/    /' "$work/PACKAGES"
+  echo
+  echo "Steps: \`apt-get download\`, \`dpkg-deb -x\`, then for every help page under"
+  echo "\`usr/share/libreoffice/help/en-US/text/<folder>/\` except \`shared\` (the help common to"
+  echo "all applications) read the \`<p>\` and \`<h1>\`–\`<h6>\` elements that carry an \`id\`,"
+  echo "as for the translation corpora (markup stripped, default variant of inline switches,"
+  echo "entities unescaped, white space collapsed); label each with the folder's application;"
+  echo "drop empty paragraphs and those found under two or more applications (their label is"
+  echo "not defined: \"Syntax\", \"Example\", shared sentences), keep one of each repeated one;"
+  echo "take the 1,000 paragraphs with the smallest SHA-256 as dev and the next 1,000 as test."
+  echo "A paragraph therefore occurs in one split only. The classes are unbalanced as the help"
+  echo "is (calc and basic hold over half of it). Counts of this build:"
+  echo
+  sed 's/^ */    /' "$work/stats"
+  echo
+  echo "\`SHA256SUMS\` lists the SHA-256 of the six files; \`corpora/build-libreoffice-help.sh"
+  echo "--check --apps\` rebuilds from the package and compares (\`--debs DIR\` as for the"
+  echo "translation corpora)."
+  echo
+  echo "## Licence"
+  echo
+  echo "The LibreOffice help is licensed under the Mozilla Public License 2.0 (MPL-2.0);"
+  echo "parts derive from Apache OpenOffice under the Apache License 2.0 (see"
+  echo "\`/usr/share/doc/libreoffice-help-en-us/copyright\` in the package). This corpus is a"
+  echo "mechanical extraction of that text and is distributed under the same terms. The full"
+  echo "MPL-2.0 text is at \`/usr/share/common-licenses/MPL-2.0\` on Debian."
+}
+
+if [ "$apps" -eq 1 ]; then apps_readme > "$corpus_dir/README.md"; else translation_readme > "$corpus_dir/README.md"; fi
 echo "== wrote $corpus_dir"
