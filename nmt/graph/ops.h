@@ -73,6 +73,8 @@ Var cross_entropy(const Var& logits, std::span<const std::int32_t> targets, std:
 // (ops/reduce.cpp)
 Var sum(const Var& x, const std::vector<int>& axes = {}, bool keep_dims = false);
 Var mean(const Var& x, const std::vector<int>& axes = {}, bool keep_dims = false);
+// The largest element over the axes; the gradient goes to the position(s) holding it.
+Var max(const Var& x, const std::vector<int>& axes = {}, bool keep_dims = false);
 
 // ---- recurrent (ops/lstm.cpp) ----
 enum class RnnDirection { left_to_right, right_to_left, bidirectional_concat };

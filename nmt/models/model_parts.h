@@ -5,6 +5,7 @@
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "nmt/graph/ops.h"
 #include "nmt/graph/parameters.h"
@@ -15,6 +16,14 @@ namespace nmt::models::parts {
 // A config check: throws std::invalid_argument with `message` (which names the recipe key).
 inline void require(bool ok, const std::string& message) {
   if (!ok) throw std::invalid_argument(message);
+}
+
+// Batch-major ids [rows x width] -> time-major [width x rows], as the LSTM wants them.
+inline std::vector<std::int32_t> time_major(const std::vector<std::int32_t>& ids, std::size_t rows, std::size_t width) {
+  std::vector<std::int32_t> out(ids.size());
+  for (std::size_t r = 0; r < rows; ++r)
+    for (std::size_t t = 0; t < width; ++t) out[t * rows + r] = ids[r * width + t];
+  return out;
 }
 
 // Dropout with probability p while training (a generator given), the identity otherwise.

@@ -12,16 +12,9 @@ using graph::Var;
 
 using parts::maybe_dropout;
 using parts::require;
+using parts::time_major;
 
 namespace {
-
-// Batch-major ids [rows x width] -> time-major [width x rows], as the LSTM wants them.
-std::vector<std::int32_t> time_major(const std::vector<std::int32_t>& ids, std::size_t rows, std::size_t width) {
-  std::vector<std::int32_t> out(ids.size());
-  for (std::size_t r = 0; r < rows; ++r)
-    for (std::size_t t = 0; t < width; ++t) out[t * rows + r] = ids[r * width + t];
-  return out;
-}
 
 Var select(const Var& v, std::span<const std::int32_t> rows) { return graph::gather_rows(v, rows); }
 

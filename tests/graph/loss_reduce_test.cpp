@@ -70,6 +70,20 @@ TEST(Reduce, Gradients) {
   expect_gradients_match([](const std::vector<Var>& v) { return mean(v[0]); }, {x});
   expect_gradients_match([](const std::vector<Var>& v) { return sum(v[0], {1}); }, {x});
   expect_gradients_match([](const std::vector<Var>& v) { return mean(v[0], {0, 2}, true); }, {x});
+  // max: the gradient reaches the maximum of each slice only (random values: no ties, and the
+  // finite differences stay on one side of every switch of the maximum).
+  expect_gradients_match([](const std::vector<Var>& v) { return max(v[0], {1}); }, {x});
+  expect_gradients_match([](const std::vector<Var>& v) { return max(v[0], {0, 2}, true); }, {x});
+}
+
+TEST(Reduce, MaxValuesAndWhereTheGradientGoes) {
+  const Tensor x = Tensor::from_values({2, 3}, std::vector<float>{1, 6, 3, -4, -5, -2});
+  testing::expect_close(max(Var::constant(x), {1}).value(), {6, -2});
+  testing::expect_close(max(Var::constant(x), {0}).value(), {1, 6, 3});
+  EXPECT_FLOAT_EQ(max(Var::constant(x)).value().item(), 6);
+  const Var p = Var::parameter(x.clone());
+  backward(max(p, {1}), Tensor::from_values({2}, std::vector<float>{10, 20}));
+  testing::expect_close(p.grad(), {0, 10, 0, 0, 0, 20});
 }
 
 }  // namespace

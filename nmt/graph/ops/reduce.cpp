@@ -1,5 +1,6 @@
-// sum and mean over axes (oneDNN reduction); the backward broadcasts the gradient back with
-// oneDNN's binary add.
+// sum, mean and max over axes (oneDNN reduction). The backward of sum and mean broadcasts the
+// gradient back with oneDNN's binary add; that of max sends it to the positions that hold the
+// maximum (oneDNN's binary eq against the broadcast result, times the gradient).
 #include <algorithm>
 
 #include "nmt/graph/ops.h"
@@ -42,21 +43,32 @@ Var reduce(const char* name, dnnl::algorithm alg, const Var& x, const std::vecto
     detail::execute(entry.primitive, {{DNNL_ARG_SRC, x.value().memory()}, {DNNL_ARG_DST, y.memory()}});
   }
   const bool is_mean = alg == dnnl::algorithm::reduction_mean;
-  return Var::make_result(name, keep_dims ? y : y.reshaped(dropped), {x}, [x, kept, count, is_mean](const Tensor& dy) {
-    Tensor g = dy.reshaped(kept);
-    if (is_mean) g = detail::eltwise(dnnl::algorithm::eltwise_linear, g, 1.0f / static_cast<float>(count));
-    auto slot = x.grad_slot();
-    if (!slot.accumulate) slot.tensor.fill(0.0f);
-    // grad += broadcast(g), in place.
-    const auto md = slot.tensor.desc(), g_md = g.desc();
-    PrimitiveKey key("broadcast_add");
-    key.add(slot.tensor.shape()).add(kept);
-    auto& entry = primitive_cache().get<dnnl::binary>(key, [&] {
-      return dnnl::binary::primitive_desc(dnnl::binary::desc(dnnl::algorithm::binary_add, md, g_md, md), cpu_engine());
-    });
-    auto mem = slot.tensor.memory();
-    detail::execute(entry.primitive, {{DNNL_ARG_SRC_0, mem}, {DNNL_ARG_SRC_1, g.memory()}, {DNNL_ARG_DST, mem}});
-  });
+  const bool is_max = alg == dnnl::algorithm::reduction_max;
+  return Var::make_result(
+      name, keep_dims ? y : y.reshaped(dropped), {x}, [x, kept, count, is_mean, is_max, y](const Tensor& dy) {
+        Tensor g = dy.reshaped(kept);
+        if (is_max) {
+          // d max / d x_i = 1 where x_i is the maximum (every tied position: ties have measure
+          // zero for real-valued states), 0 elsewhere.
+          const Tensor at_maximum = detail::binary(dnnl::algorithm::binary_eq, x.value(), y);
+          const Tensor contribution = detail::binary(dnnl::algorithm::binary_mul, at_maximum, g);
+          x.accumulate_grad(contribution);
+          return;
+        }
+        if (is_mean) g = detail::eltwise(dnnl::algorithm::eltwise_linear, g, 1.0f / static_cast<float>(count));
+        auto slot = x.grad_slot();
+        if (!slot.accumulate) slot.tensor.fill(0.0f);
+        // grad += broadcast(g), in place.
+        const auto md = slot.tensor.desc(), g_md = g.desc();
+        PrimitiveKey key("broadcast_add");
+        key.add(slot.tensor.shape()).add(kept);
+        auto& entry = primitive_cache().get<dnnl::binary>(key, [&] {
+          return dnnl::binary::primitive_desc(dnnl::binary::desc(dnnl::algorithm::binary_add, md, g_md, md),
+                                              cpu_engine());
+        });
+        auto mem = slot.tensor.memory();
+        detail::execute(entry.primitive, {{DNNL_ARG_SRC_0, mem}, {DNNL_ARG_SRC_1, g.memory()}, {DNNL_ARG_DST, mem}});
+      });
 }
 
 }  // namespace
@@ -67,6 +79,10 @@ Var sum(const Var& x, const std::vector<int>& axes, bool keep_dims) {
 
 Var mean(const Var& x, const std::vector<int>& axes, bool keep_dims) {
   return reduce("mean", dnnl::algorithm::reduction_mean, x, axes, keep_dims);
+}
+
+Var max(const Var& x, const std::vector<int>& axes, bool keep_dims) {
+  return reduce("max", dnnl::algorithm::reduction_max, x, axes, keep_dims);
 }
 
 }  // namespace nmt::graph
