@@ -12,8 +12,8 @@ using parts::require;
 
 void ClassifierConfig::validate() const {
   require(vocabulary > data::kEosId, "model: the vocabulary must hold more than the special ids (pad, unk, bos, eos)");
-  require(labels >= 2, "data: a classifier needs at least two labels, the training labels have " +
-                           std::to_string(labels));
+  require(labels >= 2,
+          "data: a classifier needs at least two labels, the training labels have " + std::to_string(labels));
   require(embedding_size > 0, "model.embedding_size must be positive");
   require(encoder_hidden > 0, "model.encoder_hidden must be positive");
   require(encoder_layers >= 1, "model.encoder_layers must be >= 1");
@@ -37,8 +37,7 @@ Classifier::Classifier(const ClassifierConfig& c, std::uint64_t seed) : config_(
 Classified Classifier::classify(const data::Batch& batch, graph::RandomGenerator* dropout) const {
   const auto rows = static_cast<std::int64_t>(batch.rows), width = static_cast<std::int64_t>(batch.source_width);
   const Var embedded = parts::maybe_dropout(
-      graph::embedding(embedding_, parts::time_major(batch.source_ids, batch.rows, batch.source_width),
-                       {width, rows}),
+      graph::embedding(embedding_, parts::time_major(batch.source_ids, batch.rows, batch.source_width), {width, rows}),
       config_.dropout, dropout);
   const layers::EncoderOutput encoded = encoder_->encode(embedded, batch.source_lengths, config_.dropout, dropout);
   const layers::PooledSentences pooled = (*pooling_)(encoded, batch.source_lengths);

@@ -39,8 +39,8 @@ struct Classified {
 };
 
 struct Prediction {
-  std::int32_t label = 0;                  // the highest-scoring label
-  float probability = 0;                   // its softmax probability
+  std::int32_t label = 0;                   // the highest-scoring label
+  float probability = 0;                    // its softmax probability
   std::vector<std::vector<float>> weights;  // attention pooling: [head][token incl. EOS]; else empty
 };
 

@@ -1,12 +1,13 @@
 // Sentence pooling for classifiers (issue 20): each pooling by its definition on a small case,
 // gradients of the states and of attention's parameters against finite differences, and
 // padding that changes nothing (a sentence pools to the same vector alone and in a batch).
+#include "nmt/layers/sentence_pooling.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
 
 #include "../graph/gradient_check.h"
-#include "nmt/layers/sentence_pooling.h"
 
 namespace nmt::layers {
 namespace {
@@ -84,7 +85,10 @@ TEST(SentencePooling, GradientsMatchFiniteDifferences) {
     options.relative_tolerance = 2e-2;
     options.absolute_tolerance = 2e-3;
     graph::testing::expect_gradients_match(
-        [&] { return f.pooling(e, std::vector<std::int32_t>{4, 2, 3}).vectors; }, vars, options);
+        [&] {
+          return f.pooling(e, std::vector<std::int32_t>{4, 2, 3}).vectors;
+        },
+        vars, options);
   }
 }
 

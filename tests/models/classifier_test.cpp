@@ -1,12 +1,13 @@
 // The sentence classifier (issue 20) with every pooling: it memorises a tiny labelled corpus
 // exactly, a sentence gets the same scores alone and in a padded batch, the whole model's
 // gradient matches finite differences, and bad settings name their recipe key.
+#include "nmt/models/classifier.h"
+
 #include <gtest/gtest.h>
 
 #include <numeric>
 
 #include "../graph/gradient_check.h"
-#include "nmt/models/classifier.h"
 #include "nmt/train/optimizer.h"
 #include "tiny_corpus.h"
 
@@ -97,8 +98,8 @@ TEST_P(ClassifierTest, WholeModelGradientMatchesFiniteDifferences) {
   // Max pooling is piecewise: a step that moved some maximum to another position would measure
   // a jump, so its step is smaller (with 5e-3, three elements of the LSTM weights moved one).
   options.step = GetParam() == Pooling::max ? 1e-3f : 5e-3f;
-  graph::testing::expect_gradients_match([&] { return model.loss(batch, labels, nullptr); },
-                                         model.parameters().vars(), options);
+  graph::testing::expect_gradients_match([&] { return model.loss(batch, labels, nullptr); }, model.parameters().vars(),
+                                         options);
 }
 
 TEST_P(ClassifierTest, PredictionsCarryTheirProbabilityAndAttention) {
@@ -125,7 +126,9 @@ TEST_P(ClassifierTest, PredictionsCarryTheirProbabilityAndAttention) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Pooling, ClassifierTest, ::testing::ValuesIn(kPoolings),
-                         [](const ::testing::TestParamInfo<Pooling>& info) { return layers::pooling_name(info.param); });
+                         [](const ::testing::TestParamInfo<Pooling>& info) {
+                           return layers::pooling_name(info.param);
+                         });
 
 TEST(ClassifierConfig, BadSettingsNameTheirKey) {
   const auto message = [](const std::function<void(ClassifierConfig&)>& change) {
