@@ -140,8 +140,9 @@ int main(int argc, char** argv) {
                 << "metrics:       " << run_dir << "/metrics.jsonl\n"
                 << "log:           " << run_dir << "/train.log\n";
       if (s.has_test_scores)
-        std::cout << "translations:  " << s.translations_path << "\n"
-                  << "test BLEU " << s.test_bleu << ", chrF " << s.test_chrf << "\n";
+        std::cout << (recipe.model.type == "classifier" ? "test labels:   " : "translations:  ") << s.translations_path
+                  << "\n"
+                  << s.test_result << "\n";
     }
     // Every process stopped for the same reason: they leave together.
     if (s.stop_reason == nmt::train::StopReason::signal) return finish(group, 128 + s.stop_signal);

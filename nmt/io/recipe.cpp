@@ -392,10 +392,44 @@ Recipe typed_recipe(const std::map<std::string, std::string>& text, const std::s
   r.values = text;
   for (const auto& f : recipe_schema()) f.assign(r, text.at(f.path));
   // Keys that only make sense together.
-  if (r.data.dev_source.empty() != r.data.dev_target.empty())
-    fail(origin, "data.dev_source and data.dev_target must be given together");
-  if (r.data.test_source.empty() != r.data.test_target.empty())
-    fail(origin, "data.test_source and data.test_target must be given together");
+  const auto& d = r.data;
+  if (r.model.type == "classifier") {
+    // A classifier reads sentences and their labels; a target file would be silently unused.
+    for (const auto& [key, value] : {std::pair<const char*, const std::string&>{"train_target", d.train_target},
+                                     {"dev_target", d.dev_target},
+                                     {"test_target", d.test_target}})
+      if (!value.empty())
+        fail(origin, std::string("data.") + key + " is for translation models; a classifier reads labels: data." +
+                         std::string(key).substr(0, std::string(key).find('_')) + "_labels");
+    if (d.train_labels.empty())
+      fail(origin,
+           "missing required key 'data.train_labels' (model.type classifier: the label of each training "
+           "sentence, one per line)");
+    if (d.dev_source.empty() != d.dev_labels.empty())
+      fail(origin, "data.dev_source and data.dev_labels must be given together");
+    if (d.test_source.empty() != d.test_labels.empty())
+      fail(origin, "data.test_source and data.test_labels must be given together");
+    if (r.validation.early_stopping_metric == "bleu")
+      fail(origin,
+           "validation.early_stopping_metric: bleu scores translations; a classifier validates with "
+           "accuracy, macro_f1 or perplexity");
+  } else {
+    for (const auto& [key, value] : {std::pair<const char*, const std::string&>{"train_labels", d.train_labels},
+                                     {"dev_labels", d.dev_labels},
+                                     {"test_labels", d.test_labels}})
+      if (!value.empty())
+        fail(origin, std::string("data.") + key + " is for model.type classifier; a " + r.model.type +
+                         " model translates data.*_source into data.*_target");
+    if (d.train_target.empty())
+      fail(origin, "missing required key 'data.train_target' (training target sentences, aligned with train_source)");
+    if (d.dev_source.empty() != d.dev_target.empty())
+      fail(origin, "data.dev_source and data.dev_target must be given together");
+    if (d.test_source.empty() != d.test_target.empty())
+      fail(origin, "data.test_source and data.test_target must be given together");
+    if (r.validation.early_stopping_metric == "accuracy" || r.validation.early_stopping_metric == "macro_f1")
+      fail(origin, "validation.early_stopping_metric: " + r.validation.early_stopping_metric +
+                       " is a classifier's metric; a translation model validates with bleu or perplexity");
+  }
   if (r.training.max_epochs == 0 && r.training.max_steps == 0 && r.training.max_seconds == 0 &&
       r.validation.patience == 0)
     fail(origin,

@@ -54,6 +54,7 @@ const std::vector<RecipeField>& recipe_schema();
 // one model family are used by that family only.
 struct DataRecipe {
   std::string train_source, train_target, dev_source, dev_target, test_source, test_target;
+  std::string train_labels, dev_labels, test_labels;  // classifier: one label per line
   std::string source_language, target_language;
   std::int64_t max_length;
   std::string sentencepiece_model;  // a trained model to use; empty: train one
@@ -64,7 +65,7 @@ struct DataRecipe {
 };
 
 struct ModelRecipe {
-  std::string type;  // rnn | transformer
+  std::string type;  // rnn | transformer | classifier
   // Both families (defaults per family).
   std::int64_t encoder_layers, decoder_layers;
   double dropout;
@@ -78,6 +79,9 @@ struct ModelRecipe {
   std::int64_t d_model, feed_forward, heads;
   double attention_dropout, feed_forward_dropout;
   bool pre_norm, tie_embeddings;
+  // classifier (with embedding_size, encoder_hidden, encoder_layers, dropout, attention_hidden)
+  std::string pooling;  // last | mean | max | attention
+  std::int64_t attention_heads;
 };
 
 struct TrainingRecipe {
@@ -98,7 +102,7 @@ struct ValidationRecipe {
   bool bleu;
   std::int64_t max_sentences;  // 0: the whole dev set
   std::int64_t max_output_ratio_percent;
-  std::string early_stopping_metric;  // bleu | perplexity
+  std::string early_stopping_metric;  // bleu | perplexity (translation); accuracy | macro_f1 | perplexity
   std::int64_t patience;              // 0: no early stopping
 };
 

@@ -96,19 +96,25 @@ std::vector<RecipeField> make_schema() {
   const auto validation = &Recipe::validation;
   const auto output = &Recipe::output;
   return {
-      key("data.train_source", data, &D::train_source, "", "training source sentences, one per line (plain or .gz)")
+      key("data.train_source", data, &D::train_source, "",
+          "training source sentences, one per line (plain or .gz); classifier: the sentences to label")
           .as(K::path)
           .required(),
-      key("data.train_target", data, &D::train_target, "", "training target sentences, aligned with train_source")
-          .as(K::path)
-          .required(),
+      key("data.train_target", data, &D::train_target, "",
+          "training target sentences, aligned with train_source (translation models: required)")
+          .as(K::path),
+      key("data.train_labels", data, &D::train_labels, "",
+          "classifier: the label of each training sentence, one per line (any text; the label set is read from it)")
+          .as(K::path),
       key("data.dev_source", data, &D::dev_source, "",
           "development source sentences (validation); empty: no validation")
           .as(K::path),
       key("data.dev_target", data, &D::dev_target, "", "development references").as(K::path),
+      key("data.dev_labels", data, &D::dev_labels, "", "classifier: the labels of the dev sentences").as(K::path),
       key("data.test_source", data, &D::test_source, "", "test source sentences, translated and scored after training")
           .as(K::path),
       key("data.test_target", data, &D::test_target, "", "test references").as(K::path),
+      key("data.test_labels", data, &D::test_labels, "", "classifier: the labels of the test sentences").as(K::path),
       key("data.source_language", data, &D::source_language, "src", "source language code (reports only)"),
       key("data.target_language", data, &D::target_language, "tgt", "target language code (reports only)"),
       key("data.max_length", data, &D::max_length, "100",
@@ -125,7 +131,8 @@ std::vector<RecipeField> make_schema() {
           .choices({"unigram", "bpe"}),
       key("data.joint_vocabulary", data, &D::joint_vocabulary, "true", "one SentencePiece model for both languages"),
 
-      key("model.type", model, &M::type, "rnn", "model family").choices({"rnn", "transformer"}),
+      key("model.type", model, &M::type, "rnn", "model family (classifier: a sentence classifier, not a translator)")
+          .choices({"rnn", "transformer", "classifier"}),
       key("model.attention", model, &M::attention, "luong-general", "attention mechanism of the RNN model")
           .choices(layers::attention_mechanism_names()),
       key("model.local_score", model, &M::local_score, "general", "score function of local-m and local-p")
@@ -133,12 +140,15 @@ std::vector<RecipeField> make_schema() {
       key("model.attention_window", model, &M::attention_window, "10", "D: local attention looks at [p_t - D, p_t + D]")
           .range(0, 1000),
       key("model.attention_hidden", model, &M::attention_hidden, "256",
-          "hidden size of the additive (bahdanau, concat) score")
-          .range(1, 65536),
+          "hidden size of the additive (bahdanau, concat) score; classifier: of the attention pooling's score")
+          .range(1, 65536)
+          .for_model("classifier", "128"),
       key("model.input_feeding", model, &M::input_feeding, "true",
           "feed the attentional state h~_{t-1} into the decoder (Luong)"),
       key("model.embedding_size", model, &M::embedding_size, "256", "source and target embedding size").range(1, 65536),
-      key("model.encoder_hidden", model, &M::encoder_hidden, "256", "encoder LSTM size per direction").range(1, 65536),
+      key("model.encoder_hidden", model, &M::encoder_hidden, "256", "encoder LSTM size per direction")
+          .range(1, 65536)
+          .for_model("classifier", "128"),
       key("model.encoder_layers", model, &M::encoder_layers, "1",
           "encoder layers (rnn: bidirectional LSTM layers; transformer: blocks)")
           .range(1, 16)
@@ -168,6 +178,12 @@ std::vector<RecipeField> make_schema() {
           "transformer: layer norm before each sublayer (false: after, as in the paper)"),
       key("model.tie_embeddings", model, &M::tie_embeddings, "false",
           "transformer: one table for source and target embeddings and the output (joint vocabulary)"),
+      key("model.pooling", model, &M::pooling, "attention",
+          "classifier: how the encoder states become one vector (last, mean, max, or additive self-attention)")
+          .choices({"last", "mean", "max", "attention"}),
+      key("model.attention_heads", model, &M::attention_heads, "1",
+          "classifier: attention pooling heads, each with its own score, their vectors concatenated")
+          .range(1, 64),
 
       key("training.learning_rate", training, &T::learning_rate, "0.001", "Adam learning rate (peak, with warm-up)")
           .range(0, 10),
@@ -193,7 +209,9 @@ std::vector<RecipeField> make_schema() {
           .range(16, 10000000),
       key("training.accumulate", training, &T::accumulate, "1", "batches whose gradients make one update")
           .range(1, 1024),
-      key("training.label_smoothing", training, &T::label_smoothing, "0.1", "label smoothing epsilon").range(0, 0.99),
+      key("training.label_smoothing", training, &T::label_smoothing, "0.1", "label smoothing epsilon")
+          .range(0, 0.99)
+          .for_model("classifier", "0"),
       key("training.max_epochs", training, &T::max_epochs, "0", "stop after this many epochs; 0: no limit")
           .range(0, 1000000),
       key("training.max_steps", training, &T::max_steps, "0", "stop after this many updates; 0: no limit")
@@ -217,8 +235,10 @@ std::vector<RecipeField> make_schema() {
           "longest output as a percentage of the source length (+10 tokens)")
           .range(10, 10000),
       key("validation.early_stopping_metric", validation, &V::early_stopping_metric, "bleu",
-          "metric for early stopping, the plateau schedule and the best model")
-          .choices({"bleu", "perplexity"}),
+          "metric for early stopping, the plateau schedule and the best model (translation: bleu, perplexity; "
+          "classifier: accuracy, macro_f1, perplexity)")
+          .choices({"bleu", "perplexity", "accuracy", "macro_f1"})
+          .for_model("classifier", "accuracy"),
       key("validation.patience", validation, &V::patience, "0",
           "validations without improvement before stopping; 0: never")
           .range(0, 100000),
@@ -230,7 +250,7 @@ std::vector<RecipeField> make_schema() {
       key("output.keep_best", output, &O::keep_best, "true",
           "with a dev set, model.nmt is the validated model with the best dev metric; false: the last validated one"),
       key("output.translate_test", output, &O::translate_test, "true",
-          "after training, translate and score the test split"),
+          "after training, translate (classifier: label) and score the test split"),
   };
 }
 

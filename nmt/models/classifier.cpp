@@ -44,12 +44,12 @@ Classified Classifier::classify(const data::Batch& batch, graph::RandomGenerator
   return {output_(parts::maybe_dropout(pooled.vectors, config_.dropout, dropout)), pooled.weights};
 }
 
-Var Classifier::loss(const data::Batch& batch, std::span<const std::int32_t> labels,
-                     graph::RandomGenerator* dropout) const {
+Var Classifier::loss(const data::Batch& batch, std::span<const std::int32_t> labels, graph::RandomGenerator* dropout,
+                     float label_smoothing) const {
   if (labels.size() != batch.rows)
     throw std::invalid_argument("classifier loss: " + std::to_string(labels.size()) + " labels for " +
                                 std::to_string(batch.rows) + " sentences");
-  return graph::cross_entropy(classify(batch, dropout).logits, labels);
+  return graph::cross_entropy(classify(batch, dropout).logits, labels, -1, label_smoothing);
 }
 
 std::vector<Prediction> Classifier::predict(const data::Batch& batch) const {

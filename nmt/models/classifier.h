@@ -53,9 +53,10 @@ class Classifier {
 
   // The scores of each sentence of the batch (its source side); dropout when a generator is given.
   Classified classify(const data::Batch& batch, graph::RandomGenerator* dropout) const;
-  // The summed cross-entropy of the batch's sentences, labels[r] being row r's.
-  graph::Var loss(const data::Batch& batch, std::span<const std::int32_t> labels,
-                  graph::RandomGenerator* dropout) const;
+  // The summed cross-entropy of the batch's sentences, labels[r] being row r's (with label
+  // smoothing epsilon, as graph::cross_entropy defines it).
+  graph::Var loss(const data::Batch& batch, std::span<const std::int32_t> labels, graph::RandomGenerator* dropout,
+                  float label_smoothing = 0.0f) const;
   // No gradients, no dropout: the best label per row, with its probability and any attention.
   std::vector<Prediction> predict(const data::Batch& batch) const;
 

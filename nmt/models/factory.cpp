@@ -36,6 +36,9 @@ std::unique_ptr<Seq2SeqModel> make_model(const io::Recipe& recipe, std::int64_t 
       throw std::invalid_argument(recipe.origin + ": " + e.what());
     }
   }
+  if (m.type == "classifier")
+    throw std::invalid_argument(recipe.origin +
+                                ": model.type classifier is a sentence classifier, not a translation model");
   if (m.type != "rnn") throw std::invalid_argument(recipe.origin + ": model.type '" + m.type + "' is not available");
   RnnConfig c;
   c.source_vocabulary = source_vocabulary;
@@ -55,6 +58,35 @@ std::unique_ptr<Seq2SeqModel> make_model(const io::Recipe& recipe, std::int64_t 
   c.attention.max_source_length = max_source_length(recipe);
   try {
     return std::make_unique<RnnSeq2Seq>(c, seed);
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument(recipe.origin + ": " + e.what());
+  }
+}
+
+ClassifierConfig classifier_config(const io::Recipe& recipe, std::int64_t vocabulary, std::int64_t labels) {
+  const io::ModelRecipe& m = recipe.model;
+  if (m.type != "classifier")
+    throw std::invalid_argument(recipe.origin + ": model.type " + m.type + " is a translation model, not a classifier");
+  ClassifierConfig c;
+  c.vocabulary = vocabulary;
+  c.labels = labels;
+  c.embedding_size = m.embedding_size;
+  c.encoder_hidden = m.encoder_hidden;
+  c.encoder_layers = static_cast<int>(m.encoder_layers);
+  c.dropout = static_cast<float>(m.dropout);
+  const std::optional<layers::Pooling> pooling = layers::parse_pooling(m.pooling);
+  if (!pooling) throw std::invalid_argument(recipe.origin + ": model.pooling '" + m.pooling + "' is not a pooling");
+  c.pooling = *pooling;
+  c.attention_size = m.attention_hidden;
+  c.attention_heads = static_cast<int>(m.attention_heads);
+  return c;
+}
+
+std::unique_ptr<Classifier> make_classifier(const io::Recipe& recipe, std::int64_t vocabulary, std::int64_t labels,
+                                            std::uint64_t seed) {
+  const ClassifierConfig c = classifier_config(recipe, vocabulary, labels);
+  try {
+    return std::make_unique<Classifier>(c, seed);
   } catch (const std::invalid_argument& e) {
     throw std::invalid_argument(recipe.origin + ": " + e.what());
   }

@@ -28,4 +28,12 @@ void save_model(const std::string& path, const io::Recipe& recipe, const data::V
                 Seq2SeqModel& model);
 SavedModel load_model(const std::string& path);  // io::FileFormatError for a bad file
 
+// The parts every model file has (a classifier's too, saved_classifier.h): its recipe, a
+// SentencePiece model section, its parameters; each an io::FileFormatError naming `path` when
+// missing or damaged.
+io::Recipe recipe_section(const io::Sections& sections, const std::string& path);
+std::shared_ptr<const data::SentencePieceModel> sentencepiece_section(const io::Sections& sections,
+                                                                      const std::string& name, const std::string& path);
+void load_parameters(graph::Parameters& parameters, const io::Sections& sections, const std::string& path);
+
 }  // namespace nmt::models

@@ -37,15 +37,17 @@ double eta_seconds(const io::TrainingRecipe& t, const RunPosition& at, double st
   return best;
 }
 
-std::string log_line(const RunPosition& at, const ProgressWindow& window, double learning_rate, double eta) {
-  return fmt::format("step {} epoch {} loss {:.4f} lr {:.3g} {:.0f} tok/s elapsed {} ETA {}", at.step, at.batch.epoch,
-                     window.loss_per_token(), learning_rate, window.tokens_per_second(), format_duration(at.seconds),
-                     format_duration(eta));
+std::string log_line(const RunPosition& at, const ProgressWindow& window, double learning_rate, double eta,
+                     const std::string& unit) {
+  return fmt::format("step {} epoch {} loss {:.4f} lr {:.3g} {:.0f} {}/s elapsed {} ETA {}", at.step, at.batch.epoch,
+                     window.loss_per_token(), learning_rate, window.tokens_per_second(), unit,
+                     format_duration(at.seconds), format_duration(eta));
 }
 
-std::string bar_line(const RunPosition& at, const ProgressWindow& window, double learning_rate, double eta) {
-  return fmt::format("step {} | epoch {} | {:.0f} tok/s | loss {:.3f} | lr {:.2e} | ETA {}", at.step, at.batch.epoch,
-                     window.tokens_per_second(), window.loss_per_token(), learning_rate, format_duration(eta));
+std::string bar_line(const RunPosition& at, const ProgressWindow& window, double learning_rate, double eta,
+                     const std::string& unit) {
+  return fmt::format("step {} | epoch {} | {:.0f} {}/s | loss {:.3f} | lr {:.2e} | ETA {}", at.step, at.batch.epoch,
+                     window.tokens_per_second(), unit, window.loss_per_token(), learning_rate, format_duration(eta));
 }
 
 }  // namespace nmt::train

@@ -42,9 +42,12 @@ struct RunPosition {
 // reached at `steps_per_second`; infinite without a limit.
 double eta_seconds(const io::TrainingRecipe& training, const RunPosition& at, double steps_per_second);
 
-// "step 200 epoch 0 loss 6.1567 lr 0.0005 3015 tok/s elapsed 1:44 ETA 4:15" (train.log).
-std::string log_line(const RunPosition& at, const ProgressWindow& window, double learning_rate, double eta);
+// "step 200 epoch 0 loss 6.1567 lr 0.0005 3015 tok/s elapsed 1:44 ETA 4:15" (train.log); the
+// loss is per unit of the window ("tok": target token, "sent": sentence of a classifier).
+std::string log_line(const RunPosition& at, const ProgressWindow& window, double learning_rate, double eta,
+                     const std::string& unit = "tok");
 // "step 200 | epoch 0 | 3015 tok/s | loss 6.157 | lr 5.00e-04 | ETA 4:15" (a terminal's bar).
-std::string bar_line(const RunPosition& at, const ProgressWindow& window, double learning_rate, double eta);
+std::string bar_line(const RunPosition& at, const ProgressWindow& window, double learning_rate, double eta,
+                     const std::string& unit = "tok");
 
 }  // namespace nmt::train

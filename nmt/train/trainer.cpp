@@ -15,8 +15,6 @@
 #include <sstream>
 #include <thread>
 
-#include "nmt/data/sentencepiece_model.h"
-#include "nmt/decode/attention_profile.h"
 #include "nmt/graph/cpu_info.h"
 #include "nmt/graph/engine.h"
 #include "nmt/graph/memory_pool.h"
@@ -25,10 +23,7 @@
 #include "nmt/graph/resident_memory.h"
 #include "nmt/graph/tensor_io.h"
 #include "nmt/io/section_file.h"
-#include "nmt/models/factory.h"
-#include "nmt/models/saved_model.h"
 #include "nmt/train/batch_share.h"
-#include "nmt/train/evaluator.h"
 #include "nmt/train/lr_schedule.h"
 #include "nmt/train/metrics_log.h"
 #include "nmt/train/optimizer.h"
@@ -36,7 +31,7 @@
 #include "nmt/train/progress.h"
 #include "nmt/train/run_directory.h"
 #include "nmt/train/trainer_state.h"
-#include "nmt/train/training_data.h"
+#include "nmt/train/training_task.h"
 
 namespace nmt::train {
 
@@ -118,9 +113,9 @@ struct Trainer::Impl {
   std::ofstream log_file;
   std::unique_ptr<MetricsLog> metrics;
 
-  // Read and checked at construction, before anything is written; prepared in build().
-  TrainingData inputs;
-  std::unique_ptr<models::Seq2SeqModel> model;
+  // What is trained (translation or classification): its data read and checked at
+  // construction, before anything is written; prepared and its model built in build().
+  std::unique_ptr<TrainingTask> task;
   std::unique_ptr<Adam> adam;
   std::unique_ptr<LearningRateSchedule> schedule;
   graph::RandomGenerator dropout{0};
@@ -157,7 +152,7 @@ struct Trainer::Impl {
 
   // Every file the recipe names, read and checked (exists, UTF-8, equal line counts) before
   // anything is written, so that a mistake costs neither a run directory nor a training run.
-  void check_inputs() { inputs = TrainingData::read(recipe); }
+  void check_inputs() { task = make_training_task(recipe); }
 
   void open_run_directory() {
     dir = recipe.output.directory;
@@ -181,12 +176,12 @@ struct Trainer::Impl {
   }
 
   io::Sections checkpoint_sections() {
-    io::Sections s = models::model_sections(recipe, inputs.vocabularies, *model);
+    io::Sections s = task->model_sections();
     s.emplace_back("optimizer", graph::encode_tensors(adam->state()));
     state.dropout_position = dropout.position();
     state.plateau_scale = schedule->plateau_scale();
     state.plateau_stalled = schedule->validations_without_improvement();
-    state.position = inputs.batcher->position();
+    state.position = task->batcher().position();
     s.emplace_back("trainer", state.to_json().dump());
     return s;
   }
@@ -197,7 +192,7 @@ struct Trainer::Impl {
     if (!group.distributed()) return;
     const std::vector<std::uint64_t> positions = group.all_gather(dropout.position());
     state.other_dropout_positions.assign(positions.begin() + 1, positions.end());
-    const std::vector<std::uint64_t> prints = group.all_gather(fingerprint(model->parameters().vars()));
+    const std::vector<std::uint64_t> prints = group.all_gather(fingerprint(task->parameters().vars()));
     for (std::size_t r = 1; r < prints.size(); ++r)
       if (prints[r] != prints[0])
         throw std::runtime_error(fmt::format(
@@ -229,7 +224,7 @@ struct Trainer::Impl {
 
   // Every process records it (their states stay the same); process 0 writes the file.
   void save_model_file(double metric) {
-    if (group.is_root()) models::save_model((dir / "model.nmt").string(), recipe, inputs.vocabularies, *model);
+    if (group.is_root()) task->save_model((dir / "model.nmt").string());
     state.has_model = true;
     state.model_metric = metric;
     state.model_step = state.step;
@@ -240,27 +235,26 @@ struct Trainer::Impl {
     // Before the data are prepared: a refusal should not cost their time.
     if (checkpoint)
       check_processes(TrainerState::from_json(json::parse(io::section(*checkpoint, "trainer", "checkpoint"))));
-    inputs.prepare(recipe, checkpoint, [this](const std::string& line) { say(line); });
-    model = models::make_model(recipe, inputs.vocabularies.source->size(), inputs.vocabularies.target->size(),
-                               static_cast<std::uint64_t>(recipe.training.seed));
+    task->prepare(checkpoint, [this](const std::string& line) { say(line); });
+    task->build_model(static_cast<std::uint64_t>(recipe.training.seed));
     AdamOptions o;
     o.learning_rate = static_cast<float>(recipe.training.learning_rate);
     o.beta1 = static_cast<float>(recipe.training.beta1);
     o.beta2 = static_cast<float>(recipe.training.beta2);
     o.epsilon = static_cast<float>(recipe.training.epsilon);
     o.weight_decay = static_cast<float>(recipe.training.weight_decay);
-    adam = std::make_unique<Adam>(model->parameters().vars(), o);
+    adam = std::make_unique<Adam>(task->parameters().vars(), o);
     schedule = std::make_unique<LearningRateSchedule>(LrScheduleOptions{
         recipe.training.schedule, recipe.training.learning_rate, recipe.training.warmup_steps,
         recipe.training.plateau_factor, recipe.training.plateau_patience, recipe.training.min_learning_rate});
     dropout = graph::RandomGenerator(dropout_seed(recipe.training.seed, group.rank()));
     state.processes = group.size();
     if (checkpoint) {
-      model->parameters().deserialize(io::section(*checkpoint, "parameters", "checkpoint"), "checkpoint");
+      task->parameters().deserialize(io::section(*checkpoint, "parameters", "checkpoint"), "checkpoint");
       adam->load_state(graph::decode_tensors(io::section(*checkpoint, "optimizer", "checkpoint"), "checkpoint"),
                        "checkpoint");
       state = TrainerState::from_json(json::parse(io::section(*checkpoint, "trainer", "checkpoint")));
-      inputs.batcher->seek(state.position);
+      task->batcher().seek(state.position);
       const bool fresh = state.other_dropout_positions.empty();  // the start of a data-parallel run
       dropout.set_position(group.is_root() ? state.dropout_position
                            : fresh         ? 0
@@ -269,8 +263,8 @@ struct Trainer::Impl {
       checkpoint_step = state.step;
     }
     say(graph::cpu_line());
-    say(fmt::format("model: {}, {} attention, {} parameters; {} threads", recipe.model.type,
-                    model->attention_description(), model->parameters().element_count(), graph::compute_threads()));
+    say(fmt::format("model: {}, {} parameters; {} threads", task->model_description(),
+                    task->parameters().element_count(), graph::compute_threads()));
     if (group.distributed()) {
       say(
           fmt::format("data-parallel: {} processes ({}), {} of them on this machine, threads per process: {}; each "
@@ -278,7 +272,7 @@ struct Trainer::Impl {
                       "MiB) are summed with MPI_Allreduce before every update",
                       group.size(), group.library(), group.processes_on_this_machine(), graph::compute_threads(),
                       recipe.training.batch_tokens, recipe.training.batch_tokens / group.size(),
-                      static_cast<double>(model->parameters().element_count()) * 4 / 1048576.0));
+                      static_cast<double>(task->parameters().element_count()) * 4 / 1048576.0));
       const unsigned cores = std::thread::hardware_concurrency();
       if (cores > 0 && group.processes_on_this_machine() * graph::compute_threads() > static_cast<int>(cores))
         say(
@@ -333,8 +327,8 @@ struct Trainer::Impl {
         for (const std::int32_t id : sequences[i]) hash = (hash ^ static_cast<std::uint32_t>(id)) * 0x100000001b3ull;
       }
     };
-    add(inputs.train_corpus->source);
-    add(inputs.train_corpus->target);
+    add(task->train_corpus().source);
+    add(task->train_corpus().target);
     const std::vector<std::uint64_t> hashes = group.all_gather(hash);
     for (std::size_t r = 1; r < hashes.size(); ++r)
       if (hashes[r] != hashes[0])
@@ -438,30 +432,17 @@ struct Trainer::Impl {
     return std::nullopt;
   }
 
-  // Dev perplexity (teacher forced, no dropout, no smoothing) and greedy dev BLEU. A scheduled
-  // validation (every validation.every_steps) drives early stopping and the plateau schedule;
-  // the final one, when a run stops between two, only competes for model.nmt.
-  json validate(bool scheduled) {
+  // The task's validation (translation: dev perplexity and greedy dev BLEU; classification:
+  // dev perplexity, accuracy and macro-F1). A scheduled validation (every
+  // validation.every_steps) drives early stopping and the plateau schedule; the final one,
+  // when a run stops between two, only competes for model.nmt.
+  json validate(bool scheduled, std::string& summary) {
     json record{
         {"event", "validation"}, {"step", state.step}, {"time", state.seconds}, {"epoch", state.position.epoch}};
-    const double perplexity =
-        dev_perplexity(*model, inputs.dev_corpus, static_cast<std::size_t>(recipe.training.batch_tokens));
-    record["dev_perplexity"] = perplexity;
-    double metric = -perplexity;
-    if (recipe.validation.bleu) {
-      const ScoredTranslations scored = translate(inputs.dev_sources, inputs.dev_references, true);
-      const double bleu = scored.bleu.score;
-      record["dev_bleu"] = bleu;
-      // Where attention goes along the source (issue 19: do local-p's p_t and luong-location's
-      // positions follow the sentence?); see attention_profile.h.
-      const decode::AttentionProfile profile = decode::attention_profile(scored.translations);
-      if (profile.tokens > 0) {
-        record["dev_attention_centre"] = profile.centre;
-        record["dev_attention_spread"] = profile.spread;
-        record["dev_attention_diagonal"] = profile.diagonal;
-      }
-      if (recipe.validation.early_stopping_metric == "bleu") metric = bleu;
-    }
+    const TrainingTask::Validation validation = task->validate();
+    record.update(validation.fields);
+    const double metric = validation.metric;
+    summary = validation.summary;
     state.last_validated_step = state.step;
     if (scheduled) {
       const bool improved = !state.has_best || metric > state.best_metric;
@@ -509,46 +490,27 @@ struct Trainer::Impl {
     // capacity is above either working set, not both). Freeing the cache before and after
     // costs the next training step its allocations once, about 0.1 s (issue 15).
     graph::release_cached_buffers();
-    const json record = validate(scheduled);
+    std::string summary;
+    const json record = validate(scheduled, summary);
     graph::release_cached_buffers();
     state.seconds += std::chrono::duration<double>(Clock::now() - start).count();
     write_metrics(record);
-    say(fmt::format(
-        "{} at step {}: dev perplexity {:.2f}{}{}{}", scheduled ? "validation" : "final validation", state.step,
-        record["dev_perplexity"].get<double>(),
-        record.contains("dev_bleu") ? fmt::format(", dev BLEU {:.2f}", record["dev_bleu"].get<double>()) : "",
-        record.contains("dev_attention_diagonal")
-            ? fmt::format("; attention centre {:.2f}, spread {:.2f}, diagonal {:.2f}",
-                          record["dev_attention_centre"].get<double>(), record["dev_attention_spread"].get<double>(),
-                          record["dev_attention_diagonal"].get<double>())
-            : "",
-        record["best"].get<bool>() ? " (best)" : ""));
+    say(fmt::format("{} at step {}: {}{}", scheduled ? "validation" : "final validation", state.step, summary,
+                    record["best"].get<bool>() ? " (best)" : ""));
   }
 
   // Where model.nmt comes from, for the log and the stop record.
   std::string model_origin() const {
     if (!state.has_model) return "no model.nmt was written";
     std::string why;
-    if (!inputs.dev_corpus)
+    if (!task->has_dev())
       why = "the last step; no dev set";
     else if (!recipe.output.keep_best)
       why = "the last validated step; output.keep_best is false";
     else
-      why = recipe.validation.bleu && recipe.validation.early_stopping_metric == "bleu"
-                ? fmt::format("the best dev BLEU, {:.2f}", state.model_metric)
-                : fmt::format("the best dev perplexity, {:.2f}", -state.model_metric);
+      why = task->best_metric_text(state.model_metric);
     return fmt::format("model.nmt is the model of step {} ({}{})", state.model_step, why,
                        state.model_step == 0 ? ", before any update" : "");
-  }
-
-  ScoredTranslations translate(const std::vector<std::string>& sources, const std::vector<std::string>& references,
-                               bool with_attention = false) {
-    // Decoding needs less than a training step: with the training capacity its many shapes
-    // would fill the pool to its training capacity on top of everything else (issue 15).
-    const graph::ScopedMemoryPoolCapacity decoding_capacity(graph::kDecodingMemoryPoolCapacity);
-    decode::TranslateOptions options = greedy_options(recipe, *model);
-    options.beam.attention = with_attention;
-    return translate_and_score(*model, inputs.vocabularies, sources, references, options);
   }
 
   // Which limit stops the run now, if any.
@@ -562,14 +524,14 @@ struct Trainer::Impl {
   }
 
   RunPosition position() const {
-    return {state.seconds, state.step, state.position, inputs.batcher->batches_per_epoch()};
+    return {state.seconds, state.step, state.position, task->batcher().batches_per_epoch()};
   }
 
   TrainingSummary run() {
     TrainingSummary summary;
     const auto& t = recipe.training;
-    const std::vector<graph::Var> params = model->parameters().vars();
-    const bool has_dev = inputs.dev_corpus != nullptr;
+    const std::vector<graph::Var> params = task->parameters().vars();
+    const bool has_dev = task->has_dev();
     if (checkpoint_step < 0) write_checkpoint();  // step 0: the run can always be resumed
     say(fmt::format("training from step {} (epoch {}, {}); limits: steps {}, epochs {}, time {}", state.step,
                     state.position.epoch, format_duration(state.seconds),
@@ -586,28 +548,27 @@ struct Trainer::Impl {
         break;
       }
       std::vector<data::Batch> batches;
-      std::int64_t tokens = 0;  // of the whole batch: the gradients are scaled by it on every process
+      // The loss units (target tokens, or sentences) of the whole batch: the gradients are scaled
+      // by their count on every process.
+      std::int64_t tokens = 0;
       for (std::int64_t k = 0; k < t.accumulate; ++k) {
-        data::Batch batch = inputs.batcher->next();
-        tokens += static_cast<std::int64_t>(batch.target_tokens());
+        data::Batch batch = task->batcher().next();
+        tokens += task->loss_units(batch);
         if (group.distributed()) {
           const std::size_t parts = static_cast<std::size_t>(group.size());
           const std::size_t part = static_cast<std::size_t>(group.rank());
-          if (share_rows(batch, part, parts, inputs.batcher->row_multiple()).rows() == 0) continue;
-          batch = batch_share(*inputs.train_corpus, batch, part, parts, inputs.batcher->padding(),
-                              inputs.batcher->row_multiple());
+          if (share_rows(batch, part, parts, task->batcher().row_multiple()).rows() == 0) continue;
+          batch = batch_share(task->train_corpus(), batch, part, parts, task->batcher().padding(),
+                              task->batcher().row_multiple());
         }
         batches.push_back(std::move(batch));
       }
-      model->parameters().zero_grads();
+      task->parameters().zero_grads();
       double loss = 0;
       bool finite = true;
       for (const auto& batch : batches) {
-        models::LossOptions options;
-        options.label_smoothing = static_cast<float>(t.label_smoothing);
-        options.dropout = &dropout;
-        const models::LossResult r = model->loss(batch, options);
-        const float value = r.loss.value().item();
+        const graph::Var batch_loss = task->loss(batch, static_cast<float>(t.label_smoothing), &dropout);
+        const float value = batch_loss.value().item();
         if (!std::isfinite(value)) {
           finite = false;
           break;
@@ -615,7 +576,8 @@ struct Trainer::Impl {
         loss += value;
         // Seeding backward with 1/tokens scales every gradient like a scale op would, without
         // compiling a primitive for each batch's token count.
-        graph::backward(r.loss, graph::Tensor::scalar(1.0f / static_cast<float>(std::max<std::int64_t>(tokens, 1))));
+        graph::backward(batch_loss,
+                        graph::Tensor::scalar(1.0f / static_cast<float>(std::max<std::int64_t>(tokens, 1))));
       }
       finite = sum_across_processes(params, loss, finite);
       double norm = finite ? global_grad_norm(params) : 0;
@@ -624,7 +586,7 @@ struct Trainer::Impl {
       if (!finite || !std::isfinite(norm)) {
         ++state.skipped_updates;
         ++consecutive_bad;
-        model->parameters().zero_grads();
+        task->parameters().zero_grads();
         const std::string what = finite ? "non-finite gradient norm" : "non-finite loss";
         say(fmt::format("step {}: {}; update skipped ({} in a row)", state.step + 1, what, consecutive_bad));
         write_metrics({{"event", "skip"},
@@ -645,7 +607,7 @@ struct Trainer::Impl {
       adam->step();
       ++state.step;
       state.target_tokens += tokens;
-      state.position = inputs.batcher->position();
+      state.position = task->batcher().position();
       const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
       state.seconds += seconds;
       window.add(loss, static_cast<double>(tokens), seconds, norm);
@@ -653,7 +615,8 @@ struct Trainer::Impl {
       if (progress_bar && Clock::now() - last_bar > std::chrono::milliseconds(250)) {
         last_bar = Clock::now();
         log_stream << "\r\033[K"
-                   << bar_line(position(), window, lr, eta_seconds(t, position(), window.steps_per_second()))
+                   << bar_line(position(), window, lr, eta_seconds(t, position(), window.steps_per_second()),
+                               task->unit_name())
                    << std::flush;
       }
       if (state.step % t.log_every == 0) {
@@ -667,7 +630,7 @@ struct Trainer::Impl {
                           {"epoch", state.position.epoch},
                           {"train_loss", window.loss_per_token()},
                           {"learning_rate", lr},
-                          {"tokens_per_second", window.tokens_per_second()},
+                          {task->throughput_key(), window.tokens_per_second()},
                           {"grad_norm", window.mean_grad_norm()},
                           {"primitives_created", primitives.misses},
                           {"primitives_evicted", primitives.evictions},
@@ -686,7 +649,7 @@ struct Trainer::Impl {
         wait_seconds = allreduce_seconds = 0;
         write_metrics(full);
         const std::string line =
-            log_line(position(), window, lr, eta_seconds(t, position(), window.steps_per_second()));
+            log_line(position(), window, lr, eta_seconds(t, position(), window.steps_per_second()), task->unit_name());
         if (progress_bar)
           log_only(line);
         else
@@ -743,42 +706,33 @@ struct Trainer::Impl {
     summary.model_step = state.model_step;
     summary.model_path = state.has_model ? (dir / "model.nmt").string() : "";
     if (group.is_root() && reason != StopReason::signal && reason != StopReason::diverged && state.has_model &&
-        recipe.output.translate_test && !recipe.data.test_source.empty())
+        recipe.output.translate_test && task->has_test())
       test(summary);
     return summary;
   }
 
-  // Translates the test split with the saved (best) model and scores it.
+  // Scores the test split with the saved (best) model: translations into test.hyp, or labels
+  // into test.labels.
   void test(TrainingSummary& summary) {
     const CoresOfWaitingProcesses cores(group);
-    models::SavedModel best = models::load_model((dir / "model.nmt").string());
-    model = std::move(best.model);
-    const ScoredTranslations scored = translate(inputs.test_sources, inputs.test_references);
-    const fs::path out = dir / "test.hyp";
-    std::string text;
-    for (const auto& line : scored.lines) text += line + "\n";
-    io::write_file_atomically(out.string(), text);
-    const json record{{"event", "test"},
-                      {"step", state.step},
-                      {"time", state.seconds},
-                      {"epoch", state.position.epoch},
-                      {"test_bleu", scored.bleu.score},
-                      {"test_chrf", scored.chrf.score},
-                      {"bleu_verbose", scored.bleu.verbose()},
-                      {"translations", out.string()},
-                      {"sentences", scored.lines.size()},
-                      {"sentences_per_second", scored.sentences_per_second()},
-                      {"decoding", "greedy"},
-                      {"model_step", state.model_step}};
+    task->load_model((dir / "model.nmt").string());
+    const TrainingTask::TestResult result = task->test(dir);
+    json record{{"event", "test"},
+                {"step", state.step},
+                {"time", state.seconds},
+                {"epoch", state.position.epoch},
+                {"model_step", state.model_step}};
+    record.update(result.fields);
     write_metrics(record);
     io::write_file_atomically((dir / "test.scores.json").string(), record.dump(2) + "\n");
     summary.has_test_scores = true;
-    summary.test_bleu = scored.bleu.score;
-    summary.test_chrf = scored.chrf.score;
-    summary.translations_path = out.string();
-    say(fmt::format("test: BLEU {:.2f}, chrF {:.2f} ({} sentences, greedy, {:.1f} sentences/s) -> {}",
-                    scored.bleu.score, scored.chrf.score, scored.lines.size(), scored.sentences_per_second(),
-                    out.string()));
+    summary.test_bleu = result.bleu;
+    summary.test_chrf = result.chrf;
+    summary.test_accuracy = result.accuracy;
+    summary.test_macro_f1 = result.macro_f1;
+    summary.test_result = result.result_line;
+    summary.translations_path = result.output_path;
+    say(result.summary);
   }
 };
 
@@ -828,14 +782,7 @@ std::string Trainer::check(io::Recipe recipe) {
   Impl impl(std::move(recipe), ignored, false);
   impl.check_inputs();
   const auto& r = impl.recipe;
-  // The model's own constraints (heads dividing d_model, tied sizes, ...), on a vocabulary of
-  // the size the run would have.
-  std::int64_t source_vocabulary = r.data.vocab_size, target_vocabulary = r.data.vocab_size;
-  if (!r.data.sentencepiece_model.empty())
-    source_vocabulary = target_vocabulary =
-        static_cast<std::int64_t>(data::SentencePieceModel::load(r.data.sentencepiece_model).size());
-  const std::unique_ptr<models::Seq2SeqModel> model =
-      models::make_model(r, source_vocabulary, target_vocabulary, static_cast<std::uint64_t>(r.training.seed));
+  const std::string data_and_model = impl.task->check_summary();
   const RunDirectory directory(r.output.directory);
   std::string run = "a new run";
   if (fs::exists(directory.path())) {
@@ -846,12 +793,7 @@ std::string Trainer::check(io::Recipe recipe) {
       throw io::RecipeError(directory.path().string() + " holds a run of a different recipe: " + difference);
     if (!checkpoints.empty()) run = "resumes the run from " + checkpoints.front().filename().string();
   }
-  const std::size_t pairs = impl.inputs.training_pairs();
-  return fmt::format(
-      "{}: valid; {} training pairs{}{}; model {} ({}); {} in {}", r.origin, pairs,
-      r.data.dev_source.empty() ? ", no dev set" : ", a dev set",
-      r.data.test_source.empty() ? "" : fmt::format(", {} test sentences", impl.inputs.test_sources.size()),
-      r.model.type, model->attention_description(), run, directory.path().string());
+  return fmt::format("{}: valid; {}; {} in {}", r.origin, data_and_model, run, directory.path().string());
 }
 
 TrainingSummary Trainer::run() { return impl_->run(); }

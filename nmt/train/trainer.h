@@ -13,7 +13,8 @@
 //   lock                 held (flock) by the trainer using the directory; names its process
 //   metrics.jsonl        one JSON object per line (metrics_log.h)
 //   train.log            the log lines
-//   test.hyp             translations of the test split, and test.scores.json
+//   test.hyp             translations of the test split (a classifier: test.labels), and
+//                        test.scores.json
 //
 // Running the trainer again on the same directory continues from the newest checkpoint with
 // the same parameters, optimizer moments, batch order and dropout stream, so a stopped and
@@ -35,12 +36,15 @@ struct TrainingSummary {
   double seconds = 0;
   StopReason stop_reason = StopReason::max_steps;
   int stop_signal = 0;          // the signal that stopped it (reason signal: on any of its processes)
-  double best_metric = 0;       // dev BLEU or perplexity, per validation.early_stopping_metric
+  double best_metric = 0;       // per validation.early_stopping_metric (perplexity negated)
   bool has_model = false;       // false only when training diverged before model.nmt was written
   std::int64_t model_step = 0;  // the step model.nmt is from
   bool has_test_scores = false;
-  double test_bleu = 0, test_chrf = 0;
-  std::string model_path, translations_path;
+  double test_bleu = 0, test_chrf = 0;          // translation
+  double test_accuracy = 0, test_macro_f1 = 0;  // classification
+  std::string test_result;                      // "test BLEU 12.3, chrF 45.6", "test accuracy 81.2, macro-F1 75.1"
+  std::string model_path;
+  std::string translations_path;  // test.hyp, or a classifier's test.labels
 };
 
 class Trainer {

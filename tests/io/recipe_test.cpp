@@ -101,6 +101,9 @@ const std::map<std::string, std::function<std::string(const Recipe&)>>& members(
       MEMBER(data, character_coverage, character_coverage),
       MEMBER(data, sentencepiece_type, sentencepiece_type),
       MEMBER(data, joint_vocabulary, joint_vocabulary),
+      MEMBER(data, train_labels, train_labels),
+      MEMBER(data, dev_labels, dev_labels),
+      MEMBER(data, test_labels, test_labels),
       MEMBER(model, type, type),
       MEMBER(model, attention, attention),
       MEMBER(model, local_score, local_score),
@@ -121,6 +124,8 @@ const std::map<std::string, std::function<std::string(const Recipe&)>>& members(
       MEMBER(model, feed_forward_dropout, feed_forward_dropout),
       MEMBER(model, pre_norm, pre_norm),
       MEMBER(model, tie_embeddings, tie_embeddings),
+      MEMBER(model, pooling, pooling),
+      MEMBER(model, attention_heads, attention_heads),
       MEMBER(training, learning_rate, learning_rate),
       MEMBER(training, beta1, beta1),
       MEMBER(training, beta2, beta2),
@@ -163,13 +168,23 @@ TEST(Recipe, EveryKeyFillsItsOwnMember) {
   EXPECT_EQ(members().size(), recipe_schema().size());
   for (const auto& f : recipe_schema()) {
     ASSERT_TRUE(members().count(f.path)) << f.path << " has no member in the spec's table";
-    std::vector<std::string> overrides = {f.path + "=" + another_value(f)};
-    // Keys that only go together.
+    std::vector<std::string> overrides;
+    // Keys of a classifier's recipe (its labels instead of target sentences; its metrics), and
+    // keys that only go together.
+    const std::vector<std::string> classifier = {"model.type=classifier", "data.train_target=", "data.train_labels=x"};
+    const bool for_classifier =
+        f.path == "model.type" || f.path.ends_with("_labels") || f.path == "validation.early_stopping_metric";
+    if (for_classifier) overrides = classifier;
     for (const auto& [a, b] :
          {std::pair{"data.dev_source", "data.dev_target"}, {"data.test_source", "data.test_target"}})
       if (f.path == a || f.path == b) overrides.push_back(std::string(f.path == a ? b : a) + "=x");
+    if (f.path == "data.dev_labels") overrides.push_back("data.dev_source=x");
+    if (f.path == "data.test_labels") overrides.push_back("data.test_source=x");
+    overrides.push_back(f.path + "=" + another_value(f));  // last: it wins
     const Recipe r = parse_recipe(kMinimal, "r.yaml", overrides);
-    const Recipe defaults = parse_recipe(kMinimal, "r.yaml", {"model.type=" + r.model.type});
+    std::vector<std::string> family = {"model.type=" + r.model.type};
+    if (r.model.type == "classifier") family = classifier;
+    const Recipe defaults = parse_recipe(kMinimal, "r.yaml", family);
     // The value given is not the default (of the same model family: model.type aside).
     EXPECT_NE(r.values.at(f.path), f.path == "model.type" ? f.default_value : defaults.values.at(f.path)) << f.path;
     for (const auto& g : recipe_schema())
@@ -200,9 +215,11 @@ TEST(Recipe, WrongTypesAndRangesNameTheKey) {
 }
 
 TEST(Recipe, MissingRequiredKeysAndInconsistentPairs) {
-  EXPECT_EQ(
-      error_of("data:\n  train_target: a.fr\ntraining:\n  max_steps: 1\n"),
-      "r.yaml: missing required key 'data.train_source' (training source sentences, one per line (plain or .gz))");
+  EXPECT_EQ(error_of("data:\n  train_target: a.fr\ntraining:\n  max_steps: 1\n"),
+            "r.yaml: missing required key 'data.train_source' (training source sentences, one per line (plain or .gz); "
+            "classifier: the sentences to label)");
+  EXPECT_EQ(error_of("data:\n  train_source: a.en\ntraining:\n  max_steps: 1\n"),
+            "r.yaml: missing required key 'data.train_target' (training target sentences, aligned with train_source)");
   EXPECT_NE(error_of(kMinimal + "data2: {}\n").find("unknown section 'data2'"), std::string::npos);
   EXPECT_NE(error_of("data:\n  train_source: a\n  train_target: b\n").find("no stopping rule"), std::string::npos);
   EXPECT_NE(error_of(kMinimal.substr(0, kMinimal.find("training")) + "  dev_source: d.en\ntraining:\n  max_steps: 1\n")
