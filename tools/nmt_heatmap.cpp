@@ -1,8 +1,10 @@
-// nmt-heatmap: the attention heat-map of one sentence, from nmt-translate's soft alignments.
+// nmt-heatmap: the attention heat-map of one sentence, from nmt-translate's soft alignments
+// or from nmt-classify's attention pooling weights.
 //
 //   nmt-translate -m runs/en-fr/model.nmt --alignment soft < in.en > in.align.jsonl
 //   nmt-heatmap --alignment-json in.align.jsonl --line 3 -o line3.svg   # the 4th input line
 //   echo "Open the file." | nmt-translate -m MODEL --alignment soft | nmt-heatmap > open.svg
+//   echo "Open the file." | nmt-classify -m CLASSIFIER --attention | nmt-heatmap > open.svg
 //
 // Exit status: 0 done, 1 bad input (file, record, a model without attention), 2 bad command line.
 #include <boost/program_options.hpp>
@@ -13,10 +15,10 @@
 #include <iostream>
 #include <optional>
 
-#include "nmt/graph/build_info.h"
 #include "nmt/io/section_file.h"
 #include "nmt/report/alignment_json.h"
 #include "nmt/report/heatmap.h"
+#include "tools/command_line.h"
 
 namespace po = boost::program_options;
 
@@ -28,28 +30,16 @@ int main(int argc, char** argv) {
       "Draws the attention of one translated sentence as an SVG heat-map: target subwords down the\n"
       "left, source subwords across the top, cells shaded by weight. Reads the JSON lines of\n"
       "'nmt-translate --alignment soft' from FILE (default: standard input) and writes the SVG to\n"
-      "OUT.svg (default: standard output).\n\nOptions");
+      "OUT.svg (default: standard output). The JSON lines of 'nmt-classify --attention' draw one\n"
+      "row per attention head over the sentence's subwords, with the label it was given.\n\nOptions");
   visible.add_options()("help,h", "show this help")("version", "show the version, commit and oneDNN version")(
-      "alignment-json,i", po::value(&input), "nmt-translate --alignment soft output (default: standard input)")(
+      "alignment-json,i", po::value(&input),
+      "nmt-translate --alignment soft or nmt-classify --attention output (default: standard input)")(
       "line,l", po::value(&line),
       "the record of input line N (its \"line\" field; input lines count from 0, as in n-best lists); "
       "default: the first record")("output,o", po::value(&output), "SVG file to write (default: standard output)");
   po::variables_map vm;
-  try {
-    po::store(po::parse_command_line(argc, argv, visible), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    std::cerr << "nmt-heatmap: " << e.what() << " (see nmt-heatmap --help)\n";
-    return 2;
-  }
-  if (vm.count("help")) {
-    std::cout << visible << "\n";
-    return 0;
-  }
-  if (vm.count("version")) {
-    std::cout << nmt::graph::version_text("nmt-heatmap");
-    return 0;
-  }
+  if (const auto done = nmt::tools::parse_command_line("nmt-heatmap", argc, argv, visible, vm)) return *done;
   if (vm.count("line") && line < 0) {
     std::cerr << "nmt-heatmap: --line counts input lines from 0, not " << line << " (see nmt-heatmap --help)\n";
     return 2;

@@ -22,13 +22,13 @@
 #include "nmt/decode/alignments.h"
 #include "nmt/decode/input_lines.h"
 #include "nmt/decode/translator.h"
-#include "nmt/graph/build_info.h"
 #include "nmt/graph/cpu_info.h"
 #include "nmt/graph/engine.h"
 #include "nmt/graph/memory_pool.h"
 #include "nmt/graph/openmp_waiting.h"
 #include "nmt/models/factory.h"
 #include "nmt/models/saved_model.h"
+#include "tools/command_line.h"
 #include "tools/log_stream.h"
 
 namespace po = boost::program_options;
@@ -74,25 +74,8 @@ int main(int argc, char** argv) {
       "precision", po::value(&precision)->default_value("f32"),
       "f32 | int8: the linear layers' weights and inputs quantised to 8 bits (needs a CPU with VNNI)");
   po::variables_map vm;
-  try {
-    po::store(po::parse_command_line(argc, argv, visible), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    std::cerr << "nmt-translate: " << e.what() << " (see nmt-translate --help)\n";
-    return 2;
-  }
-  if (vm.count("help")) {
-    std::cout << visible << "\n";
-    return 0;
-  }
-  if (vm.count("version")) {
-    std::cout << nmt::graph::version_text("nmt-translate");
-    return 0;
-  }
-  const auto usage = [](const std::string& message) {
-    std::cerr << "nmt-translate: " << message << " (see nmt-translate --help)\n";
-    return 2;
-  };
+  if (const auto done = nmt::tools::parse_command_line("nmt-translate", argc, argv, visible, vm)) return *done;
+  const auto usage = [](const std::string& message) { return nmt::tools::usage_error("nmt-translate", message); };
   if (model_path.empty()) return usage("give a model with -m");
   if (alignment != "none" && alignment != "soft" && alignment != "hard")
     return usage("--alignment must be none, soft or hard, not '" + alignment + "'");

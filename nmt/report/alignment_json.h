@@ -3,6 +3,11 @@
 // "</s>" if complete], "attention": [[weight per "source" entry] per "target" entry], "score"}.
 // Rows longer than "source" whose extra weights are all 0 (the padding of a decoding batch) are
 // cut to the sentence's own columns.
+//
+// And the output of `nmt-classify --attention` (tools/nmt_classify.cpp): {"line", "label",
+// "probability", "pieces": [pieces, "</s>"], "attention": [[weight per piece] per head]}, drawn
+// as one row per attention head over the sentence's pieces, the label and its probability
+// where a translation would be.
 #pragma once
 
 #include <cstddef>

@@ -178,3 +178,40 @@ TEST(AlignmentJson, ErrorsNameTheFileAndLine) {
 
 }  // namespace
 }  // namespace nmt::report
+
+namespace nmt::report {
+namespace {
+
+// nmt-classify --attention: one row per attention head over the sentence's pieces.
+TEST(AlignmentJson, AClassifiersRecordIsOneRowPerHead) {
+  const nlohmann::json record = {{"line", 2},
+                                 {"label", "calc"},
+                                 {"probability", 0.875},
+                                 {"pieces", {"\u2581Sum", "\u2581cells", "</s>"}},
+                                 {"attention", {{0.5, 0.25, 0.25}, {0.0, 1.0, 0.0}}}};
+  std::istringstream in(record.dump() + "\n");
+  const AttentionMap map = read_alignment(in, "c.jsonl", 2);
+  EXPECT_EQ(map.title, "line 2");
+  EXPECT_EQ(map.source_text, "Sum cells");
+  EXPECT_EQ(map.target_text, "calc (p = 0.8750)");
+  EXPECT_EQ(map.target_pieces, (std::vector<std::string>{"head 1", "head 2"}));
+  EXPECT_EQ(map.weights, (std::vector<std::vector<float>>{{0.5f, 0.25f, 0.25f}, {0.0f, 1.0f, 0.0f}}));
+  nlohmann::json one_head = record;
+  one_head["attention"] = {{0.5, 0.25, 0.25}};
+  std::istringstream one(one_head.dump() + "\n");
+  EXPECT_EQ(read_alignment(one, "c.jsonl", std::nullopt).target_pieces, std::vector<std::string>{"attention"});
+  nlohmann::json narrow = record;
+  narrow["attention"][1] = {1.0};
+  std::istringstream bad(narrow.dump() + "\n");
+  try {
+    read_alignment(bad, "c.jsonl", 2);
+    ADD_FAILURE() << "a row of the wrong width was read";
+  } catch (const ReportError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "c.jsonl:1: line 2: target piece 2 has 1 attention weights for 3 source pieces (pieces include the EOS "
+              "\"</s>\")");
+  }
+}
+
+}  // namespace
+}  // namespace nmt::report

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "cli_process.h"
 #include "nmt/graph/precision.h"
 
 namespace {
@@ -19,24 +20,9 @@ namespace {
 namespace fs = std::filesystem;
 const std::string kBin = std::string(NMT_BINARY_DIR) + "/bin/";
 
-struct Result {
-  int status;
-  std::string out, err;
-};
-
-std::string slurp(const fs::path& p) {
-  std::ifstream f(p, std::ios::binary);
-  std::stringstream s;
-  s << f.rdbuf();
-  return s.str();
-}
-
-std::vector<std::string> split_lines(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
+using nmt::testing::Result;
+using nmt::testing::slurp;
+using nmt::testing::split_lines;
 
 std::vector<std::string> split_csv(const std::string& line) {  // the fields here need no quoting
   std::vector<std::string> fields;
@@ -64,12 +50,7 @@ class NmtCompareCli : public ::testing::Test {
 
   // Runs a shell command in the source directory with `input` on standard input.
   Result run(const std::string& command, const std::string& input = "") const {
-    const fs::path in = dir_ / "stdin", out = dir_ / "stdout", err = dir_ / "stderr";
-    std::ofstream(in, std::ios::binary) << input;
-    const std::string full = "cd " + std::string(NMT_SOURCE_DIR) + " && " + command + " < " + in.string() + " > " +
-                             out.string() + " 2> " + err.string();
-    const int status = std::system(full.c_str());
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(out), slurp(err)};
+    return nmt::testing::run_in_source_dir(dir_, command, input);
   }
   Result compare(const std::string& arguments) const { return run(kBin + "nmt-compare --threads 1 " + arguments); }
 

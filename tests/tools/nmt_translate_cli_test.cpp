@@ -15,6 +15,7 @@
 #include <optional>
 #include <sstream>
 
+#include "cli_process.h"
 #include "nmt/graph/cpu_info.h"
 #include "nmt/graph/precision.h"
 #include "nmt/graph/tensor_io.h"
@@ -24,18 +25,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Result {
-  int status;
-  std::string out, err;
-};
-
-std::vector<std::string> split_lines(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  std::string line;
-  while (std::getline(in, line)) lines.push_back(line);
-  return lines;
-}
+using nmt::testing::Result;
+using nmt::testing::split_lines;
 
 class NmtTranslateCli : public ::testing::Test {
  protected:
@@ -53,18 +44,7 @@ class NmtTranslateCli : public ::testing::Test {
 
   // Runs a shell command in the source directory with `input` on standard input.
   static Result run(const std::string& command, const std::string& input) {
-    const fs::path in = dir_ / "stdin", out = dir_ / "stdout", err = dir_ / "stderr";
-    std::ofstream(in, std::ios::binary) << input;
-    const std::string full = "cd " + std::string(NMT_SOURCE_DIR) + " && " + command + " < " + in.string() + " > " +
-                             out.string() + " 2> " + err.string();
-    const int status = std::system(full.c_str());
-    const auto slurp = [](const fs::path& p) {
-      std::ifstream f(p, std::ios::binary);
-      std::stringstream s;
-      s << f.rdbuf();
-      return s.str();
-    };
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(out), slurp(err)};
+    return nmt::testing::run_in_source_dir(dir_, command, input);
   }
   static Result translate(const std::string& arguments, const std::string& input) {
     return run(std::string(NMT_BINARY_DIR) + "/bin/nmt-translate -m " + model_ + " --threads 1 " + arguments, input);
