@@ -1,6 +1,8 @@
 // nmt-compare: trains (or collects) several runs and compares them on the same test set with
 // the same decoding: a table (Markdown, CSV) and a self-contained HTML report with learning
-// curves and attention heat-maps. See docs/comparing-attention.md.
+// curves and attention heat-maps. See docs/comparing-attention.md. Classifiers
+// (model.type classifier) are compared the same way by accuracy and macro-F1 of their labels
+// (docs/attention-classifier.md).
 //
 //   nmt-compare recipes/en-fr-*.yaml -o comparison
 //   nmt-compare recipes/en-fr-*.yaml --seeds 2 --baseline en-fr-luong-general
@@ -17,6 +19,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -26,6 +29,7 @@
 #include "nmt/graph/engine.h"
 #include "nmt/graph/openmp_waiting.h"
 #include "nmt/io/section_file.h"
+#include "nmt/report/classifier_comparison.h"
 #include "nmt/report/comparison.h"
 #include "nmt/report/html_report.h"
 #include "nmt/report/run_spec.h"
@@ -93,6 +97,57 @@ std::string file_name(const std::string& name) {
   return out;
 }
 
+// Labels the test set with every classifier, scores and summarizes them, and writes the
+// tables, the report and each run's labels (predictions/RUN.labels); returns the exit status.
+int compare_classifiers(const std::vector<RunSpec>& specs, const LabelledTestSet& test,
+                        const DecodingSettings& decoding, const std::vector<std::size_t>& heatmap_lines,
+                        const SummaryOptions& summary_options, const std::string& output_dir,
+                        const std::string& command) {
+  ClassifierComparison comparison;
+  comparison.test_text = test.text_path;
+  comparison.test_labels = test.labels_path;
+  comparison.test_sentences = test.sentences.size();
+  comparison.batch_tokens = decoding.batch_tokens;
+  comparison.threads = decoding.threads;
+  comparison.heatmap_lines = heatmap_lines;
+  for (const auto& spec : specs) {
+    std::cerr << "== " << spec.name << ": labelling " << test.sentences.size() << " test lines\n";
+    comparison.runs.push_back(
+        evaluate_classifier_run(spec, test, decoding.batch_tokens, decoding.threads, heatmap_lines));
+    const ClassifierRunResult& r = comparison.runs.back();
+    std::cerr << "test accuracy " << r.scores.accuracy << ", macro-F1 " << r.scores.macro_f1 << ", "
+              << r.sentences_per_second << " sentences/s\n";
+  }
+  std::vector<ClassifierRecipeSummary> summaries;
+  try {
+    if (comparison.runs.size() > 1) summaries = summarize_classifier_recipes(comparison, summary_options);
+  } catch (const std::exception& e) {  // the runs' table and report are still worth writing
+    std::cerr << "nmt-compare: warning: no summary over recipes: " << e.what() << "\n";
+  }
+  const fs::path out(output_dir);
+  fs::create_directories(out / "predictions");
+  if (!summaries.empty())
+    nmt::io::write_file_atomically((out / "summary.csv").string(), classifier_summary_csv(summaries));
+  nmt::io::write_file_atomically((out / "comparison.md").string(),
+                                 classifier_markdown(comparison, summaries, summary_options));
+  nmt::io::write_file_atomically((out / "comparison.csv").string(), classifier_csv(comparison));
+  nmt::io::write_file_atomically(
+      (out / "report.html").string(),
+      classifier_html_report(comparison, summaries, {command, now_utc(), {}, summary_options}));
+  for (const auto& r : comparison.runs) {
+    std::string text;
+    for (const std::int32_t id : r.predicted) text += r.labels[static_cast<std::size_t>(id)] + "\n";
+    nmt::io::write_file_atomically((out / "predictions" / (file_name(r.name) + ".labels")).string(), text);
+  }
+  if (!summaries.empty()) std::cout << classifier_summary_markdown(summaries, summary_options) << "\n";
+  std::cout << classifier_markdown_table(comparison) << "\n"
+            << "table:        " << (out / "comparison.md").string() << ", " << (out / "comparison.csv").string()
+            << (summaries.empty() ? "" : ", " + (out / "summary.csv").string()) << "\n"
+            << "report:       " << (out / "report.html").string() << "\n"
+            << "predictions:  " << (out / "predictions").string() << "/\n";
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -110,7 +165,9 @@ int main(int argc, char** argv) {
       "as nmt-train does), then translates the test set with every best model using the same decoding\n"
       "settings, and writes to the output directory: comparison.md and comparison.csv (the table),\n"
       "report.html (table, learning curves, attention heat-maps; self-contained) and translations/.\n"
-      "See docs/comparing-attention.md.\n\nOptions");
+      "Classifiers (model.type classifier) are compared by the accuracy and macro-F1 of their test\n"
+      "labels (predictions/ instead of translations/; the decoding options do not apply).\n"
+      "See docs/comparing-attention.md and docs/attention-classifier.md.\n\nOptions");
   visible.add_options()("help,h", "show this help")("version", "show the version, commit and oneDNN version")(
       "output,o", po::value(&output_dir)->default_value(output_dir), "output directory")(
       "collect-only", "train nothing: compare the runs that exist (an error names any that does not)")(
@@ -188,17 +245,36 @@ int main(int argc, char** argv) {
     summary_options.seed = nmt::eval::significance_seed_from_environment();
     const std::vector<RunSpec> specs = resolve_runs(inputs, overrides, seeds);
     check_baseline(specs, summary_options.baseline);
+    // Classifiers (model.type classifier) are labelled and scored by accuracy and macro-F1
+    // instead of translated; resolve_runs made sure that all runs are of one kind.
+    const bool classifiers = specs.front().recipe.model.type == "classifier";
+    if (classifiers) {
+      for (const char* option : {"beam-size", "length-penalty", "max-length-ratio", "precision"})
+        if (!vm[option].defaulted()) {
+          std::cerr << "nmt-compare: --" << option
+                    << " is a translation setting; classifiers label their test set without a search (see "
+                       "nmt-compare --help)\n";
+          return 2;
+        }
+    }
     // The test set and the heat-map lines are checked before hours of training, not after.
-    const TestSet test = read_test_set(specs.front().recipe.data.test_source, specs.front().recipe.data.test_target);
+    const auto& test_data = specs.front().recipe.data;
+    std::optional<TestSet> test;
+    std::optional<LabelledTestSet> labelled_test;
+    if (classifiers)
+      labelled_test = read_labelled_test_set(test_data.test_source, test_data.test_labels);
+    else
+      test = read_test_set(test_data.test_source, test_data.test_target);
+    const std::size_t test_lines = classifiers ? labelled_test->sentences.size() : test->sources.size();
     // Lines given on the command line must exist; the default ones (made for the en-fr test
     // set) that a smaller test set lacks are left out.
     if (vm["heatmap-sentences"].defaulted()) {
-      std::erase_if(heatmap_lines, [&](std::size_t line) { return line > test.sources.size(); });
+      std::erase_if(heatmap_lines, [&](std::size_t line) { return line > test_lines; });
     } else {
       for (const std::size_t line : heatmap_lines)
-        if (line > test.sources.size())
+        if (line > test_lines)
           throw ReportError("--heatmap-sentences: line " + std::to_string(line) + " is not a line of " +
-                            test.source_path + " (" + std::to_string(test.sources.size()) + " lines)");
+                            test_data.test_source + " (" + std::to_string(test_lines) + " lines)");
     }
     // Training (or checking that every run is there) comes first: a missing run is reported
     // before any decoding.
@@ -224,16 +300,25 @@ int main(int argc, char** argv) {
       std::signal(SIGTERM, SIG_DFL);
     }
 
+    std::string command;
+    for (int i = 0; i < argc; ++i) {
+      if (i) command += ' ';
+      command += shell_quoted(i ? argv[i] : "nmt-compare");
+    }
+    if (classifiers)
+      return compare_classifiers(specs, *labelled_test, decoding, heatmap_lines, summary_options, output_dir, command);
+
+    const TestSet& test_set = *test;
     Comparison comparison;
     comparison.decoding = decoding;
-    comparison.test_source = test.source_path;
-    comparison.test_reference = test.reference_path;
-    comparison.test_sentences = test.sources.size();
+    comparison.test_source = test_set.source_path;
+    comparison.test_reference = test_set.reference_path;
+    comparison.test_sentences = test_set.sources.size();
     comparison.heatmap_lines = heatmap_lines;
     for (const auto& spec : specs) {
-      std::cerr << "== " << spec.name << ": translating " << test.sources.size() << " test lines (beam "
+      std::cerr << "== " << spec.name << ": translating " << test_set.sources.size() << " test lines (beam "
                 << decoding.beam_size << ")\n";
-      comparison.runs.push_back(evaluate_run(spec, test, decoding, heatmap_lines));
+      comparison.runs.push_back(evaluate_run(spec, test_set, decoding, heatmap_lines));
       const RunResult& r = comparison.runs.back();
       std::cerr << "test BLEU " << r.test_bleu << ", chrF " << r.test_chrf << ", " << r.sentences_per_second
                 << " sentences/s\n";
@@ -243,16 +328,11 @@ int main(int argc, char** argv) {
     // for a single run there is nothing to summarize.
     std::vector<RecipeSummary> summaries;
     try {
-      if (comparison.runs.size() > 1) summaries = summarize_recipes(comparison, test.references, summary_options);
+      if (comparison.runs.size() > 1) summaries = summarize_recipes(comparison, test_set.references, summary_options);
     } catch (const std::exception& e) {  // the runs' table and report are still worth writing
       std::cerr << "nmt-compare: warning: no summary over recipes: " << e.what() << "\n";
     }
     fs::create_directories(fs::path(output_dir) / "translations");
-    std::string command;
-    for (int i = 0; i < argc; ++i) {
-      if (i) command += ' ';
-      command += shell_quoted(i ? argv[i] : "nmt-compare");
-    }
     const fs::path out(output_dir);
     std::string markdown = markdown_report(comparison);
     if (!summaries.empty()) {

@@ -9,6 +9,8 @@
 #include <span>
 #include <vector>
 
+#include "nmt/eval/significance.h"
+
 namespace nmt::eval {
 
 struct LabelScore {
@@ -30,5 +32,18 @@ struct ClassificationScores {
 // for unequal sizes or an id out of range).
 ClassificationScores score_classification(std::span<const std::int32_t> gold, std::span<const std::int32_t> predicted,
                                           std::size_t label_count);
+
+// 100 * the mean F1 of the labels that occur (gold or predicted > 0); 0 when none does.
+double macro_f1(std::span<const LabelScore> labels);
+
+// Per-sentence statistics for the paired tests of significance.h (bootstrap resampling,
+// approximate randomisation), which sum them over a resample and score the sums: accuracy
+// from [correct, 1] per sentence, macro-F1 from one-hot rows [gold label, predicted label,
+// correct label] over the label_count labels.
+SegmentStatistics accuracy_statistics(std::span<const std::int32_t> gold, std::span<const std::int32_t> predicted);
+Scorer accuracy_scorer();
+SegmentStatistics macro_f1_statistics(std::span<const std::int32_t> gold, std::span<const std::int32_t> predicted,
+                                      std::size_t label_count);
+Scorer macro_f1_scorer(std::size_t label_count);
 
 }  // namespace nmt::eval

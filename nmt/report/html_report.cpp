@@ -13,19 +13,12 @@ namespace nmt::report {
 
 namespace {
 
-struct TimeUnit {
-  double seconds;
-  const char* name;
-};
-
-// Seconds for short runs, minutes up to three hours, then hours.
+// The time unit of the longest run's training.
 TimeUnit time_unit(const Comparison& c) {
   double longest = 0;
   for (const auto& r : c.runs)
     for (const auto& v : r.metrics.validations) longest = std::max(longest, v.time);
-  if (longest < 180) return {1, "seconds"};
-  if (longest < 3 * 3600) return {60, "minutes"};
-  return {3600, "hours"};
+  return time_unit_for(longest);
 }
 
 LineChart dev_chart(const Comparison& c, bool bleu) {
@@ -36,52 +29,16 @@ LineChart dev_chart(const Comparison& c, bool bleu) {
   chart.x_label = fmt::format("training time ({})", unit.name);
   chart.y_label = bleu ? "dev BLEU" : "dev perplexity";
   chart.log_y = !bleu;
-  const auto curve = [&](const RunResult& r) {
-    std::vector<std::pair<double, double>> points;
+  std::vector<RunCurve> curves;
+  for (const auto& r : c.runs) {
+    RunCurve curve{r.name, r.recipe_name, {}};
     for (const auto& v : r.metrics.validations) {
       if (bleu && !v.dev_bleu) continue;
-      points.emplace_back(v.time / unit.seconds, bleu ? *v.dev_bleu : v.dev_perplexity);
+      curve.points.emplace_back(v.time / unit.seconds, bleu ? *v.dev_bleu : v.dev_perplexity);
     }
-    return points;
-  };
-  // Runs of the same recipe (its seeds, nmt-compare --seeds): each seed faint in the recipe's
-  // colour, under the mean of the seeds' validations in order (mean time, mean value) up to
-  // the shortest seed's count.
-  std::vector<std::string> recipes;
-  std::vector<std::vector<const RunResult*>> seeds;
-  for (const auto& r : c.runs) {
-    const auto it = std::find(recipes.begin(), recipes.end(), r.recipe_name);
-    if (it == recipes.end()) {
-      recipes.push_back(r.recipe_name);
-      seeds.push_back({&r});
-    } else {
-      seeds[static_cast<std::size_t>(it - recipes.begin())].push_back(&r);
-    }
+    curves.push_back(std::move(curve));
   }
-  const bool several_seeds = recipes.size() < c.runs.size();
-  if (!several_seeds) {
-    for (const auto& r : c.runs) chart.series.push_back({r.name, curve(r)});
-    return chart;
-  }
-  for (std::size_t g = 0; g < recipes.size(); ++g) {
-    std::vector<std::vector<std::pair<double, double>>> curves;
-    for (const RunResult* r : seeds[g]) {
-      curves.push_back(curve(*r));
-      chart.series.push_back({r->name, curves.back(), static_cast<int>(g), true});
-    }
-    std::size_t shortest = curves.front().size();
-    for (const auto& points : curves) shortest = std::min(shortest, points.size());
-    ChartSeries mean{fmt::format("{} (mean of {} seeds)", recipes[g], curves.size()), {}, static_cast<int>(g), false};
-    for (std::size_t k = 0; k < shortest; ++k) {
-      double x = 0, y = 0;
-      for (const auto& points : curves) {
-        x += points[k].first / static_cast<double>(curves.size());
-        y += points[k].second / static_cast<double>(curves.size());
-      }
-      mean.points.emplace_back(x, y);
-    }
-    chart.series.push_back(std::move(mean));
-  }
+  add_run_curves(chart, curves);
   return chart;
 }
 
@@ -110,6 +67,53 @@ p.no-attention { font-style: italic; color: #555; }
 
 }  // namespace
 
+TimeUnit time_unit_for(double longest_seconds) {
+  if (longest_seconds < 180) return {1, "seconds"};
+  if (longest_seconds < 3 * 3600) return {60, "minutes"};
+  return {3600, "hours"};
+}
+
+void add_run_curves(LineChart& chart, const std::vector<RunCurve>& runs) {
+  // Runs of the same recipe (its seeds, nmt-compare --seeds): each seed faint in the recipe's
+  // colour, under the mean of the seeds' validations in order (mean time, mean value) up to
+  // the shortest seed's count.
+  std::vector<std::string> recipes;
+  std::vector<std::vector<const RunCurve*>> seeds;
+  for (const auto& r : runs) {
+    const auto it = std::find(recipes.begin(), recipes.end(), r.recipe_name);
+    if (it == recipes.end()) {
+      recipes.push_back(r.recipe_name);
+      seeds.push_back({&r});
+    } else {
+      seeds[static_cast<std::size_t>(it - recipes.begin())].push_back(&r);
+    }
+  }
+  if (recipes.size() == runs.size()) {
+    for (const auto& r : runs) chart.series.push_back({r.name, r.points});
+    return;
+  }
+  for (std::size_t g = 0; g < recipes.size(); ++g) {
+    std::size_t shortest = seeds[g].front()->points.size();
+    for (const RunCurve* r : seeds[g]) {
+      chart.series.push_back({r->name, r->points, static_cast<int>(g), true});
+      shortest = std::min(shortest, r->points.size());
+    }
+    const double n = static_cast<double>(seeds[g].size());
+    ChartSeries mean{fmt::format("{} (mean of {} seeds)", recipes[g], seeds[g].size()), {}, static_cast<int>(g), false};
+    for (std::size_t k = 0; k < shortest; ++k) {
+      double x = 0, y = 0;
+      for (const RunCurve* r : seeds[g]) {
+        x += r->points[k].first / n;
+        y += r->points[k].second / n;
+      }
+      mean.points.emplace_back(x, y);
+    }
+    chart.series.push_back(std::move(mean));
+  }
+}
+
+const char* report_style() { return kStyle; }
+
 LineChart dev_bleu_chart(const Comparison& comparison) { return dev_chart(comparison, true); }
 LineChart dev_perplexity_chart(const Comparison& comparison) { return dev_chart(comparison, false); }
 
@@ -118,7 +122,7 @@ std::string html_report(const Comparison& c, const ReportInfo& info) {
   std::string h =
       "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n"
       "<title>Attention comparison</title>\n<style>";
-  h += kStyle;
+  h += report_style();
   h += "</style>\n</head>\n<body>\n<h1>Attention comparison</h1>\n";
   h += fmt::format("<p class=\"meta\">{} runs, generated {}{}.</p>\n", c.runs.size(), xml_escape(info.generated),
                    info.command_line.empty() ? "" : " by <code>" + xml_escape(info.command_line) + "</code>");

@@ -28,6 +28,26 @@ struct ReportInfo {
   SummaryOptions summary_options;
 };
 
+// The unit of training time on a chart's x axis: seconds for short runs, minutes up to three
+// hours, then hours.
+struct TimeUnit {
+  double seconds;
+  const char* name;
+};
+TimeUnit time_unit_for(double longest_seconds);
+
+// One run's curve (e.g. a dev score against training time).
+struct RunCurve {
+  std::string name, recipe_name;
+  std::vector<std::pair<double, double>> points;
+};
+// A series per run; when recipes have several runs (seeds), each seed faint in its recipe's
+// colour under the mean of the seeds' points in order (up to the shortest seed's count).
+void add_run_curves(LineChart& chart, const std::vector<RunCurve>& runs);
+
+// The report's CSS (inline in its <style>), shared by the classifier report.
+const char* report_style();
+
 // Dev BLEU / dev perplexity (log scale) against training time, one series per run.
 LineChart dev_bleu_chart(const Comparison& comparison);
 LineChart dev_perplexity_chart(const Comparison& comparison);

@@ -51,11 +51,25 @@ std::optional<double> RunMetrics::best_dev_perplexity() const {
   return best;
 }
 
-std::optional<double> RunMetrics::best_dev_bleu() const {
+namespace {
+
+// The highest value of an optional field of the validations.
+std::optional<double> highest(const std::vector<ValidationPoint>& validations,
+                              std::optional<double> ValidationPoint::*field) {
   std::optional<double> best;
   for (const auto& v : validations)
-    if (v.dev_bleu && (!best || *v.dev_bleu > *best)) best = v.dev_bleu;
+    if ((v.*field) && (!best || *(v.*field) > *best)) best = v.*field;
   return best;
+}
+
+}  // namespace
+
+std::optional<double> RunMetrics::best_dev_bleu() const { return highest(validations, &ValidationPoint::dev_bleu); }
+std::optional<double> RunMetrics::best_dev_accuracy() const {
+  return highest(validations, &ValidationPoint::dev_accuracy);
+}
+std::optional<double> RunMetrics::best_dev_macro_f1() const {
+  return highest(validations, &ValidationPoint::dev_macro_f1);
 }
 
 RunMetrics read_run_metrics(const std::string& path) {
@@ -84,7 +98,9 @@ RunMetrics read_run_metrics(const std::string& path) {
     if (kind == "train") {
       drop_from(throughput, step);
       drop_from(validations, step + 1);  // a validation follows the train record of its step
-      throughput.emplace_back(step, number(record, "tokens_per_second", where));
+      throughput.emplace_back(
+          step, number(record, record.contains("sentences_per_second") ? "sentences_per_second" : "tokens_per_second",
+                       where));
     } else if (kind == "validation") {
       drop_from(validations, step);
       ValidationPoint v;
@@ -92,6 +108,8 @@ RunMetrics read_run_metrics(const std::string& path) {
       v.time = time;
       v.dev_perplexity = number(record, "dev_perplexity", where);
       if (record.contains("dev_bleu")) v.dev_bleu = number(record, "dev_bleu", where);
+      if (record.contains("dev_accuracy")) v.dev_accuracy = number(record, "dev_accuracy", where);
+      if (record.contains("dev_macro_f1")) v.dev_macro_f1 = number(record, "dev_macro_f1", where);
       validations.emplace_back(step, v);
     } else if (kind == "stop") {
       const auto reason = record.find("reason");

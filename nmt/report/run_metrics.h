@@ -26,6 +26,8 @@ struct ValidationPoint {
   double time = 0;  // seconds of training so far ("time")
   double dev_perplexity = 0;
   std::optional<double> dev_bleu;  // absent when validation.bleu is off
+  // A classifier's (model.type classifier), in percent.
+  std::optional<double> dev_accuracy, dev_macro_f1;
 };
 
 struct StopRecord {
@@ -38,9 +40,11 @@ struct StopRecord {
 struct RunMetrics {
   std::string path;                          // the metrics.jsonl read
   std::vector<ValidationPoint> validations;  // in step order
-  std::vector<double> tokens_per_second;     // of the train records, in step order
-  std::int64_t steps = 0;                    // step of the last record
-  double training_seconds = 0;               // "time" of the last record
+  // Of the train records, in step order: target tokens per second, or for a classifier
+  // sentences per second (its records' "sentences_per_second").
+  std::vector<double> tokens_per_second;
+  std::int64_t steps = 0;       // step of the last record
+  double training_seconds = 0;  // "time" of the last record
   // The last stop record, when nothing but test records follow it (otherwise the run was
   // resumed afterwards and has not stopped since).
   std::optional<StopRecord> stop;
@@ -48,6 +52,8 @@ struct RunMetrics {
   std::optional<double> mean_tokens_per_second() const;
   std::optional<double> best_dev_perplexity() const;  // the lowest
   std::optional<double> best_dev_bleu() const;        // the highest
+  std::optional<double> best_dev_accuracy() const;    // the highest
+  std::optional<double> best_dev_macro_f1() const;    // the highest
 };
 
 // Reads a metrics.jsonl file. ReportError "PATH: ..." for a missing or empty file and

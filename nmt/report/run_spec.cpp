@@ -97,15 +97,26 @@ std::vector<RunSpec> resolve_runs(const std::vector<std::string>& arguments, con
       s.recipe_name = s.argument;
     }
   const auto& first = specs.front();
+  const bool classifiers = first.recipe.model.type == "classifier";
+  // What the test sentences are scored against: references, or a classifier's labels.
+  const auto answers = [](const io::Recipe& r) {
+    return r.model.type == "classifier" ? r.data.test_labels : r.data.test_target;
+  };
+  const std::string answers_key = classifiers ? "data.test_labels" : "data.test_target";
   for (const auto& s : specs) {
+    if ((s.recipe.model.type == "classifier") != classifiers)
+      throw ReportError(first.argument + " is a " + (classifiers ? "classifier" : "translation model") + " but " +
+                        s.argument + " a " + (classifiers ? "translation model" : "classifier") +
+                        ": nmt-compare compares translation models or classifiers, not both");
     const auto& a = first.recipe.data;
     const auto& b = s.recipe.data;
-    if (b.test_source.empty() || b.test_target.empty())
-      throw ReportError(s.recipe.origin + ": no data.test_source and data.test_target: nothing to compare on");
+    if (b.test_source.empty() || answers(s.recipe).empty())
+      throw ReportError(s.recipe.origin + ": no data.test_source and " + answers_key + ": nothing to compare on");
     if (normalized(a.test_source) != normalized(b.test_source) ||
-        normalized(a.test_target) != normalized(b.test_target))
-      throw ReportError(first.argument + " tests on " + a.test_source + " / " + a.test_target + " but " + s.argument +
-                        " on " + b.test_source + " / " + b.test_target + ": their scores would not be comparable");
+        normalized(answers(first.recipe)) != normalized(answers(s.recipe)))
+      throw ReportError(first.argument + " tests on " + a.test_source + " / " + answers(first.recipe) + " but " +
+                        s.argument + " on " + b.test_source + " / " + answers(s.recipe) +
+                        ": their scores would not be comparable");
   }
   return specs;
 }
@@ -119,8 +130,13 @@ void check_collectable(const RunSpec& spec) {
   if (!fs::exists(stored)) throw ReportError(dir.string() + ": no recipe.yaml: not a run directory" + hint);
   if (!spec.from_directory) {
     // The run must be of this recipe: same data and model (limits may differ, as on resume).
-    const auto there = io::parse_recipe(io::read_file(stored.string()), stored.string()).values;
-    for (const auto& [key, value] : spec.recipe.values) {
+    // The trainer stores its paths made absolute against the directory it ran in: compare both
+    // sides' paths made absolute (against this directory where one is relative).
+    const std::string cwd = fs::current_path().string();
+    const auto there =
+        io::with_absolute_paths(io::parse_recipe(io::read_file(stored.string()), stored.string()), cwd).values;
+    const io::Recipe here = io::with_absolute_paths(spec.recipe, cwd);
+    for (const auto& [key, value] : here.values) {
       // The seed too: with --seeds, DIR-seedN must hold the run of seed N.
       if (key.rfind("data.", 0) != 0 && key.rfind("model.", 0) != 0 && key != "training.seed") continue;
       const auto it = there.find(key);
@@ -134,7 +150,8 @@ void check_collectable(const RunSpec& spec) {
     throw ReportError((dir / "metrics.jsonl").string() + ": missing: the run has not started training");
   read_run_metrics((dir / "metrics.jsonl").string());  // throws for an empty or damaged log
   if (!fs::exists(dir / "model.nmt"))
-    throw ReportError((dir / "model.nmt").string() + ": missing: no model to translate with");
+    throw ReportError((dir / "model.nmt").string() + ": missing: no model to " +
+                      (spec.recipe.model.type == "classifier" ? "classify" : "translate") + " with");
 }
 
 TrainingOutcome train_unless_finished(const RunSpec& spec, std::ostream& log, bool progress_bar) {

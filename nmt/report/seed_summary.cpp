@@ -15,33 +15,7 @@ namespace {
 
 const std::string kMissing = "\xE2\x80\x93";  // an en dash
 
-struct MeanAndDeviation {
-  double mean = 0, deviation = 0;
-};
-
-// The sample standard deviation (n - 1), 0 for one value.
-MeanAndDeviation mean_and_deviation(const std::vector<double>& values) {
-  MeanAndDeviation m;
-  for (const double v : values) m.mean += v / static_cast<double>(values.size());
-  if (values.size() < 2) return m;
-  double squares = 0;
-  for (const double v : values) squares += (v - m.mean) * (v - m.mean);
-  m.deviation = std::sqrt(squares / static_cast<double>(values.size() - 1));
-  return m;
-}
-
-std::string p_cell(const std::optional<eval::TestResult>& test, bool baseline) {
-  if (baseline) return "baseline";
-  if (!test || !test->p_value) return kMissing;
-  return fmt::format("{:.4f}{}", *test->p_value, *test->p_value <= 0.05 ? " *" : "");
-}
-
 std::string exact(const std::optional<double>& v) { return v ? fmt::format("{}", *v) : std::string(); }
-
-// "27.51 ± 0.43"; one seed has no spread: "27.51".
-std::string mean_cell(double mean, double deviation, std::size_t seeds) {
-  return seeds > 1 ? fmt::format("{:.2f} ± {:.2f}", mean, deviation) : fmt::format("{:.2f}", mean);
-}
 
 std::vector<std::string> cells(const RecipeSummary& s) {
   return {s.name,
@@ -87,6 +61,73 @@ std::string recipe_list(const std::vector<std::string>& names) {
 
 }  // namespace
 
+MeanAndDeviation mean_and_deviation(const std::vector<double>& values) {
+  MeanAndDeviation m;
+  for (const double v : values) m.mean += v / static_cast<double>(values.size());
+  if (values.size() < 2) return m;
+  double squares = 0;
+  for (const double v : values) squares += (v - m.mean) * (v - m.mean);
+  m.deviation = std::sqrt(squares / static_cast<double>(values.size() - 1));
+  return m;
+}
+
+std::string p_cell(const std::optional<eval::TestResult>& test, bool baseline) {
+  if (baseline) return "baseline";
+  if (!test || !test->p_value) return kMissing;
+  return fmt::format("{:.4f}{}", *test->p_value, *test->p_value <= 0.05 ? " *" : "");
+}
+
+std::string mean_cell(double mean, double deviation, std::size_t seeds) {
+  return seeds > 1 ? fmt::format("{:.2f} ± {:.2f}", mean, deviation) : fmt::format("{:.2f}", mean);
+}
+
+RecipeGroups group_by_recipe(const std::vector<RunIdentity>& runs, const std::string& baseline) {
+  RecipeGroups groups;
+  std::map<std::string, std::size_t> index;
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    const auto [it, added] = index.emplace(runs[i].recipe_name, groups.names.size());
+    if (added) {
+      groups.names.push_back(runs[i].recipe_name);
+      groups.runs.emplace_back();
+    }
+    groups.runs[it->second].push_back(i);
+  }
+  if (groups.names.empty()) return groups;
+  // Seed order, and the same seeds relative to each recipe's first: seed k pairs with seed k.
+  const auto offsets = [&](const std::vector<std::size_t>& group) {
+    std::vector<std::int64_t> o;
+    for (const std::size_t r : group) o.push_back(runs[r].seed - runs[group.front()].seed);
+    return o;
+  };
+  for (auto& group : groups.runs)
+    std::stable_sort(group.begin(), group.end(),
+                     [&](std::size_t a, std::size_t b) { return runs[a].seed < runs[b].seed; });
+  const std::size_t seeds = groups.runs.front().size();
+  for (std::size_t g = 0; g < groups.names.size(); ++g) {
+    if (groups.runs[g].size() != seeds)
+      throw ReportError(fmt::format("{} has {} seeds but {} has {}: the summary pairs seed k with seed k",
+                                    groups.names.front(), seeds, groups.names[g], groups.runs[g].size()));
+    if (offsets(groups.runs[g]) != offsets(groups.runs.front()))
+      throw ReportError(
+          fmt::format("the seeds of {} and {} are not the same steps apart: the summary pairs seed k "
+                      "with seed k",
+                      groups.names.front(), groups.names[g]));
+  }
+  if (!baseline.empty()) {
+    bool found = false;
+    for (std::size_t g = 0; g < groups.names.size() && !found; ++g) {
+      if (groups.names[g] == baseline || runs[groups.runs[g].front()].argument == baseline) {
+        groups.baseline = g;
+        found = true;
+      }
+    }
+    if (!found)
+      throw ReportError("--baseline " + baseline + " is none of the recipes compared (" + recipe_list(groups.names) +
+                        ")");
+  }
+  return groups;
+}
+
 void check_baseline(const std::vector<RunSpec>& specs, const std::string& baseline) {
   if (baseline.empty()) return;
   std::vector<std::string> names;
@@ -99,60 +140,21 @@ void check_baseline(const std::vector<RunSpec>& specs, const std::string& baseli
 
 std::vector<RecipeSummary> summarize_recipes(const Comparison& comparison, const std::vector<std::string>& references,
                                              const SummaryOptions& options) {
+  std::vector<RunIdentity> identities;
+  for (const RunResult& run : comparison.runs) identities.push_back({run.recipe_name, run.argument, run.seed});
+  const RecipeGroups groups = group_by_recipe(identities, options.baseline);
   std::vector<RecipeSummary> summaries;
-  std::map<std::string, std::size_t> index;
-  for (std::size_t i = 0; i < comparison.runs.size(); ++i) {
-    const RunResult& run = comparison.runs[i];
-    const auto [it, added] = index.emplace(run.recipe_name, summaries.size());
-    if (added) {
-      RecipeSummary summary;
-      summary.name = run.recipe_name;
-      summary.model_type = run.model_type;
-      summary.attention = run.attention;
-      summaries.push_back(std::move(summary));
-    }
-    summaries[it->second].runs.push_back(i);
+  for (std::size_t g = 0; g < groups.names.size(); ++g) {
+    RecipeSummary summary;
+    summary.name = groups.names[g];
+    summary.model_type = comparison.runs[groups.runs[g].front()].model_type;
+    summary.attention = comparison.runs[groups.runs[g].front()].attention;
+    summary.runs = groups.runs[g];
+    summaries.push_back(std::move(summary));
   }
   if (summaries.empty()) return summaries;
-  // Seed order, and the same seeds relative to each recipe's first: seed k pairs with seed k.
-  const auto seed_of = [&](std::size_t run) { return comparison.runs[run].seed; };
-  const auto offsets = [&](const RecipeSummary& s) {
-    std::vector<std::int64_t> o;
-    for (const std::size_t r : s.runs) o.push_back(seed_of(r) - seed_of(s.runs.front()));
-    return o;
-  };
-  for (auto& s : summaries)
-    std::stable_sort(s.runs.begin(), s.runs.end(),
-                     [&](std::size_t a, std::size_t b) { return seed_of(a) < seed_of(b); });
   const std::size_t seeds = summaries.front().runs.size();
-  for (const auto& s : summaries) {
-    if (s.runs.size() != seeds)
-      throw ReportError(fmt::format("{} has {} seeds but {} has {}: the summary pairs seed k with seed k",
-                                    summaries.front().name, seeds, s.name, s.runs.size()));
-    if (offsets(s) != offsets(summaries.front()))
-      throw ReportError(
-          fmt::format("the seeds of {} and {} are not the same steps apart: the summary pairs seed k "
-                      "with seed k",
-                      summaries.front().name, s.name));
-  }
-
-  std::size_t baseline = 0;
-  if (!options.baseline.empty()) {
-    bool found = false;
-    for (std::size_t i = 0; i < summaries.size() && !found; ++i) {
-      const RunResult& first = comparison.runs[summaries[i].runs.front()];
-      if (summaries[i].name == options.baseline || first.argument == options.baseline) {
-        baseline = i;
-        found = true;
-      }
-    }
-    if (!found) {
-      std::vector<std::string> names;
-      for (const auto& s : summaries) names.push_back(s.name);
-      throw ReportError("--baseline " + options.baseline + " is none of the recipes compared (" + recipe_list(names) +
-                        ")");
-    }
-  }
+  const std::size_t baseline = groups.baseline;
   summaries[baseline].baseline = true;
 
   // Seed k of every recipe against seed k of the baseline: the test sets one after another.

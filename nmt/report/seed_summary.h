@@ -35,6 +35,32 @@ struct SummaryOptions {
   std::optional<std::uint64_t> seed = eval::kDefaultSignificanceSeed;
 };
 
+// The runs of a comparison grouped by recipe (in order of first appearance), each group in seed
+// order, and the baseline's group: shared by the translation summary here and the classifier's
+// (classifier_comparison.h). ReportError when recipes have different seed counts or seeds not the
+// same steps apart (the summary pairs seed k with seed k), or `baseline` (non-empty; a recipe
+// name or argument) names no recipe.
+struct RunIdentity {
+  std::string recipe_name, argument;
+  std::int64_t seed = 0;
+};
+struct RecipeGroups {
+  std::vector<std::string> names;
+  std::vector<std::vector<std::size_t>> runs;  // indices of the runs given, in seed order
+  std::size_t baseline = 0;
+};
+RecipeGroups group_by_recipe(const std::vector<RunIdentity>& runs, const std::string& baseline);
+
+// The mean and the sample standard deviation (n - 1; 0 for one value).
+struct MeanAndDeviation {
+  double mean = 0, deviation = 0;
+};
+MeanAndDeviation mean_and_deviation(const std::vector<double>& values);
+// A summary cell: "27.51 ± 0.43", or for one seed "27.51".
+std::string mean_cell(double mean, double deviation, std::size_t seeds);
+// A p-value cell: "baseline", "0.0123 *" (* for p <= 0.05), or an en dash without a test.
+std::string p_cell(const std::optional<eval::TestResult>& test, bool baseline);
+
 // ReportError naming the recipes when `baseline` (non-empty) is none of them: checked before
 // any training.
 void check_baseline(const std::vector<RunSpec>& specs, const std::string& baseline);

@@ -42,3 +42,35 @@ TEST(ClassificationScores, MismatchedInputsAreErrors) {
 
 }  // namespace
 }  // namespace nmt::eval
+
+namespace nmt::eval {
+namespace {
+
+// The per-sentence statistics score, summed, what score_classification scores; and the paired
+// bootstrap runs on them as on BLEU's.
+TEST(ClassificationScores, SentenceStatisticsSumToTheCorpusScores) {
+  const std::vector<std::int32_t> gold = {0, 0, 0, 1, 1, 2, 2, 2, 2, 3};
+  const std::vector<std::int32_t> predicted = {0, 1, 0, 1, 2, 2, 2, 0, 2, 1};
+  const ClassificationScores s = score_classification(gold, predicted, 4);
+  EXPECT_DOUBLE_EQ(accuracy_scorer()(accuracy_statistics(gold, predicted).sum()), s.accuracy);
+  EXPECT_DOUBLE_EQ(macro_f1_scorer(4)(macro_f1_statistics(gold, predicted, 4).sum()), s.macro_f1);
+  // A system right everywhere against this one: significantly better on 10 sentences? Its
+  // accuracy is 100, the p-value small but above 0 (the resampled differences vary).
+  const Resamples resamples(gold.size(), 1000, 12345);
+  const TestResult better = paired_bootstrap(accuracy_statistics(gold, predicted), accuracy_statistics(gold, gold),
+                                             accuracy_scorer(), resamples);
+  EXPECT_DOUBLE_EQ(better.score, 100.0);
+  ASSERT_TRUE(better.p_value);
+  EXPECT_GT(*better.p_value, 0.0);
+  EXPECT_LT(*better.p_value, 0.05);
+  // One sentence more right out of ten is no evidence.
+  std::vector<std::int32_t> one_more = predicted;
+  one_more[1] = 0;
+  const TestResult close = paired_bootstrap(accuracy_statistics(gold, predicted), accuracy_statistics(gold, one_more),
+                                            accuracy_scorer(), resamples);
+  EXPECT_DOUBLE_EQ(close.score, 70.0);
+  EXPECT_GT(*close.p_value, 0.2);
+}
+
+}  // namespace
+}  // namespace nmt::eval

@@ -22,7 +22,7 @@ Comparison sample() {
   a.metrics.training_seconds = 1203.25;
   a.metrics.tokens_per_second = {1000.0, 2000.5};
   a.metrics.steps = 4000;
-  a.metrics.validations = {{1000, 300.0, 40.125, 10.5}, {2000, 600.0, 12.5, 20.25}};
+  a.metrics.validations = {{1000, 300.0, 40.125, 10.5, {}, {}}, {2000, 600.0, 12.5, 20.25, {}, {}}};
   a.metrics.stop = StopRecord{4000, 1203.25, 3, "max_time"};
   a.test_bleu = 21.456;
   a.test_chrf = 50.1;

@@ -64,6 +64,17 @@ class NmtCompareCli : public ::testing::Test {
     return path.string();
   }
 
+  // recipes/tiny-classifier.yaml with another pooling, training into dir_/classify-POOLING.
+  std::string classifier_recipe(const std::string& pooling) const {
+    std::string text = slurp(fs::path(NMT_SOURCE_DIR) / "recipes" / "tiny-classifier.yaml");
+    text.replace(text.find("pooling: attention"), 18, "pooling: " + pooling);
+    text.replace(text.find("directory: runs/tiny-classifier"), 31,
+                 "directory: " + (dir_ / ("classify-" + pooling)).string());
+    const fs::path path = dir_ / ("classify-" + pooling + ".yaml");
+    std::ofstream(path) << text;
+    return path.string();
+  }
+
   fs::path dir_;
 };
 
@@ -332,3 +343,65 @@ TEST_F(NmtCompareCli, TrainsComparesCollectsAndDrawsHeatmaps) {
 }
 
 }  // namespace
+
+// Classifiers are labelled and scored by accuracy and macro-F1 instead of translated; their
+// summary tests accuracy and macro-F1 as the translation summary tests BLEU and chrF.
+TEST_F(NmtCompareCli, ClassifiersAreComparedByAccuracyAndMacroF1) {
+  const std::string attention = classifier_recipe("attention"), mean = classifier_recipe("mean");
+  EXPECT_EQ(compare(attention + " --beam-size 4").status, 2);
+  const Result mixed = compare(attention + " " + tiny_recipe("luong-general"));
+  EXPECT_EQ(mixed.status, 1);
+  EXPECT_NE(mixed.err.find("nmt-compare compares translation models or classifiers, not both"), std::string::npos)
+      << mixed.err;
+  const fs::path out = dir_ / "out";
+  const Result r = compare(attention + " " + mean + " --seeds 2 --set training.max_steps=20 --baseline classify-mean " +
+                           "--bootstrap-resamples 100 -o " + out.string());
+  ASSERT_EQ(r.status, 0) << r.err;
+  // Every run's labels, and its scores as the trainer scored model.nmt on the same test split.
+  const auto runs = split_lines(slurp(out / "comparison.csv"));
+  ASSERT_EQ(runs.size(), 5u) << slurp(out / "comparison.csv");
+  EXPECT_EQ(split_csv(runs[0])[9], "test_accuracy");
+  for (std::size_t i = 1; i < runs.size(); ++i) {
+    const auto row = split_csv(runs[i]);
+    const std::string directory = row[0].substr(0, row[0].find(' ')) + (row[2] == "1" ? "" : "-seed" + row[2]);
+    const nlohmann::json scores = nlohmann::json::parse(slurp(dir_ / directory / "test.scores.json"));
+    EXPECT_EQ(std::stod(row[9]), scores.at("test_accuracy").get<double>()) << row[0];
+    EXPECT_EQ(std::stod(row[10]), scores.at("test_macro_f1").get<double>()) << row[0];
+    const std::string predictions =
+        slurp(out / "predictions" / (row[0].substr(0, row[0].find(' ')) + "_seed_" + row[2] + ".labels"));
+    EXPECT_EQ(predictions, slurp(dir_ / directory / "test.labels")) << row[0];
+  }
+  const auto summary = split_lines(slurp(out / "summary.csv"));
+  ASSERT_EQ(summary.size(), 3u);
+  const auto attention_row = split_csv(summary[1]), mean_row = split_csv(summary[2]);
+  EXPECT_EQ(attention_row[0], "classify-attention");
+  EXPECT_EQ(attention_row[7], "false");
+  EXPECT_EQ(mean_row[7], "true");
+  const double p = std::stod(attention_row[8]);
+  EXPECT_GT(p, 0.0);
+  EXPECT_LE(p, 1.0);
+  const double a = std::stod(split_csv(runs[1])[9]), b = std::stod(split_csv(runs[2])[9]);
+  EXPECT_NEAR(std::stod(attention_row[3]), (a + b) / 2, 1e-9);
+  EXPECT_NE(r.out.find("| classify-mean | mean | 2 |"), std::string::npos) << r.out;
+  const std::string html = slurp(out / "report.html");
+  EXPECT_EQ(run("xmllint --noout " + (out / "report.html").string()).status, 0);
+  EXPECT_EQ(count(html, "data-chart=\"dev-accuracy\""), 1u);
+  EXPECT_EQ(count(html, "<figure class=\"heatmap-figure\" data-recipe=\"classify-attention seed 1\""), 3u);
+  EXPECT_EQ(count(html, "<figure class=\"heatmap-figure\" data-recipe=\"classify-mean seed 1\""), 0u);
+  EXPECT_NE(html.find("this model pools without attention weights"), std::string::npos);
+  // Collected again without training, the same table.
+  const Result again = compare(attention + " " + mean +
+                               " --seeds 2 --set training.max_steps=20 --baseline classify-mean "
+                               "--bootstrap-resamples 100 --collect-only -o " +
+                               (dir_ / "again").string());
+  ASSERT_EQ(again.status, 0) << again.err;
+  EXPECT_EQ(slurp(dir_ / "again" / "summary.csv"), slurp(out / "summary.csv"));
+  const auto collected = split_lines(slurp(dir_ / "again" / "comparison.csv"));
+  ASSERT_EQ(collected.size(), runs.size());
+  for (std::size_t i = 1; i < runs.size(); ++i) {
+    auto a = split_csv(runs[i]), b = split_csv(collected[i]);
+    a.erase(a.begin() + 11);  // labelling sentences per second: a time
+    b.erase(b.begin() + 11);
+    EXPECT_EQ(a, b);
+  }
+}
