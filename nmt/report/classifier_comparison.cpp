@@ -30,28 +30,22 @@ std::string pooling_of(const io::Recipe& recipe) {
                                                            : m.pooling;
 }
 
-struct Column {
-  const char* heading;
-  const char* csv_name;
-  const char* meaning;
-};
-
-const std::vector<Column>& columns() {
-  static const std::vector<Column> c = {
-      {"run", "run", "the recipe (and seed) of the run"},
-      {"pooling", "pooling", "how the encoder's states become one vector (model.pooling)"},
-      {"seed", "seed", "training.seed of the run"},
-      {"parameters", "parameters", "trainable parameters"},
-      {"training time", "training_seconds", "training time as metrics.jsonl records it, validations included"},
-      {"sent/s", "training_sentences_per_second", "training sentences per second, the mean of the train records"},
-      {"steps", "steps", "updates made"},
-      {"best dev accuracy", "best_dev_accuracy", "the highest dev accuracy of the run's validations (percent)"},
-      {"best dev macro-F1", "best_dev_macro_f1", "the highest dev macro-F1 of the run's validations"},
-      {"test accuracy", "test_accuracy", "accuracy of model.nmt on the test set (percent)"},
+const std::vector<TableColumn>& columns() {
+  static const std::vector<TableColumn> c = {
+      {"run", "run", "the recipe (and seed) of the run", false},
+      {"pooling", "pooling", "how the encoder's states become one vector (model.pooling)", false},
+      {"seed", "seed", "training.seed of the run", true},
+      {"parameters", "parameters", "trainable parameters", true},
+      {"training time", "training_seconds", "training time as metrics.jsonl records it, validations included", true},
+      {"sent/s", "training_sentences_per_second", "training sentences per second, the mean of the train records", true},
+      {"steps", "steps", "updates made", true},
+      {"best dev accuracy", "best_dev_accuracy", "the highest dev accuracy of the run's validations (percent)", true},
+      {"best dev macro-F1", "best_dev_macro_f1", "the highest dev macro-F1 of the run's validations", true},
+      {"test accuracy", "test_accuracy", "accuracy of model.nmt on the test set (percent)", true},
       {"test macro-F1", "test_macro_f1",
-       "macro-averaged F1 of model.nmt on the test set: the mean of each label's F1 (scikit-learn's)"},
-      {"labelling sent/s", "labelling_sentences_per_second", "test sentences labelled per second"},
-      {"stopped", "stop_reason", "why training stopped"},
+       "macro-averaged F1 of model.nmt on the test set: the mean of each label's F1 (scikit-learn's)", true},
+      {"labelling sent/s", "labelling_sentences_per_second", "test sentences labelled per second", true},
+      {"stopped", "stop_reason", "why training stopped", false},
   };
   return c;
 }
@@ -75,8 +69,8 @@ std::vector<std::string> readable_row(const ClassifierRunResult& r) {
 
 std::vector<std::string> csv_row(const ClassifierRunResult& r) {
   const RunMetrics& m = r.metrics;
-  return {csv_field(r.name),
-          csv_field(r.pooling),
+  return {r.name,
+          r.pooling,
           std::to_string(r.seed),
           std::to_string(r.parameters),
           fmt::format("{}", m.training_seconds),
@@ -90,13 +84,16 @@ std::vector<std::string> csv_row(const ClassifierRunResult& r) {
           m.stop ? m.stop->reason : "not stopped"};
 }
 
-const char* const kSummaryHeadings[] = {"recipe",
-                                        "pooling",
-                                        "seeds",
-                                        "test accuracy",
-                                        "test macro-F1",
-                                        "accuracy: p vs baseline",
-                                        "macro-F1: p vs baseline"};
+const std::vector<TableColumn>& summary_columns() {
+  static const std::vector<TableColumn> c = {{"recipe", "recipe", "", false},
+                                             {"pooling", "pooling", "", false},
+                                             {"seeds", "seeds", "", true},
+                                             {"test accuracy", "test_accuracy", "", true},
+                                             {"test macro-F1", "test_macro_f1", "", true},
+                                             {"accuracy: p vs baseline", "accuracy_p", "", true},
+                                             {"macro-F1: p vs baseline", "macro_f1_p", "", true}};
+  return c;
+}
 
 std::vector<std::string> summary_cells(const ClassifierRecipeSummary& s) {
   return {s.name,
@@ -269,15 +266,9 @@ std::vector<ClassifierRecipeSummary> summarize_classifier_recipes(const Classifi
 std::string classifier_summary_markdown(const std::vector<ClassifierRecipeSummary>& summaries,
                                         const SummaryOptions& options) {
   if (summaries.empty()) return "";
-  std::string text = "|";
-  for (const char* heading : kSummaryHeadings) text += fmt::format(" {} |", heading);
-  text += "\n| --- | --- | ---: | ---: | ---: | ---: | ---: |\n";
-  for (const auto& s : summaries) {
-    text += "|";
-    for (const std::string& cell : summary_cells(s)) text += fmt::format(" {} |", markdown_cell(cell));
-    text += "\n";
-  }
-  return text + "\n" + summary_explanation(summaries, options) + "\n";
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& s : summaries) rows.push_back(summary_cells(s));
+  return markdown_grid(summary_columns(), rows) + "\n" + summary_explanation(summaries, options) + "\n";
 }
 
 std::string classifier_summary_csv(const std::vector<ClassifierRecipeSummary>& summaries) {
@@ -296,19 +287,9 @@ std::string classifier_summary_csv(const std::vector<ClassifierRecipeSummary>& s
 }
 
 std::string classifier_markdown_table(const ClassifierComparison& c) {
-  std::string text = "|";
-  std::string rule = "|";
-  for (std::size_t k = 0; k < columns().size(); ++k) {
-    text += fmt::format(" {} |", columns()[k].heading);
-    rule += k < 2 || k == columns().size() - 1 ? " --- |" : " ---: |";
-  }
-  text += "\n" + rule + "\n";
-  for (const auto& r : c.runs) {
-    text += "|";
-    for (const std::string& cell : readable_row(r)) text += fmt::format(" {} |", markdown_cell(cell));
-    text += "\n";
-  }
-  return text;
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& r : c.runs) rows.push_back(readable_row(r));
+  return markdown_grid(columns(), rows);
 }
 
 std::string classifier_markdown(const ClassifierComparison& c, const std::vector<ClassifierRecipeSummary>& summaries,
@@ -325,15 +306,9 @@ std::string classifier_markdown(const ClassifierComparison& c, const std::vector
 }
 
 std::string classifier_csv(const ClassifierComparison& c) {
-  std::string text;
-  for (std::size_t k = 0; k < columns().size(); ++k) text += (k ? "," : "") + std::string(columns()[k].csv_name);
-  text += "\n";
-  for (const auto& r : c.runs) {
-    const std::vector<std::string> row = csv_row(r);
-    for (std::size_t k = 0; k < row.size(); ++k) text += (k ? "," : "") + row[k];
-    text += "\n";
-  }
-  return text;
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& r : c.runs) rows.push_back(csv_row(r));
+  return csv_grid(columns(), rows);
 }
 
 std::string classifier_html_report(const ClassifierComparison& c, const std::vector<ClassifierRecipeSummary>& summaries,
@@ -350,31 +325,24 @@ std::string classifier_html_report(const ClassifierComparison& c, const std::vec
       "<p>Test set <code>{}</code> / <code>{}</code> ({} sentences), labelled by every model; accuracy and "
       "macro-F1 in percent.</p>\n",
       xml_escape(c.test_text), xml_escape(c.test_labels), c.test_sentences);
+  std::vector<std::string> names;
   if (!summaries.empty()) {
-    h += "<div class=\"table-wrap\"><table class=\"comparison summary\">\n<thead><tr>";
-    for (const char* heading : kSummaryHeadings) h += "<th>" + xml_escape(heading) + "</th>";
-    h += "</tr></thead>\n<tbody>\n";
+    std::vector<std::vector<std::string>> rows;
     for (const auto& s : summaries) {
-      h += "<tr data-recipe=\"" + xml_escape(s.name) + "\">";
-      const auto row = summary_cells(s);
-      for (std::size_t k = 0; k < row.size(); ++k)
-        h += std::string(k >= 2 ? "<td class=\"num\">" : "<td>") + xml_escape(row[k]) + "</td>";
-      h += "</tr>\n";
+      rows.push_back(summary_cells(s));
+      names.push_back(s.name);
     }
-    h += "</tbody>\n</table></div>\n<p>" + xml_escape(summary_explanation(summaries, info.summary_options)) +
-         "</p>\n<h3>Every run</h3>\n";
+    h += html_grid("comparison summary", summary_columns(), rows, names) + "<p>" +
+         xml_escape(summary_explanation(summaries, info.summary_options)) + "</p>\n<h3>Every run</h3>\n";
   }
-  h += "<div class=\"table-wrap\"><table class=\"comparison\">\n<thead><tr>";
-  for (const auto& col : columns()) h += "<th>" + xml_escape(col.heading) + "</th>";
-  h += "</tr></thead>\n<tbody>\n";
+  std::vector<std::vector<std::string>> rows;
+  names.clear();
   for (const auto& r : c.runs) {
-    h += "<tr data-recipe=\"" + xml_escape(r.name) + "\">";
-    const auto row = readable_row(r);
-    for (std::size_t k = 0; k < row.size(); ++k)
-      h += std::string(k >= 2 && k + 1 < row.size() ? "<td class=\"num\">" : "<td>") + xml_escape(row[k]) + "</td>";
-    h += "</tr>\n";
+    rows.push_back(readable_row(r));
+    names.push_back(r.name);
   }
-  h += "</tbody>\n</table></div>\n<dl class=\"columns\">\n";
+  h += html_grid("comparison", columns(), rows, names);
+  h += "<dl class=\"columns\">\n";
   for (const auto& col : columns())
     h += "<dt>" + xml_escape(col.heading) + "</dt><dd>" + xml_escape(col.meaning) + ".</dd>\n";
   h += "</dl>\n";

@@ -139,17 +139,10 @@ std::string html_report(const Comparison& c, const ReportInfo& info) {
       xml_escape(c.runs.empty() ? "" : c.runs.front().chrf_signature));
   if (!info.summaries.empty()) h += html_summary(info.summaries, info.summary_options) + "<h3>Every run</h3>\n";
   const auto& columns = table_columns();
-  h += "<div class=\"table-wrap\"><table class=\"comparison\">\n<thead><tr>";
-  for (const auto& col : columns) h += "<th>" + xml_escape(col.heading) + "</th>";
-  h += "</tr></thead>\n<tbody>\n";
-  const auto rows = readable_rows(c);
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    h += "<tr data-recipe=\"" + xml_escape(c.runs[i].name) + "\">";
-    for (std::size_t k = 0; k < rows[i].size(); ++k)
-      h += std::string(columns[k].numeric ? "<td class=\"num\">" : "<td>") + xml_escape(rows[i][k]) + "</td>";
-    h += "</tr>\n";
-  }
-  h += "</tbody>\n</table></div>\n<dl class=\"columns\">\n";
+  std::vector<std::string> names;
+  for (const auto& r : c.runs) names.push_back(r.name);
+  h += html_grid("comparison", columns, readable_rows(c), names);
+  h += "<dl class=\"columns\">\n";
   for (const auto& col : columns)
     h += "<dt>" + xml_escape(col.heading) + "</dt><dd>" + xml_escape(col.meaning) + ".</dd>\n";
   h += "</dl>\n<p>Run directories: ";

@@ -28,8 +28,17 @@ std::vector<std::string> cells(const RecipeSummary& s) {
           p_cell(s.chrf_test, s.baseline)};
 }
 
-const char* const kHeadings[] = {"recipe",    "model",     "attention",           "seeds",
-                                 "test BLEU", "test chrF", "BLEU: p vs baseline", "chrF: p vs baseline"};
+const std::vector<TableColumn>& summary_columns() {
+  static const std::vector<TableColumn> columns = {{"recipe", "recipe", "", false},
+                                                   {"model", "model", "", false},
+                                                   {"attention", "attention", "", false},
+                                                   {"seeds", "seeds", "", true},
+                                                   {"test BLEU", "test_bleu", "", true},
+                                                   {"test chrF", "test_chrf", "", true},
+                                                   {"BLEU: p vs baseline", "bleu_p", "", true},
+                                                   {"chrF: p vs baseline", "chrf_p", "", true}};
+  return columns;
+}
 
 std::string explanation(const std::vector<RecipeSummary>& summaries, const SummaryOptions& options) {
   const std::size_t seeds = summaries.front().runs.size();
@@ -198,15 +207,9 @@ std::vector<RecipeSummary> summarize_recipes(const Comparison& comparison, const
 
 std::string markdown_summary(const std::vector<RecipeSummary>& summaries, const SummaryOptions& options) {
   if (summaries.empty()) return "";
-  std::string text = "|";
-  for (const char* heading : kHeadings) text += fmt::format(" {} |", heading);
-  text += "\n| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |\n";
-  for (const auto& s : summaries) {
-    text += "|";
-    for (const std::string& cell : cells(s)) text += fmt::format(" {} |", markdown_cell(cell));
-    text += "\n";
-  }
-  return text + "\n" + explanation(summaries, options) + "\n";
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& s : summaries) rows.push_back(cells(s));
+  return markdown_grid(summary_columns(), rows) + "\n" + explanation(summaries, options) + "\n";
 }
 
 std::string csv_summary(const std::vector<RecipeSummary>& summaries) {
@@ -226,17 +229,14 @@ std::string csv_summary(const std::vector<RecipeSummary>& summaries) {
 
 std::string html_summary(const std::vector<RecipeSummary>& summaries, const SummaryOptions& options) {
   if (summaries.empty()) return "";
-  std::string h = "<div class=\"table-wrap\"><table class=\"comparison summary\">\n<thead><tr>";
-  for (const char* heading : kHeadings) h += "<th>" + xml_escape(heading) + "</th>";
-  h += "</tr></thead>\n<tbody>\n";
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::string> names;
   for (const auto& s : summaries) {
-    h += "<tr data-recipe=\"" + xml_escape(s.name) + "\">";
-    const auto row = cells(s);
-    for (std::size_t k = 0; k < row.size(); ++k)
-      h += std::string(k >= 3 ? "<td class=\"num\">" : "<td>") + xml_escape(row[k]) + "</td>";
-    h += "</tr>\n";
+    rows.push_back(cells(s));
+    names.push_back(s.name);
   }
-  return h + "</tbody>\n</table></div>\n<p>" + xml_escape(explanation(summaries, options)) + "</p>\n";
+  return html_grid("comparison summary", summary_columns(), rows, names) + "<p>" +
+         xml_escape(explanation(summaries, options)) + "</p>\n";
 }
 
 }  // namespace nmt::report

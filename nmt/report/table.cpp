@@ -4,6 +4,8 @@
 
 #include <cmath>
 
+#include "nmt/report/markup.h"
+
 namespace nmt::report {
 
 namespace {
@@ -133,19 +135,53 @@ std::vector<std::vector<std::string>> csv_rows(const Comparison& comparison) {
   return rows;
 }
 
-std::string markdown_table(const Comparison& comparison) {
-  const auto& columns = table_columns();
+std::string markdown_grid(const std::vector<TableColumn>& columns, const std::vector<std::vector<std::string>>& rows) {
   std::string s = "|";
   for (const auto& c : columns) s += fmt::format(" {} |", c.heading);
   s += "\n|";
   for (const auto& c : columns) s += c.numeric ? " ---: |" : " --- |";
   s += "\n";
-  for (const auto& row : readable_rows(comparison)) {
+  for (const auto& row : rows) {
     s += "|";
     for (const auto& cell : row) s += fmt::format(" {} |", markdown_cell(cell));
     s += "\n";
   }
   return s;
+}
+
+std::string csv_grid(const std::vector<TableColumn>& columns, const std::vector<std::vector<std::string>>& rows) {
+  std::string s;
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    if (i) s += ',';
+    s += columns[i].csv_name;
+  }
+  s += "\n";
+  for (const auto& row : rows) {
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      if (i) s += ',';
+      s += csv_field(row[i]);
+    }
+    s += "\n";
+  }
+  return s;
+}
+
+std::string html_grid(const std::string& css_class, const std::vector<TableColumn>& columns,
+                      const std::vector<std::vector<std::string>>& rows, const std::vector<std::string>& row_names) {
+  std::string h = "<div class=\"table-wrap\"><table class=\"" + xml_escape(css_class) + "\">\n<thead><tr>";
+  for (const auto& col : columns) h += "<th>" + xml_escape(col.heading) + "</th>";
+  h += "</tr></thead>\n<tbody>\n";
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    h += "<tr data-recipe=\"" + xml_escape(row_names.at(i)) + "\">";
+    for (std::size_t k = 0; k < rows[i].size(); ++k)
+      h += std::string(columns.at(k).numeric ? "<td class=\"num\">" : "<td>") + xml_escape(rows[i][k]) + "</td>";
+    h += "</tr>\n";
+  }
+  return h + "</tbody>\n</table></div>\n";
+}
+
+std::string markdown_table(const Comparison& comparison) {
+  return markdown_grid(table_columns(), readable_rows(comparison));
 }
 
 std::string precision_note(const DecodingSettings& d) {
@@ -166,22 +202,6 @@ std::string markdown_report(const Comparison& c) {
   return s;
 }
 
-std::string csv_table(const Comparison& comparison) {
-  std::string s;
-  const auto& columns = table_columns();
-  for (std::size_t i = 0; i < columns.size(); ++i) {
-    if (i) s += ',';
-    s += columns[i].csv_name;
-  }
-  s += "\n";
-  for (const auto& row : csv_rows(comparison)) {
-    for (std::size_t i = 0; i < row.size(); ++i) {
-      if (i) s += ',';
-      s += csv_field(row[i]);
-    }
-    s += "\n";
-  }
-  return s;
-}
+std::string csv_table(const Comparison& comparison) { return csv_grid(table_columns(), csv_rows(comparison)); }
 
 }  // namespace nmt::report

@@ -32,6 +32,15 @@ std::string precision_note(const DecodingSettings& decoding);
 std::string markdown_table(const Comparison& comparison);
 std::string csv_table(const Comparison& comparison);  // RFC 4180 quoting, LF line ends, header first
 
+// Any table of cells (this one, the summaries over seeds, the classifier comparison's): as
+// Markdown (numeric columns right-aligned, cells escaped), as CSV (a header of the columns'
+// csv_name, each field quoted where it must be) and as HTML (<table class="CSS_CLASS"> in a
+// scrolling <div>, a <tr data-recipe="ROW_NAME"> per row, numeric cells right-aligned).
+std::string markdown_grid(const std::vector<TableColumn>& columns, const std::vector<std::vector<std::string>>& rows);
+std::string csv_grid(const std::vector<TableColumn>& columns, const std::vector<std::vector<std::string>>& rows);
+std::string html_grid(const std::string& css_class, const std::vector<TableColumn>& columns,
+                      const std::vector<std::vector<std::string>>& rows, const std::vector<std::string>& row_names);
+
 // A CSV field, quoted (RFC 4180) when it holds a comma, quote or line break.
 std::string csv_field(const std::string& field);
 // A Markdown table cell: pipes escaped, line breaks as spaces.
