@@ -4,6 +4,8 @@
 //
 //   build/release/bin/bench-translate -m runs/en-fr/model.nmt [--threads N] [--single-sentences N]
 //                                     [--precision f32,int8] [--profile]
+#include <fmt/format.h>
+
 #include <chrono>
 #include <cstdio>
 #include <map>
@@ -36,11 +38,12 @@ int main(int argc, char** argv) {
                             "bench-translate -m MODEL [--threads N] [--single-sentences N] "
                             "[--precision f32,int8] [--profile]",
                             {"-m", "--threads", "--single-sentences", "--precision"}, {"--profile"});
-  // With --profile, every oneDNN primitive is timed and the table of beam 5, batch 32 printed
-  // after the others, per precision (timing each primitive slows the runs a little).
+  // With --profile, every oneDNN primitive and every section of decoding (graph/profiler.h) is
+  // timed, and the tables of batch 32 with beam 5 and greedy printed after the others, per
+  // precision (timing each primitive with a stream wait slows the runs a little).
   const bool profile = args.has("--profile");
   graph::set_profiling(profile);
-  std::map<graph::Precision, std::string> profiles;
+  std::map<std::pair<graph::Precision, int>, std::string> profiles;
   const std::string model_path = args.text("-m", "");
   if (model_path.empty()) args.fail("give a model with -m");
   const int threads = static_cast<int>(args.number("--threads", 2, 1));
@@ -108,7 +111,11 @@ int main(int argc, char** argv) {
                     graph::memory_pool_stats().system_allocations - allocations_before);
         std::fflush(stdout);
         speed[{beam, batch, precision}] = n / seconds;
-        if (profile && beam == 5 && batch == 32) profiles[precision] = graph::profile_report();
+        if (profile && batch == 32) {
+          const std::int64_t steps = graph::section_calls("decoder step (other)");
+          profiles[{precision, beam}] = fmt::format("{} decoding steps, {:.3f} s:\n{}\n{}", steps, seconds,
+                                                    graph::section_report(seconds, steps), graph::profile_report());
+        }
       }
     }
   }
@@ -120,9 +127,9 @@ int main(int argc, char** argv) {
                     speed[{beam, batch, graph::Precision::int8}] / speed[{beam, batch, graph::Precision::f32}]);
     std::printf("\n");
   }
-  for (const auto& [precision, report] : profiles)
-    std::printf("\nwhere the time went, %s, beam 5, batch 32:\n%s", graph::precision_name(precision).c_str(),
-                report.c_str());
+  for (const auto& [key, report] : profiles)
+    std::printf("\nwhere the time went, %s, beam %d, batch 32: %s", graph::precision_name(key.first).c_str(),
+                key.second, report.c_str());
   const graph::PrimitiveCacheStats primitives = graph::primitive_cache().stats();
   const graph::MemoryPoolStats pool = graph::memory_pool_stats();
   std::printf(

@@ -4,9 +4,11 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <optional>
 #include <stdexcept>
 
 #include "nmt/data/special_ids.h"
+#include "nmt/graph/profiler.h"
 
 namespace nmt::decode {
 namespace {
@@ -52,6 +54,55 @@ void pad_rows(std::vector<T>& rows) {
   while (rows.size() < padded) rows.push_back(rows.back());
 }
 
+// An extension of a live hypothesis by one token.
+struct Candidate {
+  double log_probability;
+  std::size_t beam;
+  std::int32_t token;
+};
+
+// The order of candidates: higher log-probability first, ties to the lower beam, then the
+// lower token (a total order, so the best ones are the same however they are found).
+bool better(const Candidate& a, const Candidate& b) {
+  return a.log_probability > b.log_probability ||
+         (a.log_probability == b.log_probability && (a.beam < b.beam || (a.beam == b.beam && a.token < b.token)));
+}
+
+// The best `keep` extensions of a sentence's `beams` rows of log-probabilities (rows of `vocab`
+// floats from `log_probs`), best first, into `best`: one pass over beams x vocab values keeping
+// a sorted list of `keep` (a candidate enters only if it beats the worst kept), instead of
+// writing every candidate out and sorting them.
+void best_extensions(const float* log_probs, std::int64_t vocab, const std::vector<Live>& live, std::size_t keep,
+                     std::vector<Candidate>& best) {
+  best.clear();
+  constexpr float kLowest = -std::numeric_limits<float>::infinity();
+  for (std::size_t b = 0; b < live.size(); ++b) {
+    const double base = live[b].log_probability;
+    const float* lp = log_probs + b * static_cast<std::size_t>(vocab);
+    // A float below which lp[v] cannot make base + lp[v] reach the worst kept score, whatever
+    // the rounding of that sum (a margin far above a double's rounding error): most of the
+    // vocabulary is passed over by one float comparison, and what passes is checked exactly.
+    float floor = kLowest;
+    const auto update_floor = [&] {
+      if (best.size() < keep) return;
+      const double worst = best.back().log_probability;
+      const double bound = worst - base - 1e-9 * (1 + std::abs(worst) + std::abs(base));
+      floor = std::nextafter(static_cast<float>(bound), kLowest);
+    };
+    update_floor();
+    for (std::int64_t v = 0; v < vocab; ++v) {
+      if (lp[v] < floor) continue;
+      const Candidate c{base + lp[v], b, static_cast<std::int32_t>(v)};
+      if (best.size() == keep && !better(c, best.back())) continue;
+      // Candidates come in (beam, token) order: an equal score never displaces a kept one.
+      auto at = std::upper_bound(best.begin(), best.end(), c, better);
+      best.insert(at, c);
+      if (best.size() > keep) best.pop_back();
+      update_floor();
+    }
+  }
+}
+
 }  // namespace
 
 std::vector<std::vector<Hypothesis>> beam_search(const models::Seq2SeqModel& model, const data::Batch& sources,
@@ -70,20 +121,36 @@ std::vector<std::vector<Hypothesis>> beam_search(const models::Seq2SeqModel& mod
     sentences[r].live.resize(1);  // the empty hypothesis; the beam fills from the first step
   }
   // Rows of the decoder state: for each open sentence, its live hypotheses in order.
-  const auto encoded = model.encode(sources);
+  // The sections of a profile (graph/profiler.h; bench-translate --profile).
+  const auto encoded = [&] {
+    const graph::ProfileSection section("source encoding");
+    return model.encode(sources);
+  }();
   std::vector<std::int32_t> rows(sources.rows);
   std::iota(rows.begin(), rows.end(), 0);
+  std::optional<graph::ProfileSection> reordering(std::in_place, "reordering rows");
   auto state = model.start(*encoded);
+  state->return_attention = options.attention;
   std::unique_ptr<models::EncodedSource> current = encoded->select_rows(rows);
+  reordering.reset();
   std::vector<std::size_t> open(sources.rows);
   std::iota(open.begin(), open.end(), 0);
+  // The sentence of each row of `current`: a row's encoding depends on its sentence alone, so
+  // when the rows' sentences stay where they are (beams of a sentence reordered among
+  // themselves, no sentence finished), the encodings need no reordering.
+  std::vector<std::size_t> row_sentences = open;
+  std::vector<Candidate> candidates;
 
   for (std::int64_t t = 0; !open.empty(); ++t) {
     std::vector<std::int32_t> previous;
     for (std::size_t s : open)
       for (const Live& h : sentences[s].live) previous.push_back(h.tokens.empty() ? data::kBosId : h.tokens.back());
     if (t > 0) pad_rows(previous);  // as the state's rows were padded (the first step has one row per sentence)
-    const models::StepResult step = model.step(*current, *state, previous);
+    const models::StepResult step = [&] {
+      const graph::ProfileSection section("decoder step (other)");
+      return model.step(*current, *state, previous);
+    }();
+    std::optional<graph::ProfileSection> bookkeeping(std::in_place, "top-k and beam bookkeeping");
     const std::int64_t vocab = step.log_probs.dim(1);
     const std::int64_t source_width = step.attention.defined() ? step.attention.dim(1) : 0;
 
@@ -94,25 +161,9 @@ std::vector<std::vector<Hypothesis>> beam_search(const models::Seq2SeqModel& mod
       Sentence& sentence = sentences[s];
       const std::size_t beams = sentence.live.size();
       // The best 2k extensions of this sentence's rows (k of them may end in EOS).
-      struct Candidate {
-        double log_probability;
-        std::size_t beam;
-        std::int32_t token;
-      };
-      std::vector<Candidate> candidates;
-      candidates.reserve(beams * static_cast<std::size_t>(vocab));
-      for (std::size_t b = 0; b < beams; ++b) {
-        const float* lp = step.log_probs.data() + (row + b) * vocab;
-        for (std::int64_t v = 0; v < vocab; ++v)
-          candidates.push_back({sentence.live[b].log_probability + lp[v], b, static_cast<std::int32_t>(v)});
-      }
-      const std::size_t keep = std::min(candidates.size(), 2 * k);
-      std::partial_sort(candidates.begin(), candidates.begin() + keep, candidates.end(),
-                        [](const Candidate& a, const Candidate& b) {
-                          return a.log_probability > b.log_probability ||
-                                 (a.log_probability == b.log_probability &&
-                                  (a.beam < b.beam || (a.beam == b.beam && a.token < b.token)));
-                        });
+      const std::size_t keep = std::min(beams * static_cast<std::size_t>(vocab), 2 * k);
+      best_extensions(step.log_probs.data() + row * static_cast<std::size_t>(vocab), vocab, sentence.live, keep,
+                      candidates);
       const bool last_step = t + 1 >= sentence.max_length;
       std::vector<Live> extended;
       std::vector<std::int32_t> parents;
@@ -148,11 +199,20 @@ std::vector<std::vector<Hypothesis>> beam_search(const models::Seq2SeqModel& mod
       next_rows.insert(next_rows.end(), parents.begin(), parents.end());
       still_open.push_back(s);
     }
+    bookkeeping.reset();
     if (still_open.empty()) break;
     // Reorder the state to the surviving hypotheses; finished sentences leave the batch.
     pad_rows(next_rows);
-    state->select_rows(next_rows);
-    current = current->select_rows(next_rows);
+    const graph::ProfileSection section("reordering rows");
+    const std::size_t state_rows = row_sentences.size();
+    bool same_rows = next_rows.size() == state_rows;  // each row extends the row it was: greedy's usual case
+    for (std::size_t r = 0; same_rows && r < next_rows.size(); ++r)
+      same_rows = next_rows[r] == static_cast<std::int32_t>(r);
+    if (!same_rows) state->select_rows(next_rows);
+    std::vector<std::size_t> next_sentences;
+    for (const std::int32_t r : next_rows) next_sentences.push_back(row_sentences[static_cast<std::size_t>(r)]);
+    if (next_sentences != row_sentences) current = current->select_rows(next_rows);
+    row_sentences = std::move(next_sentences);
     open = std::move(still_open);
   }
 

@@ -15,6 +15,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "nmt/graph/profiler.h"
+
 namespace nmt::graph {
 namespace {
 
@@ -66,6 +68,7 @@ void* map_pages(std::size_t bytes) {
 }
 
 void* system_allocate(std::size_t bytes) {
+  const ProfileSection section("memory allocation");
   if (bytes >= kMappedFrom) return map_pages(bytes);
   void* p = std::aligned_alloc(kAlignment, bytes);
   if (p == nullptr) throw std::bad_alloc();

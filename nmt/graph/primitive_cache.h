@@ -14,6 +14,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "nmt/graph/profiler.h"
 #include "nmt/graph/tensor.h"
 
 namespace nmt::graph {
@@ -79,6 +80,7 @@ class PrimitiveCache {
       ++stats_.hits;
       return *std::static_pointer_cast<CachedPrimitive<Primitive>>(found->second->primitive);
     }
+    const ProfileSection section("primitive creation");
     const auto start = std::chrono::steady_clock::now();
     auto pd = make_pd();
     auto entry = std::make_shared<CachedPrimitive<Primitive>>(CachedPrimitive<Primitive>{pd, Primitive(pd)});

@@ -22,12 +22,63 @@ std::map<std::string, Entry>& table() {
   static std::map<std::string, Entry> t;
   return t;
 }
+std::map<std::string, Entry>& sections() {
+  static std::map<std::string, Entry> t;
+  return t;
+}
+thread_local ProfileSection* t_innermost = nullptr;
 
 }  // namespace
 
 void set_profiling(bool on) { g_on = on; }
 bool profiling() { return g_on; }
-void reset_profile() { table().clear(); }
+void reset_profile() {
+  table().clear();
+  sections().clear();
+}
+
+ProfileSection::ProfileSection(const char* name) {
+  if (!g_on) return;
+  name_ = name;
+  parent_ = t_innermost;
+  t_innermost = this;
+  start_ = std::chrono::steady_clock::now();
+}
+
+ProfileSection::~ProfileSection() {
+  if (name_ == nullptr) return;
+  const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  Entry& e = sections()[name_];
+  e.seconds += elapsed - children_;
+  e.calls++;
+  if (parent_) parent_->children_ += elapsed;
+  t_innermost = parent_;
+}
+
+std::int64_t section_calls(const std::string& name) {
+  const auto it = sections().find(name);
+  return it == sections().end() ? 0 : it->second.calls;
+}
+
+std::string section_report(double wall_seconds, std::int64_t steps) {
+  std::vector<std::pair<std::string, Entry>> rows(sections().begin(), sections().end());
+  std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.second.seconds > b.second.seconds; });
+  double claimed = 0;
+  for (const auto& r : rows) claimed += r.second.seconds;
+  rows.emplace_back("other (no section)", Entry{wall_seconds - claimed, 0});
+  std::string out;
+  char line[256];
+  std::snprintf(line, sizeof line, "%-32s %10s %8s %12s %10s\n", "section", "seconds", "share", "ms per step", "calls");
+  out += line;
+  for (const auto& [key, e] : rows) {
+    char per_step[32] = "";
+    if (steps > 0) std::snprintf(per_step, sizeof per_step, "%.3f", 1000 * e.seconds / static_cast<double>(steps));
+    std::snprintf(line, sizeof line, "%-32s %10.3f %7.1f%% %12s %10ld\n", key.c_str(), e.seconds,
+                  wall_seconds > 0 ? 100 * e.seconds / wall_seconds : 0.0, per_step, e.calls);
+    out += line;
+  }
+  return out;
+}
 
 namespace detail {
 void record_execution(const dnnl::primitive& primitive, double seconds) {

@@ -1,11 +1,11 @@
 // Layer normalization (Ba, Kiros, Hinton 2016) over the last axis, with its gain and bias
 // registered under a name: gain 1, bias 0 at the start.
 #pragma once
-
 #include <string>
 
 #include "nmt/graph/ops.h"
 #include "nmt/graph/parameters.h"
+#include "nmt/graph/profiler.h"
 
 namespace nmt::layers {
 
@@ -21,7 +21,10 @@ struct LayerNorm {
     n.epsilon = epsilon;
     return n;
   }
-  graph::Var operator()(const graph::Var& x) const { return graph::layer_norm(x, gain, bias, epsilon); }
+  graph::Var operator()(const graph::Var& x) const {
+    const graph::ProfileSection section("layer norm");
+    return graph::layer_norm(x, gain, bias, epsilon);
+  }
 };
 
 }  // namespace nmt::layers

@@ -1,5 +1,6 @@
 #include "nmt/layers/transformer_block.h"
 
+#include "nmt/graph/profiler.h"
 namespace nmt::layers {
 
 using graph::Tensor;
@@ -48,13 +49,21 @@ template <class SelfAttention>
 TransformerDecoderBlock::Output TransformerDecoderBlock::run(const Var& y, SelfAttention&& self,
                                                              const AttentionHeads& memory, const Tensor& memory_mask,
                                                              graph::RandomGenerator* generator) const {
+  // The sections of a profile (graph/profiler.h; a branch each when profiling is off).
   Output out;
-  Var h = self_residual_(y, options_.dropout, generator, self);
-  h = cross_residual_(h, options_.dropout, generator, [&](const Var& in) {
-    AttentionOutput a = cross_attention_.attend(in, memory, memory_mask, options_.attention_dropout, generator);
-    out.cross_weights = a.weights;
-    return a.output;
-  });
+  Var h = [&] {
+    const graph::ProfileSection section("self-attention");
+    return self_residual_(y, options_.dropout, generator, self);
+  }();
+  {
+    const graph::ProfileSection section("cross-attention");
+    h = cross_residual_(h, options_.dropout, generator, [&](const Var& in) {
+      AttentionOutput a = cross_attention_.attend(in, memory, memory_mask, options_.attention_dropout, generator);
+      out.cross_weights = a.weights;
+      return a.output;
+    });
+  }
+  const graph::ProfileSection section("feed-forward");
   out.output = feed_forward_residual_(h, options_.dropout, generator, [&](const Var& in) {
     return feed_forward_(in, options_.feed_forward_dropout, generator);
   });

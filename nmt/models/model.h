@@ -36,11 +36,16 @@ class DecoderState {
  public:
   virtual ~DecoderState() = default;
   virtual void select_rows(std::span<const std::int32_t> rows) = 0;
+  // Whether step() must return its attention weights: a model whose weights cost work of their
+  // own (the Transformer averages its heads) skips that work when no one reads them.
+  bool return_attention = true;
 };
 
 struct StepResult {
   graph::Tensor log_probs;  // [B, V]
-  graph::Tensor attention;  // [B, S] weights over the source, or undefined (no attention)
+  // [B, S] weights over the source, or undefined (no attention, or not asked for:
+  // DecoderState::return_attention).
+  graph::Tensor attention;
 };
 
 class Seq2SeqModel {

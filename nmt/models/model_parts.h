@@ -9,6 +9,7 @@
 
 #include "nmt/graph/ops.h"
 #include "nmt/graph/parameters.h"
+#include "nmt/graph/profiler.h"
 #include "nmt/layers/linear.h"
 
 namespace nmt::models::parts {
@@ -24,6 +25,23 @@ inline std::vector<std::int32_t> time_major(const std::vector<std::int32_t>& ids
   for (std::size_t r = 0; r < rows; ++r)
     for (std::size_t t = 0; t < width; ++t) out[t * rows + r] = ids[r * width + t];
   return out;
+}
+
+// The value of `compute()` timed as the profile section `name` (graph/profiler.h).
+template <class Compute>
+graph::Tensor profiled(const char* name, Compute&& compute) {
+  const graph::ProfileSection section(name);
+  return compute().value();
+}
+
+// A decoding step's last two parts, each its own profile section: the output projection of
+// `outputs` [rows, hidden] to the vocabulary, and the log-softmax over it.
+inline graph::Tensor profiled_log_softmax(const layers::Linear& output, const graph::Var& outputs) {
+  const graph::Var logits = [&] {
+    const graph::ProfileSection section("output projection");
+    return output(outputs);
+  }();
+  return profiled("log-softmax", [&] { return graph::log_softmax(logits); });
 }
 
 // Dropout with probability p while training (a generator given), the identity otherwise.

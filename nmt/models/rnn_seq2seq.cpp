@@ -1,8 +1,10 @@
 #include "nmt/models/rnn_seq2seq.h"
 
+#include <optional>
 #include <stdexcept>
 
 #include "nmt/data/special_ids.h"
+#include "nmt/graph/profiler.h"
 #include "nmt/models/model_parts.h"
 
 namespace nmt::models {
@@ -129,12 +131,14 @@ RnnSeq2Seq::StepOutput RnnSeq2Seq::decode_step(const Encoded& e, State& s, const
   std::vector<Var> inputs{embedded};
   layers::AttentionResult attended;
   if (scores_previous_state) {
+    const graph::ProfileSection section("attention");
     attended = attention_->attend(e.memory, s.hidden.back(), s.step);  // scores s_{t-1}
     inputs.push_back(attended.context);
   } else if (attention_ && config_.input_feeding) {
     inputs.push_back(s.output);
   }
   Var x = graph::reshape(inputs.size() == 1 ? inputs[0] : graph::concat(inputs, 1), {1, rows, -1});
+  std::optional<graph::ProfileSection> lstm_section(std::in_place, "decoder LSTM");
   for (std::size_t l = 0; l < decoder_.size(); ++l) {
     if (l > 0) x = maybe_dropout(x, config_.dropout, dropout);
     const graph::LstmResult r =
@@ -144,12 +148,17 @@ RnnSeq2Seq::StepOutput RnnSeq2Seq::decode_step(const Encoded& e, State& s, const
     s.cell[l] = graph::reshape(r.last_cell, {rows, h});
     x = r.output;
   }
+  lstm_section.reset();
   const Var top = s.hidden.back();
   StepOutput out;
   if (!attention_) {
     out.output = top;
   } else {
-    if (!scores_previous_state) attended = attention_->attend(e.memory, top, s.step);  // scores h_t
+    if (!scores_previous_state) {
+      const graph::ProfileSection section("attention");
+      attended = attention_->attend(e.memory, top, s.step);  // scores h_t
+    }
+    const graph::ProfileSection section("attentional layer");
     out.output = graph::tanh(attentional_(graph::concat({attended.context, top}, 1)));
     out.weights = attended.weights;
   }
@@ -196,10 +205,12 @@ StepResult RnnSeq2Seq::step(const EncodedSource& source, DecoderState& state,
   const auto& e = dynamic_cast<const Encoded&>(source);
   auto& s = dynamic_cast<State&>(state);
   parts::check_step_rows(previous, e.rows());
-  const Var embedded = graph::embedding(target_embedding_, previous, {e.rows()});
+  const Var embedded = [&] {
+    const graph::ProfileSection section("embedding");
+    return graph::embedding(target_embedding_, previous, {e.rows()});
+  }();
   const StepOutput out = decode_step(e, s, embedded, nullptr);
-  return {graph::log_softmax(output_logits(out.output)).value(),
-          out.weights.defined() ? out.weights.value() : Tensor()};
+  return {parts::profiled_log_softmax(output_, out.output), out.weights.defined() ? out.weights.value() : Tensor()};
 }
 
 }  // namespace nmt::models

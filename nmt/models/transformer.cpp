@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "nmt/data/special_ids.h"
+#include "nmt/graph/profiler.h"
 #include "nmt/layers/positional_encoding.h"
 #include "nmt/models/model_parts.h"
 
@@ -155,7 +156,10 @@ StepResult Transformer::step(const EncodedSource& source, DecoderState& state,
   auto& s = dynamic_cast<State&>(state);
   const std::int64_t rows = e.rows();
   parts::check_step_rows(previous, rows);
-  Var y = layers::embed_with_positions(target_embedding_, previous, {rows, 1}, s.position);
+  Var y = [&] {
+    const graph::ProfileSection section("embedding");
+    return layers::embed_with_positions(target_embedding_, previous, {rows, 1}, s.position);
+  }();
   const std::size_t alignment =
       config_.alignment_layer < 0 ? decoder_.size() - 1 : static_cast<std::size_t>(config_.alignment_layer);
   Var weights;
@@ -167,8 +171,11 @@ StepResult Transformer::step(const EncodedSource& source, DecoderState& state,
   if (config_.pre_norm) y = decoder_norm_(y);
   s.position++;
   const std::int64_t width = weights.shape()[3];
-  return {graph::log_softmax(output_(graph::reshape(y, {rows, config_.d_model}))).value(),
-          graph::mean(graph::reshape(weights, {rows, config_.heads, width}), {1}).value()};
+  graph::Tensor log_probs = parts::profiled_log_softmax(output_, graph::reshape(y, {rows, config_.d_model}));
+  if (!s.return_attention) return {log_probs, graph::Tensor()};
+  return {log_probs, parts::profiled("attention average", [&] {
+            return graph::mean(graph::reshape(weights, {rows, config_.heads, width}), {1});
+          })};
 }
 
 }  // namespace nmt::models
