@@ -9,6 +9,7 @@ packages=(
   ocl-icd-opencl-dev             # Debian's oneDNN CMake package asks for OpenCL (its GPU runtime)
   libsentencepiece-dev sentencepiece
   libboost-program-options-dev libyaml-cpp-dev libgtest-dev
+  pybind11-dev python3-dev       # the Python module nmt (python/), for Debian's /usr/bin/python3
   nlohmann-json3-dev libfmt-dev zlib1g-dev
   libicu-dev                     # Unicode categories and case mapping for BLEU's intl tokenizer
   libopenmpi-dev openmpi-bin     # data-parallel training: mpirun -np N nmt-train (issue 18)

@@ -24,10 +24,8 @@
 #include "nmt/decode/translator.h"
 #include "nmt/graph/cpu_info.h"
 #include "nmt/graph/engine.h"
-#include "nmt/graph/memory_pool.h"
 #include "nmt/graph/openmp_waiting.h"
-#include "nmt/models/factory.h"
-#include "nmt/models/saved_model.h"
+#include "nmt/nmt.h"
 #include "tools/command_line.h"
 #include "tools/log_stream.h"
 
@@ -42,7 +40,6 @@ constexpr std::chrono::milliseconds kWaitForMoreInput{20};
 
 int main(int argc, char** argv) {
   nmt::graph::restart_with_openmp_spin_count(argv);  // before any parallel region; see openmp_waiting.h
-  nmt::graph::set_default_memory_pool_capacity(nmt::graph::kDecodingMemoryPoolCapacity);
   std::string model_path, input_path, output_path, log_path, alignment = "none", precision = "f32";
   int threads = 2;
   std::int64_t batch_tokens = 0, batch_sentences = 0;
@@ -106,8 +103,16 @@ int main(int argc, char** argv) {
     nmt::graph::set_compute_threads(threads);
     log << "nmt-translate: " << nmt::graph::cpu_line() << "; " << precision << " linear layers on "
         << nmt::graph::linear_kernel_name(options.precision) << std::endl;
-    const nmt::models::SavedModel saved = nmt::models::load_model(model_path);
-    options.max_source_length = saved.model->max_source_length();
+    // The public interface (nmt/nmt.h), as a program embedding nmt would use it.
+    const nmt::Translator translator(model_path, {threads, precision});
+    nmt::TranslationOptions translation;
+    translation.beam_size = options.beam.beam_size;
+    translation.n_best = options.beam.n_best;
+    translation.length_penalty = options.beam.length_penalty;
+    translation.max_length_ratio = options.beam.max_length_ratio;
+    translation.alignment = options.beam.attention;
+    translation.batch_tokens = batch_tokens;
+    translation.batch_size = batch_sentences;
     nmt::decode::InputChunk chunk;
     // A regular file is read whole before the output is opened (so -o may even name it).
     bool more = !input.streaming() && input.next_chunk(chunk, options.batch_sentences, kWaitForMoreInput);
@@ -128,13 +133,13 @@ int main(int argc, char** argv) {
       for (std::size_t line : chunk.repaired)
         log << "nmt-translate: warning: " << input.name() << " line " << line + 1
             << ": invalid UTF-8 replaced by U+FFFD" << std::endl;
-      const nmt::decode::Translations result =
-          nmt::decode::translate(*saved.model, saved.vocabularies, chunk.lines, options);
-      for (std::size_t line : result.truncated_lines)
-        log << "nmt-translate: warning: line " << chunk.first_line + line + 1 << " is longer than the model's "
-            << options.max_source_length - 1 << " subwords and was cut" << std::endl;
-      for (std::size_t k = 0; k < result.sentences.size(); ++k) {
-        const auto& s = result.sentences[k];
+      const std::vector<nmt::Translation> result = translator.translate(chunk.lines, translation);
+      for (std::size_t k = 0; k < result.size(); ++k)
+        if (result[k].truncated)
+          log << "nmt-translate: warning: line " << chunk.first_line + k + 1 << " is longer than the model's "
+              << translator.max_source_pieces() << " subwords and was cut" << std::endl;
+      for (std::size_t k = 0; k < result.size(); ++k) {
+        const auto& s = result[k];
         const std::size_t i = chunk.first_line + k;  // input lines count from 0
         if (options.beam.n_best > 1) {
           for (const auto& h : s.n_best) out << i << " ||| " << h.text << " ||| " << h.score << "\n";

@@ -6,12 +6,16 @@
 #include "nmt/data/decoding_batches.h"
 #include "nmt/data/encoded_corpus.h"
 
-namespace nmt::decode {
+namespace nmt {
 
 const std::string& Translation::best() const {
   static const std::string empty;
   return n_best.empty() ? empty : n_best.front().text;
 }
+
+}  // namespace nmt
+
+namespace nmt::decode {
 
 std::vector<std::string> Translations::best_lines() const {
   std::vector<std::string> out;
@@ -69,6 +73,7 @@ Translations translate(const models::Seq2SeqModel& model, const data::Vocabulari
       ids.resize(options.max_source_length - 1);  // room for EOS
       ++out.truncated_inputs;
       out.truncated_lines.push_back(i);
+      out.sentences[i].truncated = true;
     }
     for (auto id : ids) out.sentences[i].source_pieces.push_back(vocabularies.source->piece(id));
     sources.push_back(ids);

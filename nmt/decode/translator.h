@@ -12,6 +12,7 @@
 #include "nmt/decode/beam_search.h"
 #include "nmt/graph/precision.h"
 #include "nmt/models/model.h"
+#include "nmt/translation.h"
 
 namespace nmt::decode {
 
@@ -27,21 +28,9 @@ struct TranslateOptions {
   graph::Precision precision = graph::Precision::f32;
 };
 
-struct TranslatedHypothesis {
-  std::string text;
-  std::vector<std::string> pieces;  // target subwords (EOS not included)
-  double score = 0, log_probability = 0;
-  bool complete = true;  // ended with EOS (false: cut at the length limit)
-  // [target piece (+ EOS if complete)][source piece + EOS, then the decoding batch's padding
-  // columns, which have weight 0]
-  std::vector<std::vector<float>> attention;
-};
-
-struct Translation {
-  std::vector<std::string> source_pieces;    // what the model read (after any cut), EOS not included
-  std::vector<TranslatedHypothesis> n_best;  // best first; empty for an empty input line
-  const std::string& best() const;
-};
+// The result of one line (nmt/translation.h: the public interface's type).
+using nmt::TranslatedHypothesis;
+using nmt::Translation;
 
 struct Translations {
   std::vector<Translation> sentences;        // in input order

@@ -1,0 +1,121 @@
+// nmt::Translator (nmt/nmt.h): a model file loaded once, translating batches of lines through
+// decode::translate, the path nmt-translate, validation and nmt-compare take too.
+#include "nmt/decode/translator.h"
+
+#include <exception>
+#include <mutex>
+#include <utility>
+
+#include "nmt/graph/engine.h"
+#include "nmt/graph/memory_pool.h"
+#include "nmt/graph/precision.h"
+#include "nmt/models/saved_model.h"
+#include "nmt/nmt.h"
+#include "nmt/text/utf8.h"
+
+namespace nmt {
+namespace {
+
+// The primitive cache, the memory pool and the thread count are process-wide: one call at a
+// time, whichever Translator it comes from.
+std::mutex& decoding_mutex() {
+  static std::mutex m;
+  return m;
+}
+
+// Runs `f`, turning the library's exceptions into nmt::Error with the same message.
+template <class F>
+auto as_nmt_error(F&& f) {
+  try {
+    return f();
+  } catch (const Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw Error(e.what());
+  }
+}
+
+}  // namespace
+
+struct Translator::Impl {
+  std::string path;
+  int threads = 2;
+  graph::Precision precision = graph::Precision::f32;
+  models::SavedModel saved;
+
+  ~Impl() {
+    const std::lock_guard lock(decoding_mutex());  // the parameters go back to the shared pool
+    saved = {};
+  }
+};
+
+Translator::Translator(const std::string& model_path, const TranslatorOptions& options)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->path = model_path;
+  if (options.threads < 1 || options.threads > graph::kMaxComputeThreads)
+    throw Error("threads must be between 1 and " + std::to_string(graph::kMaxComputeThreads) + ", not " +
+                std::to_string(options.threads));
+  impl_->threads = options.threads;
+  const auto precision = graph::parse_precision(options.precision);
+  if (!precision) throw Error("precision must be f32 or int8, not '" + options.precision + "'");
+  if (const std::string reason = graph::precision_unavailable_reason(*precision); !reason.empty())
+    throw Error("precision " + options.precision + ": " + reason);
+  impl_->precision = *precision;
+  const std::lock_guard lock(decoding_mutex());
+  impl_->saved = as_nmt_error([&] { return models::load_model(model_path); });
+}
+
+Translator::~Translator() = default;
+Translator::Translator(Translator&&) noexcept = default;
+Translator& Translator::operator=(Translator&&) noexcept = default;
+
+std::vector<Translation> Translator::translate(const std::vector<std::string>& lines,
+                                               const TranslationOptions& options) const {
+  decode::TranslateOptions o;
+  o.beam.beam_size = options.beam_size;
+  o.beam.n_best = options.n_best;
+  o.beam.length_penalty = options.length_penalty;
+  o.beam.max_length_ratio = options.max_length_ratio;
+  o.beam.attention = options.alignment;
+  for (const auto& [name, value] :
+       {std::pair{"batch_tokens", options.batch_tokens}, std::pair{"batch_size", options.batch_size}})
+    if (value < 1 || value > decode::kMaxBatchOption)
+      throw Error(std::string(name) + " must be between 1 and " + std::to_string(decode::kMaxBatchOption) + ", not " +
+                  std::to_string(value));
+  o.batch_tokens = static_cast<std::size_t>(options.batch_tokens);
+  o.batch_sentences = static_cast<std::size_t>(options.batch_size);
+  if (std::string error = decode::options_error(o); !error.empty()) {
+    // Named as the fields of TranslationOptions, not as nmt-translate's command-line options.
+    for (const auto& [flag, field] :
+         {std::pair{"--beam-size", "beam_size"}, std::pair{"--n-best", "n_best"},
+          std::pair{"--length-penalty", "length_penalty"}, std::pair{"--max-length-ratio", "max_length_ratio"}})
+      if (const auto at = error.find(flag); at != std::string::npos) error.replace(at, std::string(flag).size(), field);
+    throw Error(error);
+  }
+  o.precision = impl_->precision;
+  o.max_source_length = impl_->saved.model->max_source_length();
+  std::vector<std::string> repaired;
+  repaired.reserve(lines.size());
+  for (const std::string& line : lines)
+    repaired.push_back(text::is_valid_utf8(line) ? line : text::replace_invalid_utf8(line));
+
+  const std::lock_guard lock(decoding_mutex());
+  graph::set_compute_threads(impl_->threads);
+  // A decoding-sized pool, as nmt-translate and the trainer's validation use (memory_pool.h).
+  const graph::ScopedMemoryPoolCapacity pool(graph::kDecodingMemoryPoolCapacity);
+  return as_nmt_error([&] {
+    return std::move(decode::translate(*impl_->saved.model, impl_->saved.vocabularies, repaired, o).sentences);
+  });
+}
+
+const std::string& Translator::model_path() const { return impl_->path; }
+
+std::string Translator::model_description() const {
+  return impl_->saved.recipe.model.type + ", " + impl_->saved.model->attention_description() + " attention";
+}
+
+std::int64_t Translator::max_source_pieces() const { return impl_->saved.model->max_source_length() - 1; }
+
+std::string version() { return NMT_VERSION; }
+
+}  // namespace nmt
