@@ -30,6 +30,7 @@
 #include "nmt/graph/openmp_waiting.h"
 #include "nmt/models/saved_classifier.h"
 #include "tools/command_line.h"
+#include "tools/line_filter.h"
 #include "tools/log_stream.h"
 
 namespace po = boost::program_options;
@@ -37,7 +38,6 @@ namespace po = boost::program_options;
 namespace {
 
 // From a pipe or a terminal: how long to wait for more lines before labelling those in hand.
-constexpr std::chrono::milliseconds kWaitForMoreInput{20};
 constexpr std::size_t kLinesPerChunk = 256;
 
 }  // namespace
@@ -86,50 +86,28 @@ int main(int argc, char** argv) {
                 << "': it has no attention weights to show (--attention needs model.pooling: attention)\n";
       return 1;
     }
-    nmt::decode::InputChunk chunk;
-    // A regular file is read whole before the output is opened (so -o may even name it).
-    bool more = !input.streaming() && input.next_chunk(chunk, kLinesPerChunk, kWaitForMoreInput);
-    if (output_path == "-") output_path.clear();
-    std::ofstream file;
-    if (!output_path.empty()) {
-      file.open(output_path, std::ios::binary);
-      if (!file) {
-        std::cerr << "nmt-classify: " << output_path << ": cannot open for writing: " << std::strerror(errno) << "\n";
-        return 1;
-      }
-    }
-    std::ostream& out = output_path.empty() ? std::cout : file;
-    if (input.streaming()) more = input.next_chunk(chunk, kLinesPerChunk, kWaitForMoreInput);
-    while (more) {
-      for (std::size_t line : chunk.repaired)
-        log << "nmt-classify: warning: " << input.name() << " line " << line + 1 << ": invalid UTF-8 replaced by U+FFFD"
-            << std::endl;
-      const std::vector<nmt::decode::Classification> labelled =
-          nmt::decode::classify(*saved.model, *saved.vocabulary, chunk.lines, static_cast<std::size_t>(batch_tokens));
-      for (std::size_t k = 0; k < labelled.size(); ++k) {
-        const nmt::models::Prediction& p = labelled[k].prediction;
-        if (!attention) {
-          out << saved.labels.name(p.label) << '\t' << fmt::format("{:.4f}", p.probability) << '\n';
-          continue;
-        }
-        nlohmann::json pieces = nlohmann::json::array();
-        for (const std::int32_t id : labelled[k].ids) pieces.push_back(saved.vocabulary->piece(id));
-        out << nlohmann::json{{"line", chunk.first_line + k},
-                              {"label", saved.labels.name(p.label)},
-                              {"probability", p.probability},
-                              {"pieces", pieces},
-                              {"attention", p.weights}}
-                   .dump()
-            << '\n';
-      }
-      out.flush();
-      if (!out) {
-        std::cerr << "nmt-classify: cannot write the output\n";
-        return 1;
-      }
-      more = input.next_chunk(chunk, kLinesPerChunk, kWaitForMoreInput);
-    }
-    return 0;
+    return nmt::tools::filter_lines(
+        "nmt-classify", input, output_path, kLinesPerChunk, log,
+        [&](const nmt::decode::InputChunk& chunk, std::ostream& out) {
+          const std::vector<nmt::decode::Classification> labelled = nmt::decode::classify(
+              *saved.model, *saved.vocabulary, chunk.lines, static_cast<std::size_t>(batch_tokens));
+          for (std::size_t k = 0; k < labelled.size(); ++k) {
+            const nmt::models::Prediction& p = labelled[k].prediction;
+            if (!attention) {
+              out << saved.labels.name(p.label) << '\t' << fmt::format("{:.4f}", p.probability) << '\n';
+              continue;
+            }
+            nlohmann::json pieces = nlohmann::json::array();
+            for (const std::int32_t id : labelled[k].ids) pieces.push_back(saved.vocabulary->piece(id));
+            out << nlohmann::json{{"line", chunk.first_line + k},
+                                  {"label", saved.labels.name(p.label)},
+                                  {"probability", p.probability},
+                                  {"pieces", pieces},
+                                  {"attention", p.weights}}
+                       .dump()
+                << '\n';
+          }
+        });
   } catch (const std::exception& e) {
     std::cerr << "nmt-classify: " << e.what() << "\n";
     return 1;

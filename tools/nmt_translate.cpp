@@ -27,16 +27,10 @@
 #include "nmt/graph/openmp_waiting.h"
 #include "nmt/nmt.h"
 #include "tools/command_line.h"
+#include "tools/line_filter.h"
 #include "tools/log_stream.h"
 
 namespace po = boost::program_options;
-
-namespace {
-
-// From a pipe or a terminal: how long to wait for more lines before translating those in hand.
-constexpr std::chrono::milliseconds kWaitForMoreInput{20};
-
-}  // namespace
 
 int main(int argc, char** argv) {
   nmt::graph::restart_with_openmp_spin_count(argv);  // before any parallel region; see openmp_waiting.h
@@ -113,53 +107,30 @@ int main(int argc, char** argv) {
     translation.alignment = options.beam.attention;
     translation.batch_tokens = batch_tokens;
     translation.batch_size = batch_sentences;
-    nmt::decode::InputChunk chunk;
-    // A regular file is read whole before the output is opened (so -o may even name it).
-    bool more = !input.streaming() && input.next_chunk(chunk, options.batch_sentences, kWaitForMoreInput);
-    if (output_path == "-") output_path.clear();
-    std::ofstream file;
-    if (!output_path.empty()) {
-      file.open(output_path, std::ios::binary);
-      if (!file) {
-        std::cerr << "nmt-translate: " << output_path << ": cannot open for writing: " << std::strerror(errno) << "\n";
-        return 1;
-      }
-    }
-    std::ostream& out = output_path.empty() ? std::cout : file;
-    // From a pipe or a terminal, each batch of lines is translated and written as soon as it is
-    // there (a line typed alone gets its translation at once); a file is one chunk.
-    if (input.streaming()) more = input.next_chunk(chunk, options.batch_sentences, kWaitForMoreInput);
-    while (more) {
-      for (std::size_t line : chunk.repaired)
-        log << "nmt-translate: warning: " << input.name() << " line " << line + 1
-            << ": invalid UTF-8 replaced by U+FFFD" << std::endl;
-      const std::vector<nmt::Translation> result = translator.translate(chunk.lines, translation);
-      for (std::size_t k = 0; k < result.size(); ++k)
-        if (result[k].truncated)
-          log << "nmt-translate: warning: line " << chunk.first_line + k + 1 << " is longer than the model's "
-              << translator.max_source_pieces() << " subwords and was cut" << std::endl;
-      for (std::size_t k = 0; k < result.size(); ++k) {
-        const auto& s = result[k];
-        const std::size_t i = chunk.first_line + k;  // input lines count from 0
-        if (options.beam.n_best > 1) {
-          for (const auto& h : s.n_best) out << i << " ||| " << h.text << " ||| " << h.score << "\n";
-          if (s.n_best.empty()) out << i << " |||  ||| 0\n";
-        } else if (alignment == "soft") {
-          out << nmt::decode::soft_alignment(s, i).dump() << "\n";
-        } else if (alignment == "hard") {
-          out << s.best() << " ||| " << nmt::decode::hard_alignment(s) << "\n";
-        } else {
-          out << s.best() << "\n";
-        }
-      }
-      out.flush();
-      if (!out) {
-        std::cerr << "nmt-translate: cannot write the output\n";
-        return 1;
-      }
-      more = input.next_chunk(chunk, options.batch_sentences, kWaitForMoreInput);
-    }
-    return 0;
+    // Each chunk is a batch of lines: from a pipe or a terminal, written as soon as it is there.
+    return nmt::tools::filter_lines(
+        "nmt-translate", input, output_path, options.batch_sentences, log,
+        [&](const nmt::decode::InputChunk& chunk, std::ostream& out) {
+          const std::vector<nmt::Translation> result = translator.translate(chunk.lines, translation);
+          for (std::size_t k = 0; k < result.size(); ++k)
+            if (result[k].truncated)
+              log << "nmt-translate: warning: line " << chunk.first_line + k + 1 << " is longer than the model's "
+                  << translator.max_source_pieces() << " subwords and was cut" << std::endl;
+          for (std::size_t k = 0; k < result.size(); ++k) {
+            const auto& s = result[k];
+            const std::size_t i = chunk.first_line + k;  // input lines count from 0
+            if (options.beam.n_best > 1) {
+              for (const auto& h : s.n_best) out << i << " ||| " << h.text << " ||| " << h.score << "\n";
+              if (s.n_best.empty()) out << i << " |||  ||| 0\n";
+            } else if (alignment == "soft") {
+              out << nmt::decode::soft_alignment(s, i).dump() << "\n";
+            } else if (alignment == "hard") {
+              out << s.best() << " ||| " << nmt::decode::hard_alignment(s) << "\n";
+            } else {
+              out << s.best() << "\n";
+            }
+          }
+        });
   } catch (const std::exception& e) {
     std::cerr << "nmt-translate: " << e.what() << "\n";
     return 1;

@@ -2,6 +2,7 @@
 // decode::translate, the path nmt-translate, validation and nmt-compare take too.
 #include "nmt/decode/translator.h"
 
+#include <algorithm>
 #include <exception>
 #include <mutex>
 #include <utility>
@@ -94,18 +95,21 @@ std::vector<Translation> Translator::translate(const std::vector<std::string>& l
   }
   o.precision = impl_->precision;
   o.max_source_length = impl_->saved.model->max_source_length();
+  // Copied only when a line needs repair (nmt-translate's input is repaired already).
   std::vector<std::string> repaired;
-  repaired.reserve(lines.size());
-  for (const std::string& line : lines)
-    repaired.push_back(text::is_valid_utf8(line) ? line : text::replace_invalid_utf8(line));
+  if (!std::all_of(lines.begin(), lines.end(), [](const std::string& l) { return text::is_valid_utf8(l); })) {
+    repaired.reserve(lines.size());
+    for (const std::string& line : lines)
+      repaired.push_back(text::is_valid_utf8(line) ? line : text::replace_invalid_utf8(line));
+  }
+  const std::vector<std::string>& input = repaired.empty() ? lines : repaired;
 
   const std::lock_guard lock(decoding_mutex());
   graph::set_compute_threads(impl_->threads);
   // A decoding-sized pool, as nmt-translate and the trainer's validation use (memory_pool.h).
   const graph::ScopedMemoryPoolCapacity pool(graph::kDecodingMemoryPoolCapacity);
-  return as_nmt_error([&] {
-    return std::move(decode::translate(*impl_->saved.model, impl_->saved.vocabularies, repaired, o).sentences);
-  });
+  return as_nmt_error(
+      [&] { return std::move(decode::translate(*impl_->saved.model, impl_->saved.vocabularies, input, o).sentences); });
 }
 
 const std::string& Translator::model_path() const { return impl_->path; }
