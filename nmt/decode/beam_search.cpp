@@ -25,6 +25,7 @@ struct Sentence {
   std::vector<Live> live;   // one per beam row while open
   std::vector<Hypothesis> finished;
   bool open = true;
+  std::size_t first_row = 0;  // the decoder state's row of live[0]; live[i] is in row first_row + i
 };
 
 double normalised(double log_probability, std::size_t length, double alpha) {
@@ -103,6 +104,40 @@ void best_extensions(const float* log_probs, std::int64_t vocab, const std::vect
   }
 }
 
+// Orders the hypotheses extended from a sentence's rows (first row `first_row`) so that each
+// parent's first child takes its parent's row when that row is still the sentence's: the
+// decoder state then changes only in the rows of the other children, and the self-attention
+// caches are reordered in place (KeyValueCache::select_rows_in_place) instead of copied whole.
+// The order of a sentence's hypotheses is otherwise free: candidates are ranked afresh at each
+// step by score, then by row (an exact tie of two hypotheses' scores may so end differently).
+void keep_parents_rows(std::vector<Live>& children, std::vector<std::int32_t>& parents, std::size_t first_row) {
+  const std::size_t n = children.size();
+  std::vector<std::size_t> place(n, n);
+  std::vector<bool> taken(n, false);
+  for (std::size_t c = 0; c < n; ++c) {
+    const std::size_t parent = static_cast<std::size_t>(parents[c]) - first_row;
+    if (parent < n && !taken[parent]) {
+      place[c] = parent;
+      taken[parent] = true;
+    }
+  }
+  std::size_t free = 0;
+  for (std::size_t c = 0; c < n; ++c) {
+    if (place[c] != n) continue;
+    while (taken[free]) ++free;
+    place[c] = free;
+    taken[free] = true;
+  }
+  std::vector<Live> placed_children(n);
+  std::vector<std::int32_t> placed_parents(n);
+  for (std::size_t c = 0; c < n; ++c) {
+    placed_children[place[c]] = std::move(children[c]);
+    placed_parents[place[c]] = parents[c];
+  }
+  children = std::move(placed_children);
+  parents = std::move(placed_parents);
+}
+
 }  // namespace
 
 std::vector<std::vector<Hypothesis>> beam_search(const models::Seq2SeqModel& model, const data::Batch& sources,
@@ -115,37 +150,48 @@ std::vector<std::vector<Hypothesis>> beam_search(const models::Seq2SeqModel& mod
   std::vector<Sentence> sentences(sources.rows);
   for (std::size_t r = 0; r < sources.rows; ++r) {
     sentences[r].row = r;
+    sentences[r].first_row = r;
     sentences[r].max_length =
         static_cast<std::int64_t>(std::ceil(options.max_length_ratio * sources.source_lengths[r])) + 10;
     if (options.max_length > 0) sentences[r].max_length = std::min(sentences[r].max_length, options.max_length);
     sentences[r].live.resize(1);  // the empty hypothesis; the beam fills from the first step
   }
-  // Rows of the decoder state: for each open sentence, its live hypotheses in order.
   // The sections of a profile (graph/profiler.h; bench-translate --profile).
   const auto encoded = [&] {
     const graph::ProfileSection section("source encoding");
     return model.encode(sources);
   }();
-  std::vector<std::int32_t> rows(sources.rows);
-  std::iota(rows.begin(), rows.end(), 0);
   std::optional<graph::ProfileSection> reordering(std::in_place, "reordering rows");
   auto state = model.start(*encoded);
   state->return_attention = options.attention;
-  std::unique_ptr<models::EncodedSource> current = encoded->select_rows(rows);
+  std::unique_ptr<models::EncodedSource> current;  // the encodings of the state's rows
   reordering.reset();
   std::vector<std::size_t> open(sources.rows);
   std::iota(open.begin(), open.end(), 0);
-  // The sentence of each row of `current`: a row's encoding depends on its sentence alone, so
-  // when the rows' sentences stay where they are (beams of a sentence reordered among
-  // themselves, no sentence finished), the encodings need no reordering.
+  // The rows of the decoder state: each open sentence's live hypotheses in consecutive rows from
+  // its first_row; between and after them rows of no live hypothesis (their outputs are not
+  // read): a finished sentence's rows, and copies of the last row that pad the count (see
+  // padded_rows). The sentence of each row (for a row of none, the last it had): a row's
+  // encoding depends on its sentence alone, so while the rows' sentences stay where they are,
+  // the encodings need no reordering.
+  std::size_t state_rows = sources.rows;
   std::vector<std::size_t> row_sentences = open;
-  std::vector<Candidate> candidates;
+  {
+    std::vector<std::int32_t> rows(sources.rows);
+    std::iota(rows.begin(), rows.end(), 0);
+    const graph::ProfileSection section("reordering rows");
+    current = encoded->select_rows(rows);
+  }
+  std::vector<std::vector<Candidate>> candidates(sources.rows);
 
   for (std::int64_t t = 0; !open.empty(); ++t) {
-    std::vector<std::int32_t> previous;
+    // Rows of no live hypothesis read any token (EOS).
+    std::vector<std::int32_t> previous(state_rows, data::kEosId);
     for (std::size_t s : open)
-      for (const Live& h : sentences[s].live) previous.push_back(h.tokens.empty() ? data::kBosId : h.tokens.back());
-    if (t > 0) pad_rows(previous);  // as the state's rows were padded (the first step has one row per sentence)
+      for (std::size_t i = 0; i < sentences[s].live.size(); ++i) {
+        const Live& h = sentences[s].live[i];
+        previous[sentences[s].first_row + i] = h.tokens.empty() ? data::kBosId : h.tokens.back();
+      }
     const models::StepResult step = [&] {
       const graph::ProfileSection section("decoder step (other)");
       return model.step(*current, *state, previous);
@@ -154,28 +200,37 @@ std::vector<std::vector<Hypothesis>> beam_search(const models::Seq2SeqModel& mod
     const std::int64_t vocab = step.log_probs.dim(1);
     const std::int64_t source_width = step.attention.defined() ? step.attention.dim(1) : 0;
 
-    std::vector<std::int32_t> next_rows;  // state rows the surviving hypotheses extend
+    // The best 2k extensions of each open sentence's rows (k of them may end in EOS); the
+    // sentences apart, on all threads.
+    const auto open_count = static_cast<std::int64_t>(open.size());
+#pragma omp parallel for schedule(dynamic, 1) if (open_count > 1)
+    for (std::int64_t o = 0; o < open_count; ++o) {
+      const Sentence& sentence = sentences[open[static_cast<std::size_t>(o)]];
+      const std::size_t keep = std::min(sentence.live.size() * static_cast<std::size_t>(vocab), 2 * k);
+      best_extensions(step.log_probs.data() + sentence.first_row * static_cast<std::size_t>(vocab), vocab,
+                      sentence.live, keep, candidates[static_cast<std::size_t>(o)]);
+    }
+
     std::vector<std::size_t> still_open;
-    std::size_t row = 0;
-    for (std::size_t s : open) {
-      Sentence& sentence = sentences[s];
-      const std::size_t beams = sentence.live.size();
-      // The best 2k extensions of this sentence's rows (k of them may end in EOS).
-      const std::size_t keep = std::min(beams * static_cast<std::size_t>(vocab), 2 * k);
-      best_extensions(step.log_probs.data() + row * static_cast<std::size_t>(vocab), vocab, sentence.live, keep,
-                      candidates);
+    std::vector<std::vector<Live>> next_live;             // per sentence of still_open
+    std::vector<std::vector<std::int32_t>> next_parents;  // their parents' rows
+    bool blocks_fit = true;  // every sentence left has no more live hypotheses than rows now
+    std::size_t live_rows = 0;
+    for (std::size_t o = 0; o < open.size(); ++o) {
+      Sentence& sentence = sentences[open[o]];
       const bool last_step = t + 1 >= sentence.max_length;
       std::vector<Live> extended;
       std::vector<std::int32_t> parents;
-      for (std::size_t c = 0; c < keep && extended.size() < k; ++c) {
-        const Candidate& cand = candidates[c];
+      for (const Candidate& cand : candidates[o]) {
+        if (extended.size() >= k) break;
         Live h;
         const Live& parent = sentence.live[cand.beam];
+        const std::size_t parent_row = sentence.first_row + cand.beam;
         h.tokens = parent.tokens;
         h.log_probability = cand.log_probability;
         if (options.attention && source_width > 0) {
           h.attention = parent.attention;
-          const float* a = step.attention.data() + (row + cand.beam) * source_width;
+          const float* a = step.attention.data() + parent_row * static_cast<std::size_t>(source_width);
           h.attention.emplace_back(a, a + source_width);
         }
         if (cand.token == data::kEosId) {
@@ -188,23 +243,43 @@ std::vector<std::vector<Hypothesis>> beam_search(const models::Seq2SeqModel& mod
           continue;
         }
         extended.push_back(std::move(h));
-        parents.push_back(static_cast<std::int32_t>(row + cand.beam));
+        parents.push_back(static_cast<std::int32_t>(parent_row));
       }
-      row += beams;
       if (sentence.finished.size() >= k || extended.empty()) {
         sentence.open = false;
         continue;
       }
-      sentence.live = std::move(extended);
-      next_rows.insert(next_rows.end(), parents.begin(), parents.end());
-      still_open.push_back(s);
+      keep_parents_rows(extended, parents, sentence.first_row);
+      blocks_fit = blocks_fit && extended.size() <= sentence.live.size();
+      live_rows += extended.size();
+      next_live.push_back(std::move(extended));
+      next_parents.push_back(std::move(parents));
+      still_open.push_back(open[o]);
     }
     bookkeeping.reset();
     if (still_open.empty()) break;
-    // Reorder the state to the surviving hypotheses; finished sentences leave the batch.
-    pad_rows(next_rows);
+
     const graph::ProfileSection section("reordering rows");
-    const std::size_t state_rows = row_sentences.size();
+    // The rows of the next step. While each sentence's hypotheses fit in its rows and packing
+    // them would not make fewer rows (padded_rows), every sentence keeps its rows: the state
+    // changes only where a hypothesis is not its parent's first child, and a finished
+    // sentence's rows stay, unread, until the rows are packed. Otherwise the open sentences'
+    // hypotheses are packed into consecutive rows.
+    std::vector<std::int32_t> next_rows;
+    if (blocks_fit && padded_rows(live_rows) >= state_rows) {
+      next_rows.resize(state_rows);
+      std::iota(next_rows.begin(), next_rows.end(), 0);
+      for (std::size_t o = 0; o < still_open.size(); ++o)
+        std::copy(next_parents[o].begin(), next_parents[o].end(),
+                  next_rows.begin() + static_cast<std::ptrdiff_t>(sentences[still_open[o]].first_row));
+    } else {
+      for (std::size_t o = 0; o < still_open.size(); ++o) {
+        sentences[still_open[o]].first_row = next_rows.size();
+        next_rows.insert(next_rows.end(), next_parents[o].begin(), next_parents[o].end());
+      }
+      pad_rows(next_rows);
+    }
+    for (std::size_t o = 0; o < still_open.size(); ++o) sentences[still_open[o]].live = std::move(next_live[o]);
     bool same_rows = next_rows.size() == state_rows;  // each row extends the row it was: greedy's usual case
     for (std::size_t r = 0; same_rows && r < next_rows.size(); ++r)
       same_rows = next_rows[r] == static_cast<std::int32_t>(r);
@@ -213,6 +288,7 @@ std::vector<std::vector<Hypothesis>> beam_search(const models::Seq2SeqModel& mod
     for (const std::int32_t r : next_rows) next_sentences.push_back(row_sentences[static_cast<std::size_t>(r)]);
     if (next_sentences != row_sentences) current = current->select_rows(next_rows);
     row_sentences = std::move(next_sentences);
+    state_rows = next_rows.size();
     open = std::move(still_open);
   }
 

@@ -35,6 +35,10 @@ Var gather_sentences(const Var& heads, std::span<const std::int32_t> rows, std::
                         {static_cast<std::int64_t>(rows.size()) * h, s[1], s[2]});
 }
 
+// Whether writing into v's storage changes nothing but v: no other Var (a copy of a cache
+// shares its Vars) and no other tensor holds it.
+bool exclusively_held(const Var& v) { return v.identity().use_count() == 1 && v.value().is_sole_owner(); }
+
 }  // namespace
 
 AttentionHeads AttentionHeads::select_rows(std::span<const std::int32_t> rows, std::int64_t heads) const {
@@ -54,7 +58,7 @@ void KeyValueCache::append(const Var& new_keys, const Var& new_values) {
                             graph::to_string(heads.keys.shape()));
   // Grow by a block when full, and copy before writing when another tensor shares the storage.
   const auto writable = [&](const Var& old, std::int64_t capacity) {
-    if (!old.defined() || old.shape()[1] != capacity || !old.value().is_sole_owner()) {
+    if (!old.defined() || old.shape()[1] != capacity || !exclusively_held(old)) {
       Tensor grown = Tensor::zeros({bh, capacity, dk});
       if (old.defined()) {
         const std::int64_t kept = std::min(old.shape()[1], capacity) * dk;
@@ -87,6 +91,57 @@ Tensor KeyValueCache::mask() const {
 
 KeyValueCache KeyValueCache::select_rows(std::span<const std::int32_t> rows, std::int64_t heads_per_row) const {
   return {heads.select_rows(rows, heads_per_row), length};
+}
+
+bool KeyValueCache::select_rows_in_place(std::span<const std::int32_t> rows, std::int64_t heads_per_row) {
+  if (heads.empty()) return false;
+  const graph::Shape& s = heads.keys.shape();  // [B*H, capacity, d_k]
+  const std::int64_t b = s[0] / heads_per_row;
+  if (static_cast<std::int64_t>(rows.size()) != b || !exclusively_held(heads.keys) || !exclusively_held(heads.values))
+    return false;
+  // Safe in place only if no row is overwritten before it is read: every row copied from stays.
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    const std::int32_t from = rows[r];
+    if (from < 0 || from >= b) return false;
+    if (from != static_cast<std::int32_t>(r) && rows[static_cast<std::size_t>(from)] != from) return false;
+  }
+  const std::size_t row_floats = static_cast<std::size_t>(heads_per_row * s[1] * s[2]);
+  for (const Var* part : {&heads.keys, &heads.values}) {
+    Tensor storage = part->value();  // shares the storage written to
+    float* data = storage.data();
+    for (std::size_t r = 0; r < rows.size(); ++r)
+      if (rows[r] != static_cast<std::int32_t>(r))
+        std::memcpy(data + r * row_floats, data + static_cast<std::size_t>(rows[r]) * row_floats,
+                    row_floats * sizeof(float));
+  }
+  return true;
+}
+
+QueryGroups QueryGroups::of(std::span<const std::int32_t> row_sentences) {
+  QueryGroups groups;
+  const std::size_t rows = row_sentences.size();
+  std::size_t g = 1;
+  while (g < rows && row_sentences[g] == row_sentences[0]) ++g;
+  groups.size = static_cast<std::int64_t>(g);
+  groups.slot_of_row.resize(rows);
+  std::size_t used = 0;        // slots of the current group holding a row
+  std::int32_t group_row = 0;  // the current group's first row
+  const auto close_group = [&] {
+    for (; used < g; ++used) groups.row_of_slot.push_back(group_row);
+  };
+  for (std::size_t r = 0; r < rows; ++r) {
+    if (r == 0 || row_sentences[r] != row_sentences[r - 1] || used == g) {
+      if (r > 0) close_group();
+      groups.sentences.push_back(row_sentences[r]);
+      used = 0;
+      group_row = static_cast<std::int32_t>(r);
+    }
+    groups.slot_of_row[r] = static_cast<std::int32_t>(groups.row_of_slot.size());
+    groups.row_of_slot.push_back(static_cast<std::int32_t>(r));
+    ++used;
+  }
+  if (rows > 0) close_group();
+  return groups;
 }
 
 Tensor causal_mask(std::int64_t length) {
@@ -127,8 +182,9 @@ MultiHeadAttention::MultiHeadAttention(graph::Parameters& params, const std::str
   output_ = stacked_projection(params, name + ".output", d_model, 1, generator);
 }
 
-AttentionOutput MultiHeadAttention::scaled_dot_product(const Var& queries, const AttentionHeads& kv, const Tensor& mask,
-                                                       float dropout, graph::RandomGenerator* generator) const {
+MultiHeadAttention::Heads MultiHeadAttention::scaled_dot_product(const Var& queries, const AttentionHeads& kv,
+                                                                 const Tensor& mask, float dropout,
+                                                                 graph::RandomGenerator* generator) const {
   const std::int64_t bh = queries.shape()[0], t = queries.shape()[1], dk = queries.shape()[2];
   const std::int64_t rows = bh / heads_, s = kv.length();
   // Q K^T / sqrt(d_k) (eq. 1), the scaling applied to the smaller operand.
@@ -137,15 +193,18 @@ AttentionOutput MultiHeadAttention::scaled_dot_product(const Var& queries, const
   const Var weights = graph::softmax(scores, mask);
   Var dropped = weights;
   if (generator && dropout > 0) dropped = graph::dropout(weights, dropout, *generator);
-  const Var context = graph::matmul(graph::reshape(dropped, {bh, t, s}), kv.values);  // [B*H, T, d_k]
-  return {output_(merge_heads(context, rows)), weights};
+  return {graph::matmul(graph::reshape(dropped, {bh, t, s}), kv.values), weights};
+}
+
+AttentionOutput MultiHeadAttention::project_output(const Heads& heads) const {
+  return {output_(merge_heads(heads.context, heads.context.shape()[0] / heads_)), heads.weights};
 }
 
 AttentionOutput MultiHeadAttention::self_attention(const Var& x, const Tensor& mask, float dropout,
                                                    graph::RandomGenerator* generator) const {
   if (kind_ != Kind::self) throw std::logic_error("self_attention on an encoder-decoder attention layer");
   const std::vector<Var> qkv = graph::split_heads(qkv_(x), 3, heads_);
-  return scaled_dot_product(qkv[0], {qkv[1], qkv[2]}, mask, dropout, generator);
+  return project_output(scaled_dot_product(qkv[0], {qkv[1], qkv[2]}, mask, dropout, generator));
 }
 
 AttentionOutput MultiHeadAttention::self_attention_step(const Var& x, KeyValueCache& cache) const {
@@ -154,7 +213,7 @@ AttentionOutput MultiHeadAttention::self_attention_step(const Var& x, KeyValueCa
     throw graph::ShapeError("self_attention_step: x must be [B, 1, d_model], got " + graph::to_string(x.shape()));
   const std::vector<Var> qkv = graph::split_heads(qkv_(x), 3, heads_);
   cache.append(qkv[1], qkv[2]);
-  return scaled_dot_product(qkv[0], cache.heads, cache.mask(), 0.0f, nullptr);
+  return project_output(scaled_dot_product(qkv[0], cache.heads, cache.mask(), 0.0f, nullptr));
 }
 
 AttentionHeads MultiHeadAttention::project_memory(const Var& memory) const {
@@ -166,7 +225,35 @@ AttentionHeads MultiHeadAttention::project_memory(const Var& memory) const {
 AttentionOutput MultiHeadAttention::attend(const Var& x, const AttentionHeads& memory, const Tensor& mask,
                                            float dropout, graph::RandomGenerator* generator) const {
   if (kind_ != Kind::encoder_decoder) throw std::logic_error("attend on a self-attention layer");
-  return scaled_dot_product(graph::split_heads(query_(x), 1, heads_)[0], memory, mask, dropout, generator);
+  return project_output(
+      scaled_dot_product(graph::split_heads(query_(x), 1, heads_)[0], memory, mask, dropout, generator));
+}
+
+AttentionOutput MultiHeadAttention::attend_step(const Var& x, const AttentionHeads& memory, const Tensor& mask,
+                                                const QueryGroups& groups, bool with_weights) const {
+  if (kind_ != Kind::encoder_decoder) throw std::logic_error("attend_step on a self-attention layer");
+  const std::int64_t rows = x.shape().size() == 3 ? x.shape()[0] : -1;
+  if (rows < 0 || x.shape()[1] != 1 || static_cast<std::int64_t>(groups.slot_of_row.size()) != rows)
+    throw graph::ShapeError("attend_step: x " + graph::to_string(x.shape()) + " for " +
+                            std::to_string(groups.slot_of_row.size()) + " grouped rows");
+  // One row per group: the queries are the rows, as in attend().
+  if (groups.size == 1) return attend(x, memory, mask, 0.0f, nullptr);
+  const std::int64_t g = groups.size, n = static_cast<std::int64_t>(groups.sentences.size()), dk = d_model_ / heads_;
+  // The queries [R, d_model] into the slots of the groups [n, G, H, d_k], then per head [n H, G, d_k].
+  const Var slots = graph::gather_rows(graph::reshape(query_(x), {rows, d_model_}), groups.row_of_slot);
+  const Var queries =
+      graph::reshape(graph::transpose(graph::reshape(slots, {n, g, heads_, dk}), {0, 2, 1, 3}), {n * heads_, g, dk});
+  const Heads heads = scaled_dot_product(queries, memory, mask, 0.0f, nullptr);
+  // Concat(heads) per slot [n G, d_model], back to the rows, then W^O.
+  const Var context =
+      graph::gather_rows(graph::reshape(merge_heads(heads.context, n), {n * g, d_model_}), groups.slot_of_row);
+  AttentionOutput out{output_(graph::reshape(context, {rows, 1, d_model_})), Var()};
+  if (with_weights) {
+    const std::int64_t s = memory.length();
+    const Var per_slot = graph::reshape(graph::transpose(heads.weights, {0, 2, 1, 3}), {n * g, heads_ * s});
+    out.weights = graph::reshape(graph::gather_rows(per_slot, groups.slot_of_row), {rows, heads_, 1, s});
+  }
+  return out;
 }
 
 }  // namespace nmt::layers

@@ -51,6 +51,25 @@ struct KeyValueCache {
   // [1, 1, 1, capacity]: 1 for the filled positions, broadcast over the scores [B, H, 1, capacity].
   graph::Tensor mask() const;
   KeyValueCache select_rows(std::span<const std::int32_t> rows, std::int64_t heads_per_row) const;
+  // The same in place, copying only the rows that change, when that is safe: as many rows as
+  // now, and every row copied from keeps its place (beam search puts a hypothesis in its
+  // parent's row when it can). Returns false, changing nothing, when it is not.
+  bool select_rows_in_place(std::span<const std::int32_t> rows, std::int64_t heads_per_row);
+};
+
+// The rows of a decoding step grouped by the source sentence they translate. Beam search keeps
+// the hypotheses of a sentence in consecutive rows, and their queries attend to the same keys
+// and values: encoder-decoder attention multiplies each sentence's keys and values once by up
+// to G queries ([groups * H, G, d_k] against [groups * H, S, d_k]) instead of gathering a copy
+// of them for every row and multiplying each by one query (issue 24).
+struct QueryGroups {
+  std::int64_t size = 1;                  // G, the query slots of a group: the first sentence's row count
+  std::vector<std::int32_t> sentences;    // per group, the sentence (memory row) it attends to
+  std::vector<std::int32_t> slot_of_row;  // per row: group * G + slot
+  std::vector<std::int32_t> row_of_slot;  // per slot: its row (an unused slot repeats its group's first row)
+  // Runs of consecutive rows of one sentence, cut into groups of at most G rows. With G = 1 the
+  // groups are the rows themselves (greedy search).
+  static QueryGroups of(std::span<const std::int32_t> row_sentences);
 };
 
 struct AttentionOutput {
@@ -85,14 +104,25 @@ class MultiHeadAttention {
   // Queries x [B, T, d_model] over `memory`; `mask` broadcasts to [B, H, T, S].
   AttentionOutput attend(const Var& x, const AttentionHeads& memory, const graph::Tensor& mask, float dropout,
                          graph::RandomGenerator* generator) const;
+  // One position x [R, 1, d_model] of incremental decoding, its rows in `groups`; `memory`
+  // [groups * H, S, d_k] and `mask` [groups, 1, 1, S] hold one row per group. The weights
+  // [R, H, 1, S] only when asked for (gathering them back to rows costs a copy).
+  AttentionOutput attend_step(const Var& x, const AttentionHeads& memory, const graph::Tensor& mask,
+                              const QueryGroups& groups, bool with_weights) const;
 
   std::int64_t heads() const { return heads_; }
   std::int64_t d_model() const { return d_model_; }
 
  private:
-  // Eq. 1 for queries [B*H, T, d_k] over `kv`, then Concat(heads) W^O.
-  AttentionOutput scaled_dot_product(const Var& queries, const AttentionHeads& kv, const graph::Tensor& mask,
-                                     float dropout, graph::RandomGenerator* generator) const;
+  struct Heads {
+    Var context;  // [B*H, T, d_k]
+    Var weights;  // [B, H, T, S]
+  };
+  // Eq. 1 for queries [B*H, T, d_k] over `kv`, each head apart.
+  Heads scaled_dot_product(const Var& queries, const AttentionHeads& kv, const graph::Tensor& mask, float dropout,
+                           graph::RandomGenerator* generator) const;
+  // Concat(heads) W^O.
+  AttentionOutput project_output(const Heads& heads) const;
 
   Kind kind_ = Kind::self;
   std::int64_t d_model_ = 0, heads_ = 1;

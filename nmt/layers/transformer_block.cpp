@@ -45,9 +45,8 @@ AttentionHeads TransformerDecoderBlock::project_memory(const Var& encoder_output
   return cross_attention_.project_memory(encoder_output);
 }
 
-template <class SelfAttention>
-TransformerDecoderBlock::Output TransformerDecoderBlock::run(const Var& y, SelfAttention&& self,
-                                                             const AttentionHeads& memory, const Tensor& memory_mask,
+template <class SelfAttention, class CrossAttention>
+TransformerDecoderBlock::Output TransformerDecoderBlock::run(const Var& y, SelfAttention&& self, CrossAttention&& cross,
                                                              graph::RandomGenerator* generator) const {
   // The sections of a profile (graph/profiler.h; a branch each when profiling is off).
   Output out;
@@ -58,7 +57,7 @@ TransformerDecoderBlock::Output TransformerDecoderBlock::run(const Var& y, SelfA
   {
     const graph::ProfileSection section("cross-attention");
     h = cross_residual_(h, options_.dropout, generator, [&](const Var& in) {
-      AttentionOutput a = cross_attention_.attend(in, memory, memory_mask, options_.attention_dropout, generator);
+      AttentionOutput a = cross(in);
       out.cross_weights = a.weights;
       return a.output;
     });
@@ -79,14 +78,18 @@ TransformerDecoderBlock::Output TransformerDecoderBlock::operator()(const Var& y
       [&](const Var& in) {
         return self_attention_.self_attention(in, causal, options_.attention_dropout, generator).output;
       },
-      memory, memory_mask, generator);
+      [&](const Var& in) {
+        return cross_attention_.attend(in, memory, memory_mask, options_.attention_dropout, generator);
+      },
+      generator);
 }
 
 TransformerDecoderBlock::Output TransformerDecoderBlock::step(const Var& y, KeyValueCache& cache,
-                                                              const AttentionHeads& memory,
-                                                              const Tensor& memory_mask) const {
+                                                              const AttentionHeads& memory, const Tensor& memory_mask,
+                                                              const QueryGroups& groups, bool with_weights) const {
   return run(
-      y, [&](const Var& in) { return self_attention_.self_attention_step(in, cache).output; }, memory, memory_mask,
+      y, [&](const Var& in) { return self_attention_.self_attention_step(in, cache).output; },
+      [&](const Var& in) { return cross_attention_.attend_step(in, memory, memory_mask, groups, with_weights); },
       nullptr);
 }
 

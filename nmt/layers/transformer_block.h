@@ -75,14 +75,16 @@ class TransformerDecoderBlock {
   // memory_mask [B, 1, 1, S] masks source padding.
   Output operator()(const Var& y, const graph::Tensor& causal, const AttentionHeads& memory,
                     const graph::Tensor& memory_mask, graph::RandomGenerator* generator) const;
-  // One new position y [B, 1, d_model], attending to the cached prefix (`cache`, extended by this
-  // position) instead of recomputing it; no dropout (search).
-  Output step(const Var& y, KeyValueCache& cache, const AttentionHeads& memory, const graph::Tensor& memory_mask) const;
+  // One new position y [R, 1, d_model], attending to the cached prefix (`cache`, extended by this
+  // position) instead of recomputing it; no dropout (search). The rows' queries of
+  // encoder-decoder attention in `groups`, `memory` and `memory_mask` one row per group; the
+  // cross weights [R, H, 1, S] only `with_weights`.
+  Output step(const Var& y, KeyValueCache& cache, const AttentionHeads& memory, const graph::Tensor& memory_mask,
+              const QueryGroups& groups, bool with_weights) const;
 
  private:
-  template <class SelfAttention>
-  Output run(const Var& y, SelfAttention&& self, const AttentionHeads& memory, const graph::Tensor& memory_mask,
-             graph::RandomGenerator* generator) const;
+  template <class SelfAttention, class CrossAttention>
+  Output run(const Var& y, SelfAttention&& self, CrossAttention&& cross, graph::RandomGenerator* generator) const;
 
   TransformerBlockOptions options_;
   MultiHeadAttention self_attention_, cross_attention_;

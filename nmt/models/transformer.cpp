@@ -1,6 +1,7 @@
 #include "nmt/models/transformer.h"
 
 #include <cmath>
+#include <numeric>
 #include <stdexcept>
 
 #include "nmt/data/special_ids.h"
@@ -51,18 +52,55 @@ layers::TransformerBlockOptions TransformerConfig::block_options() const {
 }
 
 // The encoder side of a batch: the encoder-decoder keys and values of every decoder layer and
-// the source padding mask.
+// the source padding mask, one row per sentence.
+struct Transformer::Memory {
+  std::vector<layers::AttentionHeads> heads;  // per decoder layer, [B*H, S, d_k]
+  Tensor mask;                                // [B, 1, 1, S]
+
+  Memory select_rows(std::span<const std::int32_t> rows, std::int64_t heads_per_row) const {
+    Memory m;
+    for (const auto& h : heads) m.heads.push_back(h.select_rows(rows, heads_per_row));
+    m.mask = graph::gather_rows(Var::constant(mask), rows).value();
+    return m;
+  }
+};
+
+// What search decodes from: the memory of the sentences, and for the decoder's rows (hypotheses)
+// the sentence each translates. Encoder-decoder attention groups the rows by sentence
+// (layers::QueryGroups) and reads the memory of each group once, so reordering hypotheses copies
+// no keys and values; only a change of the groups' sentences (a sentence finished, the first
+// step's one row per sentence becoming k) gathers the memory anew.
 struct Transformer::Encoded : EncodedSource {
-  std::vector<layers::AttentionHeads> memory;  // per decoder layer, [B*H, S, d_k]
-  Tensor mask;                                 // [B, 1, 1, S]
+  std::shared_ptr<const Memory> sentences;
   std::int64_t heads = 1;
-  std::int64_t rows() const override { return mask.dim(0); }
+  std::vector<std::int32_t> row_sentences;  // per decoder row, its row of `sentences`
+  layers::QueryGroups groups;               // of row_sentences
+  std::shared_ptr<const Memory> grouped;    // one row per group
+
+  std::int64_t rows() const override { return static_cast<std::int64_t>(row_sentences.size()); }
   std::unique_ptr<EncodedSource> select_rows(std::span<const std::int32_t> rows) const override {
     auto e = std::make_unique<Encoded>();
-    for (const auto& m : memory) e->memory.push_back(m.select_rows(rows, heads));
-    e->mask = graph::gather_rows(Var::constant(mask), rows).value();
+    e->sentences = sentences;
     e->heads = heads;
+    for (const std::int32_t r : rows) {
+      if (r < 0 || r >= this->rows())
+        throw graph::ShapeError("select_rows: row " + std::to_string(r) + " of " + std::to_string(this->rows()));
+      e->row_sentences.push_back(row_sentences[static_cast<std::size_t>(r)]);
+    }
+    e->set_groups(this);
     return e;
+  }
+  // Groups the rows; gathers the memory of the groups unless `previous` has it.
+  void set_groups(const Encoded* previous) {
+    groups = layers::QueryGroups::of(row_sentences);
+    if (previous != nullptr && previous->groups.sentences == groups.sentences) {
+      grouped = previous->grouped;
+      return;
+    }
+    bool all_in_order = static_cast<std::int64_t>(groups.sentences.size()) == sentences->mask.dim(0);
+    for (std::size_t g = 0; all_in_order && g < groups.sentences.size(); ++g)
+      all_in_order = groups.sentences[g] == static_cast<std::int32_t>(g);
+    grouped = all_in_order ? sentences : std::make_shared<Memory>(sentences->select_rows(groups.sentences, heads));
   }
 };
 
@@ -72,7 +110,8 @@ struct Transformer::State : DecoderState {
   std::int64_t heads = 1;
   std::int64_t position = 0;  // of the next target token
   void select_rows(std::span<const std::int32_t> rows) override {
-    for (auto& c : cache) c = c.select_rows(rows, heads);
+    for (auto& c : cache)
+      if (!c.select_rows_in_place(rows, heads)) c = c.select_rows(rows, heads);
   }
 };
 
@@ -105,26 +144,25 @@ Transformer::Transformer(const TransformerConfig& config, std::uint64_t seed) : 
                                 c.target_vocabulary, gen);
 }
 
-Transformer::Encoded Transformer::encode_batch(const data::Batch& batch, graph::RandomGenerator* dropout) const {
+Transformer::Memory Transformer::encode_batch(const data::Batch& batch, graph::RandomGenerator* dropout) const {
   const auto rows = static_cast<std::int64_t>(batch.rows), width = static_cast<std::int64_t>(batch.source_width);
   Var x = maybe_dropout(layers::embed_with_positions(source_embedding_, batch.source_ids, {rows, width}, 0),
                         config_.dropout, dropout);
-  Encoded e;
-  e.mask = layers::padding_mask(batch.source_mask, rows, width);
-  e.heads = config_.heads;
-  for (const auto& block : encoder_) x = block(x, e.mask, dropout);
+  Memory m;
+  m.mask = layers::padding_mask(batch.source_mask, rows, width);
+  for (const auto& block : encoder_) x = block(x, m.mask, dropout);
   if (config_.pre_norm) x = encoder_norm_(x);
-  for (const auto& block : decoder_) e.memory.push_back(block.project_memory(x));
-  return e;
+  for (const auto& block : decoder_) m.heads.push_back(block.project_memory(x));
+  return m;
 }
 
 Var Transformer::logits(const data::Batch& batch, graph::RandomGenerator* dropout) const {
-  const Encoded e = encode_batch(batch, dropout);
+  const Memory m = encode_batch(batch, dropout);
   const auto rows = static_cast<std::int64_t>(batch.rows), width = static_cast<std::int64_t>(batch.target_width);
   Var y = maybe_dropout(layers::embed_with_positions(target_embedding_, batch.target_input, {rows, width}, 0),
                         config_.dropout, dropout);
   const Tensor causal = layers::causal_mask(width);
-  for (std::size_t l = 0; l < decoder_.size(); ++l) y = decoder_[l](y, causal, e.memory[l], e.mask, dropout).output;
+  for (std::size_t l = 0; l < decoder_.size(); ++l) y = decoder_[l](y, causal, m.heads[l], m.mask, dropout).output;
   if (config_.pre_norm) y = decoder_norm_(y);
   // All target positions of the batch through the output projection at once.
   return output_(graph::reshape(y, {rows * width, config_.d_model}));
@@ -138,7 +176,13 @@ LossResult Transformer::loss(const data::Batch& batch, const LossOptions& option
 
 std::unique_ptr<EncodedSource> Transformer::encode(const data::Batch& sources) const {
   graph::NoGradGuard no_grad;
-  return std::make_unique<Encoded>(encode_batch(sources, nullptr));
+  auto e = std::make_unique<Encoded>();
+  e->sentences = std::make_shared<const Memory>(encode_batch(sources, nullptr));
+  e->heads = config_.heads;
+  e->row_sentences.resize(sources.rows);
+  std::iota(e->row_sentences.begin(), e->row_sentences.end(), 0);
+  e->set_groups(nullptr);
+  return e;
 }
 
 std::unique_ptr<DecoderState> Transformer::start(const EncodedSource& source) const {
@@ -164,15 +208,16 @@ StepResult Transformer::step(const EncodedSource& source, DecoderState& state,
       config_.alignment_layer < 0 ? decoder_.size() - 1 : static_cast<std::size_t>(config_.alignment_layer);
   Var weights;
   for (std::size_t l = 0; l < decoder_.size(); ++l) {
-    const layers::TransformerDecoderBlock::Output out = decoder_[l].step(y, s.cache[l], e.memory[l], e.mask);
+    const layers::TransformerDecoderBlock::Output out = decoder_[l].step(
+        y, s.cache[l], e.grouped->heads[l], e.grouped->mask, e.groups, s.return_attention && l == alignment);
     y = out.output;
     if (l == alignment) weights = out.cross_weights;  // [B, H, 1, S]
   }
   if (config_.pre_norm) y = decoder_norm_(y);
   s.position++;
-  const std::int64_t width = weights.shape()[3];
   graph::Tensor log_probs = parts::profiled_log_softmax(output_, graph::reshape(y, {rows, config_.d_model}));
   if (!s.return_attention) return {log_probs, graph::Tensor()};
+  const std::int64_t width = weights.shape()[3];
   return {log_probs, parts::profiled("attention average", [&] {
             return graph::mean(graph::reshape(weights, {rows, config_.heads, width}), {1});
           })};

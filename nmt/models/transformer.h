@@ -73,9 +73,10 @@ class Transformer final : public Seq2SeqModel {
                   std::span<const std::int32_t> previous) const override;
 
  private:
+  struct Memory;
   struct Encoded;
   struct State;
-  Encoded encode_batch(const data::Batch& batch, graph::RandomGenerator* dropout) const;
+  Memory encode_batch(const data::Batch& batch, graph::RandomGenerator* dropout) const;
 
   TransformerConfig config_;
   graph::Parameters params_;

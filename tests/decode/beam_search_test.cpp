@@ -20,6 +20,7 @@
 #include "nmt/data/special_ids.h"
 #include "nmt/decode/translator.h"
 #include "nmt/models/rnn_seq2seq.h"
+#include "nmt/models/transformer.h"
 
 namespace nmt::decode {
 namespace {
@@ -169,6 +170,48 @@ TEST(BeamSearch, DecoderRowsComeInMultiplesOfEightAndDoNotChangeTheResult) {
     for (std::size_t k = 0; k < found[r].size(); ++k) {
       EXPECT_EQ(alone[0][k].tokens, found[r][k].tokens) << "sentence " << r;
       EXPECT_NEAR(alone[0][k].score, found[r][k].score, 1e-4) << "sentence " << r;
+    }
+  }
+}
+
+TEST(BeamSearch, TransformerSentencesInABatchFindWhatEachFindsAlone) {
+  // Issue 24: the Transformer's encoder-decoder attention reads each sentence's memory once for
+  // all its hypotheses (layers::QueryGroups), a hypothesis takes its parent's row when it can
+  // and the self-attention caches are reordered in place, and a finished sentence keeps its
+  // rows until packing the others would make fewer rows. None of it may change a result.
+  models::TransformerConfig c;
+  c.source_vocabulary = c.target_vocabulary = 20;
+  c.d_model = 16;
+  c.feed_forward = 32;
+  c.heads = 2;
+  c.encoder_layers = c.decoder_layers = 2;
+  c.dropout = c.attention_dropout = c.feed_forward_dropout = 0.0f;
+  const models::Transformer model(c, 29);
+  std::vector<std::vector<std::int32_t>> sentences;
+  for (std::int32_t i = 0; i < 11; ++i) {
+    std::vector<std::int32_t> s;
+    for (std::int32_t j = 0; j < 1 + i % 5; ++j) s.push_back(4 + (3 * i + 5 * j) % 16);
+    sentences.push_back(s);
+  }
+  for (const int beam : {1, 3}) {
+    BeamOptions o;
+    o.beam_size = beam;
+    o.n_best = beam;
+    o.attention = true;
+    o.max_length_ratio = 1.0;  // sentences of different target lengths finish at different steps
+    const auto found = beam_search(model, sources(sentences), o);
+    for (std::size_t r = 0; r < sentences.size(); ++r) {
+      const auto alone = beam_search(model, sources({sentences[r]}), o);
+      ASSERT_EQ(alone[0].size(), found[r].size()) << "beam " << beam << " sentence " << r;
+      for (std::size_t k = 0; k < found[r].size(); ++k) {
+        EXPECT_EQ(alone[0][k].tokens, found[r][k].tokens) << "beam " << beam << " sentence " << r;
+        EXPECT_NEAR(alone[0][k].score, found[r][k].score, 1e-4) << "beam " << beam << " sentence " << r;
+        ASSERT_EQ(alone[0][k].attention.size(), found[r][k].attention.size());
+        for (std::size_t t = 0; t < found[r][k].attention.size(); ++t)
+          for (std::size_t j = 0; j < alone[0][k].attention[t].size(); ++j)
+            EXPECT_NEAR(alone[0][k].attention[t][j], found[r][k].attention[t][j], 1e-5)
+                << "beam " << beam << " sentence " << r << " position " << t;
+      }
     }
   }
 }

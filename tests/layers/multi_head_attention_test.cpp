@@ -2,11 +2,14 @@
 // finite differences, weights that are a distribution skipping masked positions; and
 // incremental self-attention: the cached steps of decoding reproduce the full causal
 // self-attention position by position, across the block boundaries of the key/value cache, and
-// the cache's shapes change only every KeyValueCache::kBlock positions.
+// the cache's shapes change only every KeyValueCache::kBlock positions; the cache reordered in
+// place where that is safe; encoder-decoder attention over queries grouped by sentence gives what
+// each row gives with its own copy of the memory.
 #include "nmt/layers/multi_head_attention.h"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <set>
 
@@ -148,6 +151,94 @@ TEST(KeyValueCache, ReorderedRowsContinueAsTheRowsTheyCameFrom) {
       EXPECT_NEAR(y.data()[i * kModel + d], expected.data()[order[i] * kModel + d], 1e-6) << "row " << i;
       EXPECT_EQ(from_cache.data()[i * kModel + d], expected.data()[i * kModel + d]) << "row " << i;
     }
+}
+
+TEST(KeyValueCache, InPlaceReorderingCopiesOnlyTheRowsThatMoveAndOnlyWhenThatIsSafe) {
+  graph::Parameters params;
+  graph::RandomGenerator generator(13);
+  const MultiHeadAttention attention(params, "self", MultiHeadAttention::Kind::self, kModel, kHeads, generator);
+  const Tensor x = random_tensor({kRows, 9, kModel}, 14);
+  graph::NoGradGuard no_grad;
+  KeyValueCache cache;
+  for (std::int64_t t = 0; t < 9; ++t) attention.self_attention_step(graph::slice(Var::constant(x), 1, t, 1), cache);
+  const auto same_values = [](const Var& a, const Var& b) {
+    return a.shape() == b.shape() &&
+           std::equal(a.value().data(), a.value().data() + a.value().numel(), b.value().data());
+  };
+  // Row 1 takes row 0's prefix; rows 0 and 2 stay: the same storage, the contents of a copy.
+  const std::vector<std::int32_t> order{0, 0, 2};
+  const KeyValueCache copied = cache.select_rows(order, kHeads);
+  const float* storage = cache.heads.keys.value().data();
+  ASSERT_TRUE(cache.select_rows_in_place(order, kHeads));
+  EXPECT_EQ(cache.heads.keys.value().data(), storage);
+  EXPECT_TRUE(same_values(cache.heads.keys, copied.heads.keys));
+  EXPECT_TRUE(same_values(cache.heads.values, copied.heads.values));
+  EXPECT_EQ(cache.length, 9);
+  // Refused, nothing changed: a row read after it is written (a swap), another row count, and
+  // storage that another cache shares.
+  const KeyValueCache before = cache.select_rows(std::vector<std::int32_t>{0, 1, 2}, kHeads);
+  EXPECT_FALSE(cache.select_rows_in_place(std::vector<std::int32_t>{1, 0, 2}, kHeads));
+  EXPECT_FALSE(cache.select_rows_in_place(std::vector<std::int32_t>{0, 1}, kHeads));
+  const KeyValueCache sharing = cache;
+  EXPECT_FALSE(cache.select_rows_in_place(std::vector<std::int32_t>{0, 0, 0}, kHeads));
+  EXPECT_TRUE(same_values(cache.heads.keys, before.heads.keys));
+  EXPECT_TRUE(same_values(sharing.heads.values, before.heads.values));
+}
+
+TEST(QueryGroups, ASentencesRowsFormGroupsOfTheFirstSentencesRowCount) {
+  // Beam search's rows: 3 hypotheses per sentence; the last sentence's run padded to 6 rows.
+  const QueryGroups beams = QueryGroups::of(std::vector<std::int32_t>{4, 4, 4, 7, 7, 7, 2, 2, 2, 2, 2, 2, 2});
+  EXPECT_EQ(beams.size, 3);
+  EXPECT_EQ(beams.sentences, (std::vector<std::int32_t>{4, 7, 2, 2, 2}));
+  EXPECT_EQ(beams.slot_of_row, (std::vector<std::int32_t>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}));
+  EXPECT_EQ(beams.row_of_slot, (std::vector<std::int32_t>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 12, 12}));
+  // A sentence with fewer rows leaves slots unused; they repeat its first row.
+  const QueryGroups uneven = QueryGroups::of(std::vector<std::int32_t>{5, 5, 6, 8, 8});
+  EXPECT_EQ(uneven.size, 2);
+  EXPECT_EQ(uneven.sentences, (std::vector<std::int32_t>{5, 6, 8}));
+  EXPECT_EQ(uneven.slot_of_row, (std::vector<std::int32_t>{0, 1, 2, 4, 5}));
+  EXPECT_EQ(uneven.row_of_slot, (std::vector<std::int32_t>{0, 1, 2, 2, 3, 4}));
+  // One row per sentence (greedy search): the groups are the rows.
+  const QueryGroups greedy = QueryGroups::of(std::vector<std::int32_t>{3, 1, 1});
+  EXPECT_EQ(greedy.size, 1);
+  EXPECT_EQ(greedy.sentences, (std::vector<std::int32_t>{3, 1, 1}));
+  EXPECT_EQ(greedy.row_of_slot, (std::vector<std::int32_t>{0, 1, 2}));
+  EXPECT_EQ(QueryGroups::of({}).sentences.size(), 0u);
+}
+
+TEST(MultiHeadAttention, GroupedQueriesAttendAsEachRowWithItsOwnCopyOfTheMemory) {
+  graph::Parameters params;
+  graph::RandomGenerator generator(15);
+  const MultiHeadAttention attention(params, "cross", MultiHeadAttention::Kind::encoder_decoder, kModel, kHeads,
+                                     generator);
+  constexpr std::int64_t kSentences = 2, kSource = 5;
+  graph::NoGradGuard no_grad;
+  const AttentionHeads memory =
+      attention.project_memory(Var::constant(random_tensor({kSentences, kSource, kModel}, 16)));
+  const std::vector<float> mask_values{1, 1, 1, 1, 1, 1, 1, 0, 0, 0};
+  const Tensor mask = padding_mask(mask_values, kSentences, kSource);
+  // Five rows: three of sentence 1, then two of sentence 0 (one slot of its group unused).
+  const std::vector<std::int32_t> row_sentences{1, 1, 1, 0, 0};
+  const Var x = Var::constant(random_tensor({5, 1, kModel}, 17));
+  const QueryGroups groups = QueryGroups::of(row_sentences);
+  ASSERT_EQ(groups.size, 3);
+  const AttentionOutput grouped =
+      attention.attend_step(x, memory.select_rows(groups.sentences, kHeads),
+                            graph::gather_rows(Var::constant(mask), groups.sentences).value(), groups, true);
+  const AttentionOutput per_row =
+      attention.attend(x, memory.select_rows(row_sentences, kHeads),
+                       graph::gather_rows(Var::constant(mask), row_sentences).value(), 0.0f, nullptr);
+  ASSERT_EQ(grouped.output.shape(), per_row.output.shape());
+  ASSERT_EQ(grouped.weights.shape(), per_row.weights.shape());
+  for (std::int64_t i = 0; i < per_row.output.value().numel(); ++i)
+    EXPECT_NEAR(grouped.output.value().data()[i], per_row.output.value().data()[i], 1e-6) << "output " << i;
+  for (std::int64_t i = 0; i < per_row.weights.value().numel(); ++i)
+    EXPECT_NEAR(grouped.weights.value().data()[i], per_row.weights.value().data()[i], 1e-6) << "weight " << i;
+  // Without weights asked for, none are gathered back to the rows.
+  EXPECT_FALSE(attention
+                   .attend_step(x, memory.select_rows(groups.sentences, kHeads),
+                                graph::gather_rows(Var::constant(mask), groups.sentences).value(), groups, false)
+                   .weights.defined());
 }
 
 TEST(KeyValueCache, AppendOutsideDecodingIsAnError) {

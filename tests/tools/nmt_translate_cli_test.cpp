@@ -79,6 +79,29 @@ TEST_F(NmtTranslateCli, OneOutputLinePerInputLineFromStdinAndFiles) {
 
 // (That int8 keeps what a model learnt is specified on memorised models in
 // tests/models/memorisation_test.cpp; this tiny model trains for 12 steps only.)
+TEST_F(NmtTranslateCli, ModelsOfFec9a3dTranslateAsFec9a3dDid) {
+  // Issue 24: decoding was made faster without changing what it finds. Models saved by commit
+  // fec9a3d (tests/data/tiny/fec9a3d/ORIGIN.md) load, and greedy and beam search give its
+  // translations line for line.
+  const std::string data = "tests/data/tiny/fec9a3d/";
+  const Result input = run("cat tests/data/tiny/train.en tests/data/tiny/dev.en", "");
+  ASSERT_EQ(input.status, 0) << input.err;
+  for (const std::string model : {"rnn", "transformer"})
+    for (const auto& [beam, name] : {std::pair{1, "greedy"}, std::pair{5, "beam5"}}) {
+      const Result r = run(std::string(NMT_BINARY_DIR) + "/bin/nmt-translate -m " + data + model +
+                               ".nmt --threads 1 -b " + std::to_string(beam),
+                           input.out);
+      ASSERT_EQ(r.status, 0) << r.err;
+      const Result expected = run("cat " + data + model + "." + name + ".fr", "");
+      ASSERT_EQ(expected.status, 0) << expected.err;
+      const auto lines = split_lines(r.out), expected_lines = split_lines(expected.out);
+      ASSERT_EQ(lines.size(), 48u) << model << " " << name;
+      ASSERT_EQ(lines.size(), expected_lines.size()) << model << " " << name;
+      for (std::size_t i = 0; i < lines.size(); ++i)
+        EXPECT_EQ(lines[i], expected_lines[i]) << model << " " << name << ", line " << i + 1;
+    }
+}
+
 TEST_F(NmtTranslateCli, Int8TranslatesOneLinePerLineAndSaysSo) {
   const std::string input = "Open the file.\nSave the document as PDF.\nPython scripts\n";
   const Result f32 = translate("", input);
