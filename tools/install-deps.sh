@@ -15,6 +15,8 @@ packages=(
   libopenmpi-dev openmpi-bin     # data-parallel training: mpirun -np N nmt-train (issue 18)
   libxml2-utils                  # xmllint: the tests check that nmt-compare's report is well-formed
   clang-format                   # the tests check that the tree is formatted (tools/format.sh)
+  libcpp-httplib-dev             # nmt-serve's HTTP server (issue 21)
+  chromium python3-websocket     # the test of nmt-serve's page: headless Chromium over DevTools
 )
 
 missing=()

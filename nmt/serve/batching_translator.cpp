@@ -1,0 +1,125 @@
+#include "nmt/serve/batching_translator.h"
+
+#include <exception>
+#include <utility>
+
+namespace nmt::serve {
+
+struct BatchingTranslator::Request {
+  std::vector<std::string> lines;
+  TranslationOptions options;
+  std::chrono::steady_clock::time_point arrived;
+  std::vector<Translation> translations;
+  std::exception_ptr error;
+  bool done = false;
+};
+
+namespace {
+
+// Requests decode together only when every option that changes the search is the same.
+bool same_search(const TranslationOptions& a, const TranslationOptions& b) {
+  return a.beam_size == b.beam_size && a.n_best == b.n_best && a.length_penalty == b.length_penalty &&
+         a.max_length_ratio == b.max_length_ratio && a.alignment == b.alignment && a.batch_tokens == b.batch_tokens &&
+         a.batch_size == b.batch_size;
+}
+
+}  // namespace
+
+BatchingTranslator::BatchingTranslator(const Translator& translator, const BatchingOptions& options,
+                                       BatchObserver observer)
+    : translator_(translator), options_(options), observer_(std::move(observer)) {
+  if (options_.max_batch_sentences < 1) options_.max_batch_sentences = 1;
+  decoder_ = std::thread([this] { decode_loop(); });
+}
+
+BatchingTranslator::~BatchingTranslator() {
+  {
+    const std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  arrived_.notify_all();
+  decoder_.join();
+}
+
+std::vector<Translation> BatchingTranslator::translate(std::vector<std::string> lines,
+                                                       const TranslationOptions& options) {
+  Request request;
+  request.lines = std::move(lines);
+  request.options = options;
+  request.arrived = std::chrono::steady_clock::now();
+  std::unique_lock lock(mutex_);
+  if (stopping_) throw Error("the translator is shutting down");
+  waiting_.push_back(&request);
+  arrived_.notify_all();
+  decoded_.wait(lock, [&] { return request.done; });
+  if (request.error) std::rethrow_exception(request.error);
+  return std::move(request.translations);
+}
+
+std::vector<BatchingTranslator::Request*> BatchingTranslator::take_batch(std::unique_lock<std::mutex>& lock) {
+  const auto sentences_like_first = [&] {
+    std::size_t n = 0;
+    for (const Request* r : waiting_)
+      if (same_search(r->options, waiting_.front()->options)) n += r->lines.size();
+    return n;
+  };
+  const auto limit = static_cast<std::size_t>(options_.max_batch_sentences);
+  if (options_.enabled) {
+    // Wait for company until the batch is full or the first request has waited max_wait.
+    const auto deadline = waiting_.front()->arrived + options_.max_wait;
+    while (!stopping_ && sentences_like_first() < limit &&
+           arrived_.wait_until(lock, deadline) != std::cv_status::timeout) {
+    }
+  }
+  // The first request always; then, in order of arrival, those with its options that fit.
+  std::vector<Request*> batch{waiting_.front()};
+  waiting_.pop_front();
+  std::size_t sentences = batch.front()->lines.size();
+  if (options_.enabled)
+    for (auto it = waiting_.begin(); it != waiting_.end() && sentences < limit;) {
+      if (same_search((*it)->options, batch.front()->options) && sentences + (*it)->lines.size() <= limit) {
+        sentences += (*it)->lines.size();
+        batch.push_back(*it);
+        it = waiting_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  return batch;
+}
+
+void BatchingTranslator::decode_loop() {
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    arrived_.wait(lock, [&] { return stopping_ || !waiting_.empty(); });
+    if (waiting_.empty()) return;  // stopping, nothing left
+    const std::vector<Request*> batch = take_batch(lock);
+    lock.unlock();
+    std::vector<std::string> lines;
+    for (const Request* r : batch) lines.insert(lines.end(), r->lines.begin(), r->lines.end());
+    std::vector<Translation> translations;
+    std::exception_ptr error;
+    try {
+      translations = translator_.translate(lines, batch.front()->options);
+    } catch (...) {
+      error = std::current_exception();
+    }
+    if (observer_) observer_(batch.size(), lines.size());
+    lock.lock();
+    std::size_t next = 0;
+    for (Request* r : batch) {
+      if (error) {
+        r->error = error;
+      } else {
+        r->translations.assign(
+            std::make_move_iterator(translations.begin() + static_cast<std::ptrdiff_t>(next)),
+            std::make_move_iterator(translations.begin() + static_cast<std::ptrdiff_t>(next + r->lines.size())));
+      }
+      next += r->lines.size();
+      r->done = true;
+    }
+    decoded_.notify_all();
+  }
+}
+
+}  // namespace nmt::serve

@@ -1,0 +1,63 @@
+// Dynamic batching for a translation server (issue 21): the sentences of requests that arrive
+// together are decoded in one batched beam search, and each request gets its own translations
+// back, in order. A decoding step costs nearly the same for 1 row as for 32 (the weights are
+// read once per step either way; docs/translating.md), so 32 one-sentence requests decoded
+// together take about the time of one.
+//
+// The first request waiting opens a batch; requests with the same decoding options join it
+// until it holds max_batch_sentences sentences or max_wait has passed since it opened. One
+// thread decodes; callers block in translate() until their part is done.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "nmt/nmt.h"
+
+namespace nmt::serve {
+
+struct BatchingOptions {
+  bool enabled = true;                        // false: each request decoded alone, at once
+  std::int64_t max_batch_sentences = 32;      // sentences decoded together, at most
+  std::chrono::microseconds max_wait{5'000};  // how long an open batch waits for company
+};
+
+class BatchingTranslator {
+ public:
+  // Called after each decoded batch with its request and sentence counts (for metrics).
+  using BatchObserver = std::function<void(std::size_t requests, std::size_t sentences)>;
+
+  BatchingTranslator(const Translator& translator, const BatchingOptions& options, BatchObserver observer = {});
+  // Decodes every request already submitted, then stops.
+  ~BatchingTranslator();
+  BatchingTranslator(const BatchingTranslator&) = delete;
+  BatchingTranslator& operator=(const BatchingTranslator&) = delete;
+
+  // The translations of `lines`, one per line, in order. Thread-safe; blocks until done. Throws
+  // what Translator::translate throws (nmt::Error for options out of range).
+  std::vector<Translation> translate(std::vector<std::string> lines, const TranslationOptions& options);
+
+ private:
+  struct Request;
+  void decode_loop();
+  std::vector<Request*> take_batch(std::unique_lock<std::mutex>& lock);
+
+  const Translator& translator_;
+  BatchingOptions options_;
+  BatchObserver observer_;
+  std::mutex mutex_;
+  std::condition_variable arrived_;  // a request came, or stopping
+  std::condition_variable decoded_;  // a batch finished
+  std::deque<Request*> waiting_;
+  bool stopping_ = false;
+  std::thread decoder_;
+};
+
+}  // namespace nmt::serve
