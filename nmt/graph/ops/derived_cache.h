@@ -45,4 +45,21 @@ class DerivedCache {
   std::map<std::pair<const void*, std::string>, Entry> entries_;
 };
 
+// A variable's value in the layout `md` a kernel asked for (oneDNN's choice for format `any`):
+// the value itself when `md` is the layout it is stored in (`plain_md`), else a reordered copy
+// kept until the value changes. Decoding asks for the same weights at every step; a kernel that
+// read them in their stored layout would repack them at every call (the LSTM and the matmul
+// kernels both do).
+inline OpaqueMemory weights_in_layout(const Var& weights, const dnnl::memory::desc& plain_md,
+                                      const dnnl::memory::desc& md) {
+  const Tensor& plain = weights.value();
+  if (md == plain_md) return {nullptr, plain.memory(plain_md)};
+  thread_local DerivedCache<OpaqueMemory> cache;
+  return cache.get(weights, md, [&] {
+    OpaqueMemory copy = opaque(md);
+    reorder(plain.memory(plain_md), copy.mem);
+    return copy;
+  });
+}
+
 }  // namespace nmt::graph::detail

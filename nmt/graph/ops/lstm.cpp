@@ -33,20 +33,10 @@ dnnl::rnn_direction to_dnnl(RnnDirection d) {
 using detail::opaque;
 using detail::OpaqueMemory;
 
-// The weights in the layout `md`: themselves when that is the plain layout, else a reordered
-// copy. Copies are cached per variable and layout until the variable's value changes (its
-// version moves on), so the step-by-step decoder reorders its weights once per update instead
-// of twice per step and direction (bench-train-rnn measured 11% of a step in those reorders).
-OpaqueMemory in_layout(const Var& weights, const memory::desc& plain_md, const memory::desc& md) {
-  const Tensor& plain = weights.value();
-  if (md == plain_md) return {nullptr, plain.memory(plain_md)};
-  thread_local detail::DerivedCache<OpaqueMemory> cache;
-  return cache.get(weights, md, [&] {
-    OpaqueMemory copy = opaque(md);
-    detail::reorder(plain.memory(plain_md), copy.mem);
-    return copy;
-  });
-}
+// Weights in the kernel's layout come from a cache (derived_cache.h): the step-by-step decoder
+// reorders them once per update instead of twice per step and direction (bench-train-rnn
+// measured 11% of a step in those reorders).
+using detail::weights_in_layout;
 
 struct LstmDescs {
   memory::desc src_layer, src_iter, weights_layer, weights_iter, bias, dst_layer, dst_iter;
@@ -111,8 +101,8 @@ LstmResult lstm(const Var& input, const LstmWeights& w, RnnDirection direction, 
   Tensor h_last = Tensor::empty(state_shape), c_last = Tensor::empty(state_shape);
   auto workspace = std::make_shared<OpaqueMemory>(opaque(forward.pd.workspace_desc()));
   {
-    const OpaqueMemory wl = in_layout(w.weights_input, d.weights_layer_plain, forward.pd.weights_layer_desc());
-    const OpaqueMemory wi = in_layout(w.weights_hidden, d.weights_iter_plain, forward.pd.weights_iter_desc());
+    const OpaqueMemory wl = weights_in_layout(w.weights_input, d.weights_layer_plain, forward.pd.weights_layer_desc());
+    const OpaqueMemory wi = weights_in_layout(w.weights_hidden, d.weights_iter_plain, forward.pd.weights_iter_desc());
     detail::execute(forward.primitive, {{DNNL_ARG_SRC_LAYER, input.value().memory(d.src_layer)},
                                         {DNNL_ARG_SRC_ITER, h0.memory(d.src_iter)},
                                         {DNNL_ARG_SRC_ITER_C, c0.memory(d.src_iter)},
@@ -141,8 +131,8 @@ LstmResult lstm(const Var& input, const LstmWeights& w, RnnDirection direction, 
               cpu_engine(), forward_pd);
         });
         const auto& pd = backward.pd;
-        const OpaqueMemory wl = in_layout(w.weights_input, d.weights_layer_plain, pd.weights_layer_desc());
-        const OpaqueMemory wi = in_layout(w.weights_hidden, d.weights_iter_plain, pd.weights_iter_desc());
+        const OpaqueMemory wl = weights_in_layout(w.weights_input, d.weights_layer_plain, pd.weights_layer_desc());
+        const OpaqueMemory wi = weights_in_layout(w.weights_hidden, d.weights_iter_plain, pd.weights_iter_desc());
         // oneDNN adds into the weight gradients, so they start from zero.
         OpaqueMemory dwl = opaque(pd.diff_weights_layer_desc());
         OpaqueMemory dwi = opaque(pd.diff_weights_iter_desc());
