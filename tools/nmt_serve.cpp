@@ -76,7 +76,7 @@ int main(int argc, char** argv) {
       "on: decode the sentences of concurrent requests together; off: each request alone")(
       "max-batch", po::value(&max_batch)->default_value(max_batch), "sentences decoded together, at most (1 to 4096)")(
       "max-wait-ms", po::value(&max_wait_ms)->default_value(max_wait_ms),
-      "how long a batch waits for more requests, milliseconds (0 to 1000)")(
+      "how long a batch waits for more requests when the server is busy, milliseconds (0 to 1000)")(
       "max-sentences", po::value(&limits.max_sentences)->default_value(limits.max_sentences),
       "sentences per request, at most (larger requests: 413)")(
       "max-characters", po::value(&limits.max_sentence_characters)->default_value(limits.max_sentence_characters),

@@ -50,6 +50,7 @@ std::vector<Translation> BatchingTranslator::translate(std::vector<std::string> 
   std::unique_lock lock(mutex_);
   if (stopping_) throw Error("the translator is shutting down");
   waiting_.push_back(&request);
+  ++arrivals_;
   arrived_.notify_all();
   decoded_.wait(lock, [&] { return request.done; });
   if (request.error) std::rethrow_exception(request.error);
@@ -64,7 +65,7 @@ std::vector<BatchingTranslator::Request*> BatchingTranslator::take_batch(std::un
     return n;
   };
   const auto limit = static_cast<std::size_t>(options_.max_batch_sentences);
-  if (options_.enabled) {
+  if (options_.enabled && company_expected_) {
     // Wait for company until the batch is full or the first request has waited max_wait.
     const auto deadline = waiting_.front()->arrived + options_.max_wait;
     while (!stopping_ && sentences_like_first() < limit &&
@@ -94,6 +95,7 @@ void BatchingTranslator::decode_loop() {
     arrived_.wait(lock, [&] { return stopping_ || !waiting_.empty(); });
     if (waiting_.empty()) return;  // stopping, nothing left
     const std::vector<Request*> batch = take_batch(lock);
+    const std::uint64_t arrivals_before = arrivals_;
     lock.unlock();
     std::vector<std::string> lines;
     for (const Request* r : batch) lines.insert(lines.end(), r->lines.begin(), r->lines.end());
@@ -106,6 +108,7 @@ void BatchingTranslator::decode_loop() {
     }
     if (observer_) observer_(batch.size(), lines.size());
     lock.lock();
+    company_expected_ = arrivals_ != arrivals_before;
     std::size_t next = 0;
     for (Request* r : batch) {
       if (error) {

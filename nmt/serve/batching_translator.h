@@ -5,8 +5,11 @@
 // together take about the time of one.
 //
 // The first request waiting opens a batch; requests with the same decoding options join it
-// until it holds max_batch_sentences sentences or max_wait has passed since it opened. One
-// thread decodes; callers block in translate() until their part is done.
+// until it holds max_batch_sentences sentences or max_wait has passed since it opened. The batch
+// waits for company only when company is to be expected: when requests arrived while the
+// previous batch was decoded. A request that finds the server idle (nothing came during the
+// last decoding) is decoded at once, so that a lone client does not pay max_wait per request.
+// One thread decodes; callers block in translate() until their part is done.
 #pragma once
 
 #include <chrono>
@@ -56,6 +59,8 @@ class BatchingTranslator {
   std::condition_variable arrived_;  // a request came, or stopping
   std::condition_variable decoded_;  // a batch finished
   std::deque<Request*> waiting_;
+  std::uint64_t arrivals_ = 0;     // requests submitted so far
+  bool company_expected_ = false;  // requests arrived while the last batch was decoded
   bool stopping_ = false;
   std::thread decoder_;
 };

@@ -116,6 +116,60 @@ TEST(BatchingTranslator, ABatchHoldsAtMostMaxBatchSentencesAndOnlyRequestsWithTh
   EXPECT_EQ(beam_answer, std::vector<std::string>{translator.translate({"Fill"}, {}).front().best()});
 }
 
+TEST(BatchingTranslator, ARequestThatFindsTheServerIdleIsDecodedWithoutWaitingForCompany) {
+  const Translator translator(kModel, {1, "f32"});
+  Batches batches;
+  BatchingOptions batching;
+  batching.max_wait = std::chrono::seconds(30);  // a wait would be unmistakable
+  BatchingTranslator batcher(translator, batching, batches.observer());
+  for (int i = 0; i < 3; ++i) {  // one client, one request at a time: nothing arrives meanwhile
+    const auto start = std::chrono::steady_clock::now();
+    EXPECT_EQ(batcher.translate({"Fill"}, {}).front().best(), translator.translate({"Fill"}, {}).front().best());
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(15)) << "request " << i << " waited";
+  }
+  const std::lock_guard lock(batches.mutex);
+  EXPECT_EQ(batches.seen.size(), 3u);
+}
+
+TEST(BatchingTranslator, AfterRequestsArrivedDuringADecodingTheNextBatchWaitsForCompany) {
+  // Request A finds the server idle and is decoded at once. While it is decoded (from inside the
+  // observer, which the decoding thread calls before it looks at the queue again) request B
+  // arrives; so B's batch waits for company, and C, sent well after, joins it.
+  const Translator translator(kModel, {1, "f32"});
+  std::mutex mutex;
+  std::vector<std::pair<std::size_t, std::size_t>> seen;
+  std::atomic<bool> b_sent{false};
+  std::thread b_thread, c_thread;
+  BatchingOptions batching;
+  batching.max_wait = std::chrono::seconds(30);
+  batching.max_batch_sentences = 2;
+  {
+    BatchingTranslator* batcher_of_observer = nullptr;
+    BatchingTranslator batcher(translator, batching, [&](std::size_t requests, std::size_t sentences) {
+      {
+        const std::lock_guard lock(mutex);
+        seen.emplace_back(requests, sentences);
+        if (seen.size() != 1) return;
+      }
+      b_thread = std::thread([&] {
+        b_sent = true;
+        (void)batcher_of_observer->translate({"Fill"}, {});
+      });
+      while (!b_sent) std::this_thread::yield();
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));  // B is in the queue by now
+    });
+    batcher_of_observer = &batcher;
+    (void)batcher.translate({"Expand"}, {});  // A
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    c_thread = std::thread([&] { (void)batcher.translate({"Double thin"}, {}); });
+    b_thread.join();
+    c_thread.join();
+  }
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[0], (std::pair<std::size_t, std::size_t>{1, 1}));  // A alone, at once
+  EXPECT_EQ(seen[1], (std::pair<std::size_t, std::size_t>{2, 2}));  // B waited for C
+}
+
 TEST(BatchingTranslator, WithBatchingOffEachRequestIsDecodedAlone) {
   const Translator translator(kModel, {1, "f32"});
   Batches batches;
