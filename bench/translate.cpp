@@ -39,11 +39,11 @@ int main(int argc, char** argv) {
                             "[--precision f32,int8] [--profile]",
                             {"-m", "--threads", "--single-sentences", "--precision"}, {"--profile"});
   // With --profile, every oneDNN primitive and every section of decoding (graph/profiler.h) is
-  // timed, and the tables of batch 32 with beam 5 and greedy printed after the others, per
-  // precision (timing each primitive with a stream wait slows the runs a little).
+  // timed, and the tables of each run (beam 5 and greedy, batch 32 and one sentence at a time) printed after the
+  // others, per precision (timing each primitive with a stream wait slows the runs a little).
   const bool profile = args.has("--profile");
   graph::set_profiling(profile);
-  std::map<std::pair<graph::Precision, int>, std::string> profiles;
+  std::map<std::tuple<graph::Precision, int, std::size_t>, std::string> profiles;
   const std::string model_path = args.text("-m", "");
   if (model_path.empty()) args.fail("give a model with -m");
   const int threads = static_cast<int>(args.number("--threads", 2, 1));
@@ -111,10 +111,11 @@ int main(int argc, char** argv) {
                     graph::memory_pool_stats().system_allocations - allocations_before);
         std::fflush(stdout);
         speed[{beam, batch, precision}] = n / seconds;
-        if (profile && batch == 32) {
+        if (profile) {
           const std::int64_t steps = graph::section_calls("decoder step (other)");
-          profiles[{precision, beam}] = fmt::format("{} decoding steps, {:.3f} s:\n{}\n{}", steps, seconds,
-                                                    graph::section_report(seconds, steps), graph::profile_report());
+          profiles[{precision, beam, batch}] =
+              fmt::format("{} decoding steps, {:.3f} s:\n{}\n{}", steps, seconds, graph::section_report(seconds, steps),
+                          graph::profile_report());
         }
       }
     }
@@ -128,8 +129,8 @@ int main(int argc, char** argv) {
     std::printf("\n");
   }
   for (const auto& [key, report] : profiles)
-    std::printf("\nwhere the time went, %s, beam %d, batch 32: %s", graph::precision_name(key.first).c_str(),
-                key.second, report.c_str());
+    std::printf("\nwhere the time went, %s, beam %d, batch %zu: %s", graph::precision_name(std::get<0>(key)).c_str(),
+                std::get<1>(key), std::get<2>(key), report.c_str());
   const graph::PrimitiveCacheStats primitives = graph::primitive_cache().stats();
   const graph::MemoryPoolStats pool = graph::memory_pool_stats();
   std::printf(
