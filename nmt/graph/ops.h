@@ -17,12 +17,17 @@ namespace nmt::graph {
 // a: [M,K] or [B,M,K]; b: [K,N] or [B,K,N] (a [B,M,K] times a 2-D b shares b over the batch).
 // transpose_a / transpose_b: the operand is stored transposed ([K,M] for a, [N,K] for b).
 Var matmul(const Var& a, const Var& b, bool transpose_a = false, bool transpose_b = false);
-// x: [..., in], weight: [out, in], bias: [out] or undefined -> [..., out] (oneDNN inner product).
+// x: [..., in], weight: [out, in], bias: [out] or undefined -> [..., out] (oneDNN matmul).
+// Without gradients the weights are read from a copy packed in the kernel's layout, made once
+// per value of the weights.
 Var linear(const Var& x, const Var& weight, const Var& bias = {});
 // Both run in int8 without gradients under an int8 InferencePrecisionGuard (precision.h).
 // relu(linear(x, weight, bias)) in one pass: the ReLU is a post-op of the product, and the
 // backward reads the result, not the pre-activation (which is never stored).
 Var linear_relu(const Var& x, const Var& weight, const Var& bias = {});
+// Drops the calling thread's packed copies of weights (linear layers and LSTMs without
+// gradients): the trainer, after a validation, so that they do not stay beside training.
+void release_packed_weights();
 
 // ---- element-wise (ops/elementwise.cpp) ----
 // NumPy broadcasting: shapes are aligned at the last axis and size-1 axes stretch.

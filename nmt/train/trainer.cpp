@@ -492,6 +492,7 @@ struct Trainer::Impl {
     graph::release_cached_buffers();
     std::string summary;
     const json record = validate(scheduled, summary);
+    graph::release_packed_weights();  // decoding's packed weights are stale after the next update
     graph::release_cached_buffers();
     state.seconds += std::chrono::duration<double>(Clock::now() - start).count();
     write_metrics(record);

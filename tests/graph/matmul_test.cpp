@@ -140,6 +140,32 @@ TEST(Linear, OnePrimitiveServesEveryRowCount) {
   EXPECT_EQ(primitive_cache().misses(), misses);
 }
 
+// Without gradients (decoding) a linear layer reads its weights from a copy packed in the
+// kernel's layout; the copy must follow every change of the weights, and be made anew after
+// release_packed_weights(). Shapes of a decoder step, so that the kernel does ask for packing.
+TEST(Linear, WithoutGradientsPackedWeightsFollowTheirUpdates) {
+  const Tensor x = random_tensor({5, 256}, 30), b = random_tensor({1024}, 31);
+  Var w = Var::constant(random_tensor({1024, 256}, 32));
+  const auto loops = [&] {
+    std::vector<float> expected(5 * 1024);
+    for (int i = 0; i < 5; ++i)
+      for (int o = 0; o < 1024; ++o) {
+        double acc = b.data()[o];
+        for (int k = 0; k < 256; ++k) acc += double(x.data()[i * 256 + k]) * w.value().data()[o * 256 + k];
+        expected[i * 1024 + o] = static_cast<float>(acc);
+      }
+    return expected;
+  };
+  const NoGradGuard no_grad;
+  testing::expect_close(linear(Var::constant(x), w, Var::constant(b)).value(), loops(), 1e-4f);
+  float* values = w.mutable_value().data();  // an update: the version moves on
+  for (int i = 0; i < 1024 * 256; i += 3) values[i] = -values[i];
+  testing::expect_close(linear(Var::constant(x), w, Var::constant(b)).value(), loops(), 1e-4f);
+  release_packed_weights();
+  values[7] = 2.5f;
+  testing::expect_close(linear(Var::constant(x), w, Var::constant(b)).value(), loops(), 1e-4f);
+}
+
 TEST(Linear, ShapeMismatch) {
   EXPECT_THROW(linear(Var::constant(Tensor::zeros({3, 4})), Var::constant(Tensor::zeros({2, 5}))), ShapeError);
   EXPECT_THROW(linear(Var::constant(Tensor::zeros({3, 4})), Var::constant(Tensor::zeros({2, 4})),

@@ -34,6 +34,7 @@ class DerivedCache {
     }
     return e.data;
   }
+  void clear() { entries_.clear(); }
 
  private:
   struct Entry {
@@ -47,19 +48,9 @@ class DerivedCache {
 
 // A variable's value in the layout `md` a kernel asked for (oneDNN's choice for format `any`):
 // the value itself when `md` is the layout it is stored in (`plain_md`), else a reordered copy
-// kept until the value changes. Decoding asks for the same weights at every step; a kernel that
-// read them in their stored layout would repack them at every call (the LSTM and the matmul
-// kernels both do).
-inline OpaqueMemory weights_in_layout(const Var& weights, const dnnl::memory::desc& plain_md,
-                                      const dnnl::memory::desc& md) {
-  const Tensor& plain = weights.value();
-  if (md == plain_md) return {nullptr, plain.memory(plain_md)};
-  thread_local DerivedCache<OpaqueMemory> cache;
-  return cache.get(weights, md, [&] {
-    OpaqueMemory copy = opaque(md);
-    reorder(plain.memory(plain_md), copy.mem);
-    return copy;
-  });
-}
+// kept until the value changes or release_packed_weights() (ops.h) drops it. Decoding asks for
+// the same weights at every step; a kernel that read them in their stored layout would repack
+// them at every call (the LSTM and the matmul kernels both do). ops/packed_weights.cpp.
+OpaqueMemory weights_in_layout(const Var& weights, const dnnl::memory::desc& plain_md, const dnnl::memory::desc& md);
 
 }  // namespace nmt::graph::detail
