@@ -7,6 +7,7 @@
 // does), in this process after the servers are gone. Bounded: --max-seconds per client count.
 //
 //   build/release/bin/bench-serve -m MODEL [--requests 10] [--beam 5] [--threads 2] [--max-seconds 120]
+//                                   [--max-batch N: nmt-serve's --max-batch, default 32]
 #include <httplib.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -55,14 +56,16 @@ double peak_resident_mib(pid_t pid) {
 
 class ServerProcess {
  public:
-  ServerProcess(const std::string& binary, const std::string& model, const std::string& batching, int threads) {
+  ServerProcess(const std::string& binary, const std::string& model, const std::string& batching, int threads,
+                const std::string& max_batch) {
     log_ = fs::temp_directory_path() / ("bench-serve-" + std::to_string(::getpid()) + "-" + batching + ".log");
     pid_ = ::fork();
     if (pid_ == 0) {
       if (!std::freopen(log_.c_str(), "w", stderr)) ::_exit(126);
       const std::string t = std::to_string(threads);
       ::execl(binary.c_str(), binary.c_str(), "-m", model.c_str(), "--port", "0", "--host", "127.0.0.1", "--batching",
-              batching.c_str(), "--threads", t.c_str(), "--max-sentences", "64", nullptr);
+              batching.c_str(), "--threads", t.c_str(), "--max-sentences", "64", "--max-batch", max_batch.c_str(),
+              nullptr);
       ::_exit(127);
     }
     const std::string listening = "listening on http://127.0.0.1:";
@@ -150,14 +153,17 @@ LoadResult load(int port, int clients, int requests, int beam, const std::vector
 
 int main(int argc, char** argv) {
   const nmt::bench::Options args(argc, argv,
-                                 "bench-serve -m MODEL [--requests N] [--beam N] [--threads N] [--max-seconds S]",
-                                 {"-m", "--requests", "--beam", "--threads", "--max-seconds"});
+                                 "bench-serve -m MODEL [--requests N] [--beam N] [--threads N] [--max-seconds S] "
+                                 "[--max-batch N]",
+                                 {"-m", "--requests", "--beam", "--threads", "--max-seconds", "--max-batch"});
   const std::string model = args.text("-m", "");
   if (model.empty()) args.fail("-m MODEL is required");
   const int requests = static_cast<int>(args.number("--requests", 10, 1));
   const int beam = static_cast<int>(args.number("--beam", 5, 1));
   const int threads = static_cast<int>(args.number("--threads", 2, 1));
   const double max_seconds = args.number("--max-seconds", 120, 1);
+  // nmt-serve's --max-batch (its own default when not given)
+  const std::string max_batch = std::to_string(static_cast<std::int64_t>(args.number("--max-batch", 32, 1)));
   const std::string server_binary = (fs::read_symlink("/proc/self/exe").parent_path() / "nmt-serve").string();
   const std::vector<std::string> sentences =
       nmt::data::read_text_lines(std::string(NMT_SOURCE_DIR) + "/corpora/en-fr/test.en.gz");
@@ -168,7 +174,7 @@ int main(int argc, char** argv) {
   std::map<std::string, double> sentences_per_second_at_32;
   double single_p50 = 0;
   for (const std::string batching : {"on", "off"}) {
-    const ServerProcess server(server_binary, model, batching, threads);
+    const ServerProcess server(server_binary, model, batching, threads, max_batch);
     load(server.port(), 1, 2, beam, sentences, max_seconds);  // warm-up: the first primitives
     for (const int clients : {1, 8, 32}) {
       const LoadResult r = load(server.port(), clients, requests, beam, sentences, max_seconds);
