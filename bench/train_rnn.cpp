@@ -1,9 +1,12 @@
 // bench-train-rnn: training throughput of the RNN encoder-decoder for every attention type on
 // the default en-fr corpus (embeddings 256, LSTM 256 per direction, decoder 256, joint 8k
 // SentencePiece vocabulary, batches of about 2,000 target tokens), in target tokens per second
-// and as a fraction of the oneDNN matmul ceiling measured in the same run.
+// and as a fraction of the oneDNN matmul ceiling of the same precision measured in the same run.
+// --precision bf16 computes the products in bf16 (graph/precision.h; the LSTM primitives stay
+// f32), as `training.precision: bf16` does.
 //
 //   build/release/bin/bench-train-rnn [--steps N] [--threads N] [--max-tokens N] [--attention TYPE]... [--profile]
+//                                     [--precision f32|bf16]
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -15,8 +18,10 @@
 #include "nmt/data/vocabularies.h"
 #include "nmt/graph/cpu_info.h"
 #include "nmt/graph/engine.h"
+#include "nmt/graph/memory_pool.h"
 #include "nmt/graph/openmp_waiting.h"
 #include "nmt/graph/parameters.h"
+#include "nmt/graph/precision.h"
 #include "nmt/graph/profiler.h"
 #include "nmt/models/rnn_seq2seq.h"
 #include "nmt/train/optimizer.h"
@@ -58,6 +63,7 @@ int main(int argc, char** argv) {
   int steps = 30, threads = 2;
   std::size_t max_tokens = 2000;
   std::vector<std::string> types;
+  std::string precision_text = "f32";
   bool profile = false;
   for (int i = 1; i < argc; ++i) {
     const std::string flag = argv[i];
@@ -78,12 +84,26 @@ int main(int argc, char** argv) {
       max_tokens = std::stoul(value);
     else if (flag == "--attention")
       types.push_back(value);
+    else if (flag == "--precision")
+      precision_text = value;
     else {
       std::fprintf(stderr, "bench-train-rnn: unknown option %s\n", flag.c_str());
       return 2;
     }
   }
   if (types.empty()) types = layers::attention_mechanism_names();
+  const auto precision = graph::parse_precision(precision_text);
+  if (!precision || *precision == graph::Precision::int8) {
+    std::fprintf(stderr, "bench-train-rnn: --precision: '%s' is not f32 or bf16\n", precision_text.c_str());
+    return 2;
+  }
+  if (const std::string reason = graph::precision_unavailable_reason(*precision); !reason.empty()) {
+    std::fprintf(stderr, "bench-train-rnn: --precision %s: %s\n", precision_text.c_str(), reason.c_str());
+    return 2;
+  }
+  const graph::PrecisionGuard products(*precision);
+  if (*precision == graph::Precision::bf16)  // as nmt-train sets it
+    graph::set_default_memory_pool_capacity(graph::kBf16TrainingMemoryPoolCapacity);
   graph::set_compute_threads(threads);
 
   const std::string dir = std::string(NMT_SOURCE_DIR) + "/corpora/en-fr/";
@@ -98,9 +118,10 @@ int main(int argc, char** argv) {
       "bench-train-rnn: %zu pairs, joint %d-piece vocabulary (%.1f s), %d threads, %zu target tokens per batch\n",
       corpus.size(), vocab.target->size(), seconds_since(start), graph::compute_threads(), max_tokens);
   std::string implementation;
-  const double ceiling = bench::matmul_ceiling(2.0, implementation);
-  std::printf("oneDNN f32 matmul ceiling (2000x256 x 256x8000): %.1f GFLOP/s (%s)\n\n", ceiling,
-              implementation.c_str());
+  const double ceiling = bench::matmul_ceiling(
+      2.0, implementation, *precision == graph::Precision::bf16 ? graph::DataType::bf16 : graph::DataType::f32);
+  std::printf("oneDNN %s matmul ceiling (2000x256 x 256x8000): %.1f GFLOP/s (%s); products in %s\n\n",
+              precision_text.c_str(), ceiling, implementation.c_str(), precision_text.c_str());
   std::printf("%-15s %8s %12s %10s %10s %8s\n", "attention", "steps", "tgt tok/s", "GFLOP/s", "ceiling", "loss");
 
   for (const std::string& name : types) {

@@ -2,9 +2,11 @@
 // (3 + 3 layers, d_model 256, feed-forward 1024, 4 heads, the joint 8k SentencePiece
 // vocabulary with tied embeddings, batches of about 2,000 target tokens, dropout 0.1, label
 // smoothing 0.1), in target tokens per second and achieved GFLOP/s of its products, beside the
-// oneDNN f32 matmul ceiling measured in the same run.
+// oneDNN matmul ceiling of the same precision measured in the same run. --precision bf16 computes
+// the products in bf16 (graph/precision.h), as `training.precision: bf16` does.
 //
-//   build/release/bin/bench-train-transformer [--steps N] [--threads N] [--max-tokens N] [--post-norm 1]
+//   build/release/bin/bench-train-transformer [--steps N] [--threads N] [--max-tokens N] [--post-norm]
+//                                             [--precision f32|bf16]
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -19,6 +21,7 @@
 #include "nmt/graph/memory_pool.h"
 #include "nmt/graph/openmp_waiting.h"
 #include "nmt/graph/parameters.h"
+#include "nmt/graph/precision.h"
 #include "nmt/graph/primitive_cache.h"
 #include "nmt/graph/resident_memory.h"
 #include "nmt/models/transformer.h"
@@ -59,9 +62,18 @@ int main(int argc, char** argv) {
   int steps = 30, threads = 2;
   std::size_t max_tokens = 2000;
   bool pre_norm = true;
-  const nmt::bench::Options options(argc, argv,
-                                    "bench-train-transformer [--steps N] [--threads N] [--max-tokens N] [--post-norm]",
-                                    {"--steps", "--threads", "--max-tokens"}, {"--post-norm"});
+  const nmt::bench::Options options(
+      argc, argv, "bench-train-transformer [--steps N] [--threads N] [--max-tokens N] [--post-norm] [--precision P]",
+      {"--steps", "--threads", "--max-tokens", "--precision"}, {"--post-norm"});
+  const std::string precision_text = options.text("--precision", "f32");
+  const auto precision = graph::parse_precision(precision_text);
+  if (!precision || *precision == graph::Precision::int8)
+    options.fail("--precision: '" + precision_text + "' is not f32 or bf16");
+  if (const std::string reason = graph::precision_unavailable_reason(*precision); !reason.empty())
+    options.fail("--precision " + precision_text + ": " + reason);
+  const graph::PrecisionGuard products(*precision);
+  if (*precision == graph::Precision::bf16)  // as nmt-train sets it
+    graph::set_default_memory_pool_capacity(graph::kBf16TrainingMemoryPoolCapacity);
   steps = static_cast<int>(options.number("--steps", steps, 1));
   threads = static_cast<int>(options.number("--threads", threads, 1));
   max_tokens = static_cast<std::size_t>(options.number("--max-tokens", static_cast<double>(max_tokens), 16));
@@ -81,8 +93,10 @@ int main(int argc, char** argv) {
       "batch\n",
       corpus.size(), vocab.target->size(), seconds_since(start), graph::compute_threads(), max_tokens);
   std::string implementation;
-  const double ceiling = bench::matmul_ceiling(2.0, implementation);
-  std::printf("oneDNN f32 matmul ceiling (2000x256 x 256x8000, %s): %.1f GFLOP/s\n", implementation.c_str(), ceiling);
+  const double ceiling = bench::matmul_ceiling(
+      2.0, implementation, *precision == graph::Precision::bf16 ? graph::DataType::bf16 : graph::DataType::f32);
+  std::printf("oneDNN %s matmul ceiling (2000x256 x 256x8000, %s): %.1f GFLOP/s\n", precision_text.c_str(),
+              implementation.c_str(), ceiling);
 
   models::TransformerConfig config;
   config.source_vocabulary = config.target_vocabulary = vocab.target->size();
@@ -148,8 +162,9 @@ int main(int argc, char** argv) {
       primitives.size, primitives.capacity, primitives.evictions, pool.bytes_in_use / 1048576.0,
       pool.peak_bytes_in_use / 1048576.0, pool.bytes_cached / 1048576.0, pool.capacity / 1048576.0, pool.evictions,
       graph::peak_resident_mib());
-  std::printf("%8s %12s %10s %10s %10s %8s\n", "steps", "tgt tok/s", "GFLOP/s", "ceiling", "fraction", "loss");
-  std::printf("%8d %12.0f %10.1f %10.1f %9.0f%% %8.3f\n", steps, tokens / elapsed, gflops, ceiling,
-              100 * gflops / ceiling, loss);
+  std::printf("%9s %8s %12s %10s %10s %10s %8s\n", "precision", "steps", "tgt tok/s", "GFLOP/s", "ceiling", "fraction",
+              "loss");
+  std::printf("%9s %8d %12.0f %10.1f %10.1f %9.0f%% %8.3f\n", precision_text.c_str(), steps, tokens / elapsed, gflops,
+              ceiling, 100 * gflops / ceiling, loss);
   return 0;
 }

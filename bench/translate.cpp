@@ -3,7 +3,7 @@
 // time (the latency of a single request), with test BLEU to show the settings are comparable.
 //
 //   build/release/bin/bench-translate -m runs/en-fr/model.nmt [--threads N] [--single-sentences N]
-//                                     [--precision f32,int8] [--profile]
+//                                     [--precision f32,bf16,int8] [--profile]
 #include <fmt/format.h>
 
 #include <chrono>
@@ -36,7 +36,7 @@ int main(int argc, char** argv) {
   nmt::graph::set_default_memory_pool_capacity(nmt::graph::kDecodingMemoryPoolCapacity);  // as nmt-translate
   const bench::Options args(argc, argv,
                             "bench-translate -m MODEL [--threads N] [--single-sentences N] "
-                            "[--precision f32,int8] [--profile]",
+                            "[--precision f32,bf16,int8] [--profile]",
                             {"-m", "--threads", "--single-sentences", "--precision"}, {"--profile"});
   // With --profile, every oneDNN primitive and every section of decoding (graph/profiler.h) is
   // timed, and the tables of each run (beam 5 and greedy, batch 32 and one sentence at a time) printed after the
@@ -55,7 +55,7 @@ int main(int argc, char** argv) {
     end = text.find(',', begin);
     const std::string name = text.substr(begin, end == std::string::npos ? end : end - begin);
     const auto precision = graph::parse_precision(name);
-    if (!precision) args.fail("--precision: '" + name + "' is not f32 or int8");
+    if (!precision) args.fail("--precision: '" + name + "' is not f32, bf16 or int8");
     if (const std::string reason = graph::precision_unavailable_reason(*precision); !reason.empty())
       args.fail("--precision " + name + ": " + reason);
     precisions.push_back(*precision);
@@ -120,12 +120,13 @@ int main(int argc, char** argv) {
       }
     }
   }
-  if (speed.count({5, 32, graph::Precision::f32}) && speed.count({5, 32, graph::Precision::int8})) {
-    std::printf("\nint8 / f32 sentences/s:");
+  for (const graph::Precision other : {graph::Precision::bf16, graph::Precision::int8}) {
+    if (!speed.count({5, 32, graph::Precision::f32}) || !speed.count({5, 32, other})) continue;
+    std::printf("\n%s / f32 sentences/s:", graph::precision_name(other).c_str());
     for (int beam : {5, 1})
       for (std::size_t batch : {std::size_t{32}, std::size_t{1}})
         std::printf(" beam %d batch %zu %.2fx;", beam, batch,
-                    speed[{beam, batch, graph::Precision::int8}] / speed[{beam, batch, graph::Precision::f32}]);
+                    speed[{beam, batch, other}] / speed[{beam, batch, graph::Precision::f32}]);
     std::printf("\n");
   }
   for (const auto& [key, report] : profiles)

@@ -83,7 +83,8 @@ PYBIND11_MODULE(nmt, m) {
                  }),
                  py::arg("model"), py::kw_only(), py::arg("threads") = nmt::TranslatorOptions{}.threads,
                  py::arg("precision") = nmt::TranslatorOptions{}.precision,
-                 "Loads a model file written by nmt-train; precision 'f32' or 'int8'.");
+                 "Loads a model file written by nmt-train; precision 'f32', 'bf16' or 'int8' (of the linear layers; "
+                 "bf16 and int8 need a CPU that has their instructions).");
   def_translate(
       translator, "translate",
       [](const nmt::Translator& t, const std::vector<std::string>& lines, int beam_size, int n_best,

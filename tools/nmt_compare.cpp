@@ -226,7 +226,7 @@ int main(int argc, char** argv) {
     if (const auto parsed = nmt::graph::parse_precision(precision))
       decoding.precision = *parsed;
     else
-      throw po::error("--precision must be f32 or int8, not '" + precision + "'");
+      throw po::error("--precision must be f32, bf16 or int8, not '" + precision + "'");
     if (const std::string reason = nmt::graph::precision_unavailable_reason(decoding.precision); !reason.empty())
       throw po::error("--precision " + precision + ": " + reason);
     nmt::decode::TranslateOptions checked;

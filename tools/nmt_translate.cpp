@@ -84,7 +84,7 @@ int main(int argc, char** argv) {
   if (const auto parsed = nmt::graph::parse_precision(precision))
     options.precision = *parsed;
   else
-    return usage("--precision must be f32 or int8, not '" + precision + "'");
+    return usage("--precision must be f32, bf16 or int8, not '" + precision + "'");
   if (const std::string reason = nmt::graph::precision_unavailable_reason(options.precision); !reason.empty()) {
     std::cerr << "nmt-translate: --precision " << precision << ": " << reason << std::endl;
     return 1;

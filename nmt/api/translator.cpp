@@ -58,7 +58,7 @@ Translator::Translator(const std::string& model_path, const TranslatorOptions& o
                 std::to_string(options.threads));
   impl_->threads = options.threads;
   const auto precision = graph::parse_precision(options.precision);
-  if (!precision) throw Error("precision must be f32 or int8, not '" + options.precision + "'");
+  if (!precision) throw Error("precision must be f32, bf16 or int8, not '" + options.precision + "'");
   if (const std::string reason = graph::precision_unavailable_reason(*precision); !reason.empty())
     throw Error("precision " + options.precision + ": " + reason);
   impl_->precision = *precision;

@@ -61,7 +61,7 @@ std::string batch_option_error(const std::string& option, std::int64_t value) {
 
 Translations translate(const models::Seq2SeqModel& model, const data::Vocabularies& vocabularies,
                        std::span<const std::string> lines, const TranslateOptions& options) {
-  const graph::InferencePrecisionGuard precision(options.precision);
+  const graph::PrecisionGuard precision(options.precision);
   Translations out;
   out.sentences.resize(lines.size());
   data::TokenSequences sources;

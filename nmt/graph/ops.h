@@ -21,7 +21,7 @@ Var matmul(const Var& a, const Var& b, bool transpose_a = false, bool transpose_
 // Without gradients the weights are read from a copy packed in the kernel's layout, made once
 // per value of the weights.
 Var linear(const Var& x, const Var& weight, const Var& bias = {});
-// Both run in int8 without gradients under an int8 InferencePrecisionGuard (precision.h).
+// Both run in int8 without gradients under an int8 PrecisionGuard (precision.h).
 // relu(linear(x, weight, bias)) in one pass: the ReLU is a post-op of the product, and the
 // backward reads the result, not the pre-activation (which is never stored).
 Var linear_relu(const Var& x, const Var& weight, const Var& bias = {});

@@ -1,38 +1,63 @@
 #include "nmt/graph/precision.h"
 
+#include <algorithm>
+#include <initializer_list>
+
 #include "nmt/graph/cpu_info.h"
 
 namespace nmt::graph {
 namespace {
-thread_local Precision g_inference_precision = Precision::f32;
+thread_local Precision g_products_precision = Precision::f32;
+
+bool one_of(const std::string& isa, std::initializer_list<const char*> names) {
+  return std::any_of(names.begin(), names.end(), [&](const char* name) { return isa == name; });
+}
 }  // namespace
 
-std::string precision_name(Precision precision) { return precision == Precision::int8 ? "int8" : "f32"; }
+std::string precision_name(Precision precision) {
+  switch (precision) {
+    case Precision::bf16:
+      return "bf16";
+    case Precision::int8:
+      return "int8";
+    case Precision::f32:
+      break;
+  }
+  return "f32";
+}
 
 std::optional<Precision> parse_precision(const std::string& name) {
-  if (name == "f32") return Precision::f32;
-  if (name == "int8") return Precision::int8;
+  for (const Precision p : {Precision::f32, Precision::bf16, Precision::int8})
+    if (name == precision_name(p)) return p;
   return std::nullopt;
 }
 
 std::string precision_unavailable_reason(Precision precision, const std::string& isa) {
-  if (precision == Precision::f32) return "";
-  // oneDNN's ISAs from VNNI on (its own ordering: avx2_vnni, then the AVX-512 ones).
-  for (const char* with_vnni : {"avx2_vnni", "avx512_core_vnni", "avx512_core_bf16", "avx512_core_amx"})
-    if (isa == with_vnni) return "";
-  return "int8 needs a CPU with VNNI (AVX512_VNNI or AVX-VNNI) and this one offers " + isa +
-         ": its int8 kernels would run slower than f32; use --precision f32";
+  // oneDNN's ISAs in its own ordering: avx2_vnni, avx512_core_vnni, avx512_core_bf16, then AMX.
+  switch (precision) {
+    case Precision::f32:
+      return "";
+    case Precision::bf16:
+      if (one_of(isa, {"avx512_core_bf16", "avx512_core_amx"})) return "";
+      return "bf16 needs a CPU with AVX512_BF16 or AMX and this one offers " + isa +
+             ": oneDNN would emulate its bf16 products, slower than f32; use f32";
+    case Precision::int8:
+      if (one_of(isa, {"avx2_vnni", "avx512_core_vnni", "avx512_core_bf16", "avx512_core_amx"})) return "";
+      return "int8 needs a CPU with VNNI (AVX512_VNNI or AVX-VNNI) and this one offers " + isa +
+             ": its int8 kernels would run slower than f32; use f32";
+  }
+  return "";
 }
 
 std::string precision_unavailable_reason(Precision precision) {
   return precision_unavailable_reason(precision, onednn_cpu_isa());
 }
 
-InferencePrecisionGuard::InferencePrecisionGuard(Precision precision) : previous_(g_inference_precision) {
-  g_inference_precision = precision;
+PrecisionGuard::PrecisionGuard(Precision precision) : previous_(g_products_precision) {
+  g_products_precision = precision;
 }
-InferencePrecisionGuard::~InferencePrecisionGuard() { g_inference_precision = previous_; }
+PrecisionGuard::~PrecisionGuard() { g_products_precision = previous_; }
 
-Precision inference_precision() { return g_inference_precision; }
+Precision products_precision() { return g_products_precision; }
 
 }  // namespace nmt::graph

@@ -18,7 +18,8 @@ namespace nmt::graph {
 
 using Shape = std::vector<std::int64_t>;
 
-// f32 is what every op computes in today; bf16 storage is reserved for the AMX path.
+// f32 is what ops compute in and return; bf16 holds the rounded operands of bf16 products
+// (precision.h). data() and values() read f32 tensors only.
 enum class DataType : std::uint8_t { f32 = 0, bf16 = 1 };
 
 std::size_t element_size(DataType type);

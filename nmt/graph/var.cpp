@@ -13,6 +13,9 @@ struct Node {
   bool requires_grad = false;
   bool is_leaf = true;
   std::uint64_t version = 0;  // bumped by Var::mutable_value()
+  // The value rounded to bf16 (Var::bf16_value), and the version it was made from.
+  Tensor bf16_value;
+  std::uint64_t bf16_version = 0;
   std::vector<std::shared_ptr<Node>> inputs;
   // Single-output ops: called with this node's gradient.
   Var::BackwardFn backward;
@@ -53,6 +56,14 @@ Tensor& Var::mutable_value() {
   return node_->value;
 }
 std::uint64_t Var::version() const { return node_ ? node_->version : 0; }
+Tensor Var::bf16_value() const {
+  if (!node_) throw std::logic_error("Var: use of an undefined variable");
+  if (!node_->bf16_value.defined() || node_->bf16_version != node_->version) {
+    node_->bf16_value = detail::rounded_to_bf16(node_->value);
+    node_->bf16_version = node_->version;
+  }
+  return node_->bf16_value;
+}
 bool Var::requires_grad() const { return node_ && node_->requires_grad; }
 const Tensor& Var::grad() const { return node_->grad; }
 void Var::zero_grad() const { node_->grad = Tensor(); }

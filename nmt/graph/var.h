@@ -32,6 +32,10 @@ class Var {
   // know to rebuild: change a value only through this.
   Tensor& mutable_value();
   std::uint64_t version() const;
+  // The value rounded to bf16 for bf16 products (precision.h), made at the first call and kept
+  // with the variable until its value changes: a weight is rounded once per update, and the
+  // encoder states an RNN decoder attends to once per batch rather than at every step.
+  Tensor bf16_value() const;
   std::weak_ptr<const void> identity() const { return node_; }
   const Shape& shape() const { return value().shape(); }
   bool requires_grad() const;

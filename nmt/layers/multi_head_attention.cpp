@@ -74,7 +74,9 @@ void KeyValueCache::append(const Var& new_keys, const Var& new_values) {
   heads.keys = writable(heads.keys, capacity);
   heads.values = writable(heads.values, capacity);
   for (auto [cache, part] : {std::pair{&heads.keys, &new_keys}, std::pair{&heads.values, &new_values}}) {
-    Tensor storage = cache->value();  // shares the storage written to
+    // Through mutable_value(): the write is a change of the Var's value (its version moves on, so
+    // data derived from it, such as its bf16 rounding, is made again).
+    Tensor& storage = cache->mutable_value();
     float* out = storage.data();
     const float* in = part->value().data();
     for (std::int64_t r = 0; r < bh; ++r)
@@ -106,8 +108,8 @@ bool KeyValueCache::select_rows_in_place(std::span<const std::int32_t> rows, std
     if (from != static_cast<std::int32_t>(r) && rows[static_cast<std::size_t>(from)] != from) return false;
   }
   const std::size_t row_floats = static_cast<std::size_t>(heads_per_row * s[1] * s[2]);
-  for (const Var* part : {&heads.keys, &heads.values}) {
-    Tensor storage = part->value();  // shares the storage written to
+  for (Var* part : {&heads.keys, &heads.values}) {
+    Tensor& storage = part->mutable_value();  // a change of the Var's value, as in append()
     float* data = storage.data();
     for (std::size_t r = 0; r < rows.size(); ++r)
       if (rows[r] != static_cast<std::int32_t>(r))

@@ -19,6 +19,7 @@
 #include "nmt/graph/engine.h"
 #include "nmt/graph/memory_pool.h"
 #include "nmt/graph/ops.h"
+#include "nmt/graph/precision.h"
 #include "nmt/graph/primitive_cache.h"
 #include "nmt/graph/resident_memory.h"
 #include "nmt/graph/tensor_io.h"
@@ -117,6 +118,8 @@ struct Trainer::Impl {
   // construction, before anything is written; prepared and its model built in build().
   std::unique_ptr<TrainingTask> task;
   std::unique_ptr<Adam> adam;
+  // training.precision, for every product this trainer computes (on its thread) while it lives.
+  std::unique_ptr<graph::PrecisionGuard> products_precision;
   std::unique_ptr<LearningRateSchedule> schedule;
   graph::RandomGenerator dropout{0};
   TrainerState state;
@@ -232,6 +235,13 @@ struct Trainer::Impl {
 
   void build(const io::Sections* checkpoint) {
     graph::set_compute_threads(static_cast<int>(recipe.training.threads));
+    const graph::Precision precision = *graph::parse_precision(recipe.training.precision);  // checked by the schema
+    if (const std::string reason = graph::precision_unavailable_reason(precision); !reason.empty())
+      throw io::RecipeError(recipe.origin + ": training.precision: " + reason);
+    products_precision.reset();  // a guard restores what it found: the old one goes first
+    products_precision = std::make_unique<graph::PrecisionGuard>(precision);
+    if (precision == graph::Precision::bf16)
+      graph::set_default_memory_pool_capacity(graph::kBf16TrainingMemoryPoolCapacity);
     // Before the data are prepared: a refusal should not cost their time.
     if (checkpoint)
       check_processes(TrainerState::from_json(json::parse(io::section(*checkpoint, "trainer", "checkpoint"))));
@@ -265,6 +275,9 @@ struct Trainer::Impl {
     say(graph::cpu_line());
     say(fmt::format("model: {}, {} parameters; {} threads", task->model_description(),
                     task->parameters().element_count(), graph::compute_threads()));
+    if (precision != graph::Precision::f32)
+      say(fmt::format("products in {} (linear layers on {}); weights, optimizer and loss in f32",
+                      graph::precision_name(precision), graph::linear_kernel_name(precision)));
     if (group.distributed()) {
       say(
           fmt::format("data-parallel: {} processes ({}), {} of them on this machine, threads per process: {}; each "

@@ -23,7 +23,7 @@ Tensor f32_linear(const Tensor& x, const Tensor& w, const Tensor& b, bool relu) 
 
 Tensor int8_linear(const Tensor& x, const Var& w, const Tensor& b, bool relu) {
   NoGradGuard no_grad;
-  InferencePrecisionGuard int8(Precision::int8);
+  PrecisionGuard int8(Precision::int8);
   const Var bias = b.defined() ? Var::constant(b) : Var();
   return (relu ? linear_relu : linear)(Var::constant(x), w, bias).value();
 }
@@ -88,13 +88,13 @@ TEST(Int8Linear, OnlyWithoutGradientsAndOnlyWhileTheGuardLives) {
   const Tensor x = random_tensor({3, 16}, 6), w = random_tensor({4, 16}, 7), b = random_tensor({4}, 8);
   const Tensor exact = f32_linear(x, w, b, false);
   {
-    InferencePrecisionGuard int8(Precision::int8);  // gradients on: training never quantises
+    PrecisionGuard int8(Precision::int8);  // gradients on: training never quantises
     const Tensor y = linear(Var::constant(x), Var::parameter(w.clone()), Var::constant(b)).value();
     testing::expect_close(y, exact.to_vector(), 0.0f);
     NoGradGuard no_grad;
     EXPECT_NE(linear(Var::constant(x), Var::constant(w), Var::constant(b)).value().to_vector(), exact.to_vector());
   }
-  EXPECT_EQ(inference_precision(), Precision::f32);
+  EXPECT_EQ(products_precision(), Precision::f32);
   NoGradGuard no_grad;
   testing::expect_close(linear(Var::constant(x), Var::constant(w), Var::constant(b)).value(), exact.to_vector(), 0.0f);
 }
@@ -123,14 +123,21 @@ TEST(Int8Linear, AZeroRowGivesZerosAndTheBias) {
 TEST(Precision, NamesAndCpuRequirements) {
   EXPECT_EQ(parse_precision("int8"), Precision::int8);
   EXPECT_EQ(parse_precision("f32"), Precision::f32);
-  EXPECT_EQ(parse_precision("bf16"), std::nullopt);
+  EXPECT_EQ(parse_precision("bf16"), Precision::bf16);
+  EXPECT_EQ(parse_precision("fp16"), std::nullopt);
   EXPECT_EQ(precision_name(Precision::int8), "int8");
+  EXPECT_EQ(precision_name(Precision::bf16), "bf16");
   EXPECT_EQ(precision_unavailable_reason(Precision::int8, "avx512_core_vnni"), "");
   EXPECT_EQ(precision_unavailable_reason(Precision::int8, "avx512_core_amx"), "");
   EXPECT_EQ(precision_unavailable_reason(Precision::f32, "avx2"), "");
   const std::string reason = precision_unavailable_reason(Precision::int8, "avx512_core");
   EXPECT_NE(reason.find("VNNI"), std::string::npos) << reason;
   EXPECT_NE(reason.find("avx512_core"), std::string::npos) << reason;
+  EXPECT_EQ(precision_unavailable_reason(Precision::bf16, "avx512_core_bf16"), "");
+  EXPECT_EQ(precision_unavailable_reason(Precision::bf16, "avx512_core_amx"), "");
+  const std::string no_bf16 = precision_unavailable_reason(Precision::bf16, "avx512_core_vnni");
+  EXPECT_NE(no_bf16.find("AVX512_BF16"), std::string::npos) << no_bf16;
+  EXPECT_NE(no_bf16.find("avx512_core_vnni"), std::string::npos) << no_bf16;
 }
 
 TEST(Precision, Int8RunsOnAnOptimisedKernelWhereTheCpuOffersIt) {

@@ -146,6 +146,7 @@ const std::map<std::string, std::function<std::string(const Recipe&)>>& members(
       MEMBER(training, seed, seed),
       MEMBER(training, threads, threads),
       MEMBER(training, log_every, log_every),
+      MEMBER(training, precision, precision),
       MEMBER(validation, every_steps, every_steps),
       MEMBER(validation, bleu, bleu),
       MEMBER(validation, max_sentences, max_sentences),

@@ -53,6 +53,20 @@ TEST_P(RnnModelTest, MemorisesATinyCorpusExactly) {
   }
 }
 
+TEST_P(RnnModelTest, MemorisesATinyCorpusExactlyWithBf16Products) {
+  const data::EncodedCorpus corpus = tiny_corpus();
+  RnnSeq2Seq model(tiny_config(GetParam()), 7);
+  train::AdamOptions adam_options;
+  adam_options.learning_rate = 0.02f;
+  const testing::Memorisation m = testing::memorise(model, corpus, adam_options, 600, graph::Precision::bf16);
+  EXPECT_EQ(m.correct, corpus.size()) << "after " << m.steps << " steps";
+}
+
+TEST_P(RnnModelTest, Bf16GradientsStayCloseToF32) {
+  RnnSeq2Seq model(tiny_config(GetParam()), 7);
+  testing::expect_bf16_gradients_close_to_f32(model, tiny_corpus());
+}
+
 TEST_P(RnnModelTest, PaddingDoesNotChangeASentencesLoss) {
   const RnnSeq2Seq model(tiny_config(GetParam()), 11);
   const testing::PaddedAndAloneLosses l = testing::padded_and_alone_losses(model, tiny_corpus(6));

@@ -156,18 +156,31 @@ TEST_P(ModelTest, ReorderedRowsKeepTheirCaches) {
   }
 }
 
-TEST_P(ModelTest, MemorisesATinyCorpusExactly) {
-  const data::EncodedCorpus corpus = tiny_corpus();
-  Transformer model(tiny_config(GetParam()), 7);
+testing::Memorisation memorise_tiny_corpus(bool pre_norm, graph::Precision precision) {
+  Transformer model(tiny_config(pre_norm), 7);
   train::AdamOptions adam_options;
   adam_options.learning_rate = 0.01f;
   adam_options.beta2 = 0.98f;
-  const testing::Memorisation m = testing::memorise(model, corpus, adam_options, 400);
-  EXPECT_EQ(m.correct, corpus.size()) << "after " << m.steps << " steps";
+  return testing::memorise(model, tiny_corpus(), adam_options, 400, precision);
+}
+
+TEST_P(ModelTest, MemorisesATinyCorpusExactly) {
+  const testing::Memorisation m = memorise_tiny_corpus(GetParam(), graph::Precision::f32);
+  EXPECT_EQ(m.correct, tiny_corpus().size()) << "after " << m.steps << " steps";
   // What it learnt survives int8 linear layers (where the CPU offers them).
   if (m.correct_in_int8 >= 0) {
-    EXPECT_EQ(m.correct_in_int8, static_cast<long>(corpus.size()));
+    EXPECT_EQ(m.correct_in_int8, static_cast<long>(tiny_corpus().size()));
   }
+}
+
+TEST_P(ModelTest, MemorisesATinyCorpusExactlyWithBf16Products) {
+  const testing::Memorisation m = memorise_tiny_corpus(GetParam(), graph::Precision::bf16);
+  EXPECT_EQ(m.correct, tiny_corpus().size()) << "after " << m.steps << " steps";
+}
+
+TEST_P(ModelTest, Bf16GradientsStayCloseToF32) {
+  Transformer model(tiny_config(GetParam()), 7);
+  testing::expect_bf16_gradients_close_to_f32(model, tiny_corpus());
 }
 
 INSTANTIATE_TEST_SUITE_P(Norm, ModelTest, ::testing::Values(true, false),

@@ -162,7 +162,7 @@ class TranslatorSpec(unittest.TestCase):
             nmt.Translator(os.path.join(SOURCE_DIR, "recipes/tiny.yaml"))
         with self.assertRaisesRegex(nmt.Error, "threads must be between 1 and 1024, not 0"):
             nmt.Translator(self.model, threads=0)
-        with self.assertRaisesRegex(nmt.Error, "precision must be f32 or int8, not 'fp16'"):
+        with self.assertRaisesRegex(nmt.Error, "precision must be f32, bf16 or int8, not 'fp16'"):
             nmt.Translator(self.model, precision="fp16")
         with self.assertRaisesRegex(nmt.Error, "beam_size must be between 1 and 256, not 0"):
             self.translator.translate(["a"], beam_size=0)

@@ -92,7 +92,7 @@ TEST_F(NmtCompareCli, HelpAndUsageErrors) {
   EXPECT_EQ(compare("recipes/tiny.yaml --heatmap-sentences 0").status, 2);
   // The decoding ranges of nmt-translate, checked before any training.
   for (const char* bad : {"--beam-size 100000", "--length-penalty -1", "--length-penalty nan", "--max-length-ratio inf",
-                          "--batch-tokens -1", "--batch-tokens 0", "--precision bf16"}) {
+                          "--batch-tokens -1", "--batch-tokens 0", "--precision fp16"}) {
     const Result r = compare(std::string("recipes/tiny.yaml ") + bad);
     EXPECT_EQ(r.status, 2) << bad << "\n" << r.err;
     EXPECT_NE(r.err.find(" must be "), std::string::npos) << bad << "\n" << r.err;

@@ -116,9 +116,9 @@ TEST_F(NmtTranslateCli, Int8TranslatesOneLinePerLineAndSaysSo) {
   ASSERT_EQ(int8.status, 0) << int8.err;
   EXPECT_EQ(split_lines(int8.out).size(), 3u) << int8.out;
   EXPECT_NE(int8.err.find("; int8 linear layers on "), std::string::npos) << int8.err;
-  const Result bad = translate("--precision bf16", input);
+  const Result bad = translate("--precision fp16", input);
   EXPECT_EQ(bad.status, 2);
-  EXPECT_NE(bad.err.find("--precision must be f32 or int8, not 'bf16'"), std::string::npos) << bad.err;
+  EXPECT_NE(bad.err.find("--precision must be f32, bf16 or int8, not 'fp16'"), std::string::npos) << bad.err;
 }
 
 TEST_F(NmtTranslateCli, NBestListsInMosesFormat) {

@@ -26,6 +26,10 @@ struct OpaqueMemory {
 };
 OpaqueMemory opaque(const dnnl::memory::desc& md);
 
+// t rounded to bf16 (round to nearest even, oneDNN's reorder), the same shape; t itself when it
+// is bf16 already. ops/matmul.cpp.
+Tensor rounded_to_bf16(const Tensor& t);
+
 // dst += src (same shapes), on the oneDNN binary primitive, in place.
 void add_in_place(Tensor& dst, const Tensor& src);
 

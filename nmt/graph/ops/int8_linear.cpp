@@ -121,8 +121,10 @@ Tensor int8_linear(const Tensor& x2, const Var& weight, const Tensor& bias, bool
 std::string linear_kernel_name(Precision precision) {
   constexpr std::int64_t rows = 64, in = 256, out = 256;  // a decoder step's shape
   if (precision == Precision::int8) return int8_matmul_desc(rows, in, out, true, false).impl_info_str();
+  // As translation runs them: weights in the kernel's layout, bias and result f32.
+  const auto type = precision == Precision::bf16 ? memory::data_type::bf16 : memory::data_type::f32;
   const dnnl::matmul::primitive_desc pd(
-      dnnl::matmul::desc(plain_desc({rows, in}), memory::desc({in, out}, memory::data_type::f32, memory::dims{1, in}),
+      dnnl::matmul::desc(memory::desc({rows, in}, type, tag::ab), memory::desc({in, out}, type, tag::any),
                          plain_desc({1, out}), plain_desc({rows, out})),
       cpu_engine());
   return pd.impl_info_str();

@@ -7,6 +7,14 @@
 #include "nmt/graph/precision.h"
 
 namespace nmt::graph {
+
+Tensor detail::rounded_to_bf16(const Tensor& t) {
+  if (t.type() == DataType::bf16) return t;
+  Tensor rounded = Tensor::empty(t.shape(), DataType::bf16);
+  reorder(t.memory(), rounded.memory());
+  return rounded;
+}
+
 namespace {
 
 using dnnl::memory;
@@ -24,8 +32,11 @@ memory::desc operand_desc(const Tensor& t, bool transposed, int rank) {
     dims.insert(dims.begin(), 1);
     strides.insert(strides.begin(), dims[1] * dims[2]);
   }
-  return {dims, memory::data_type::f32, strides};
+  return {dims, to_dnnl(t.type()), strides};
 }
+
+using detail::rounded_to_bf16;
+bool products_in_bf16() { return products_precision() == Precision::bf16; }
 
 // The same 2-D descriptor with its row count left to execution time (DNNL_RUNTIME_DIM_VAL; the
 // row stride is the column count, fixed).
@@ -53,14 +64,19 @@ bool rows_at_run_time(const Tensor& a, bool ta, const Tensor& c) {
   return c.rank() == 2 && a.rank() == 2 && !ta && rows_at_run_time(a.dim(0));
 }
 
-// c = op(a) op(b), or c += op(a) op(b) with accumulate (oneDNN's sum post-op).
-void matmul_into(const Tensor& a, bool ta, const Tensor& b, bool tb, const Tensor& c, bool accumulate) {
+// c = op(a) op(b), or c += op(a) op(b) with accumulate (oneDNN's sum post-op). c is f32; with
+// bf16 products, a and b are read rounded to bf16 (the kernel accumulates in f32).
+void matmul_into(const Tensor& a_in, bool ta, const Tensor& b_in, bool tb, const Tensor& c, bool accumulate) {
+  const bool bf16 = products_in_bf16() || a_in.type() == DataType::bf16 || b_in.type() == DataType::bf16;
+  const Tensor a = bf16 ? rounded_to_bf16(a_in) : a_in;
+  const Tensor b = bf16 ? rounded_to_bf16(b_in) : b_in;
   const int rank = c.rank();
   const auto a_md = operand_desc(a, ta, rank);
   const auto b_md = operand_desc(b, tb, rank);
   const auto c_md = c.desc();
   const bool runtime_rows = rows_at_run_time(a, ta, c);
   PrimitiveKey key(runtime_rows ? "matmul_runtime_rows" : "matmul");
+  key.add(bf16);
   if (runtime_rows)
     key.add(a.dim(1)).add(b.shape()).add(tb).add(accumulate);
   else
@@ -109,11 +125,16 @@ Var matmul(const Var& a, const Var& b, bool ta, bool tb) {
   if (r == 3 && as[0] != bs[0]) detail::throw_shape_error("matmul", "batch sizes differ: " + shapes());
   Shape out_shape = r == 3 ? Shape{as[0], m, n} : Shape{m, n};
   Tensor c = Tensor::empty(out_shape);
-  matmul_into(a.value(), ta, b.value(), tb, c, false);
+  // With bf16 products the operands are read rounded (each variable's rounding is kept with it,
+  // for the backward pass and for later products with the same operand), and dC is rounded once
+  // in the backward pass, which reads it twice.
+  const bool bf16 = products_in_bf16();
+  const Tensor av = bf16 ? a.bf16_value() : a.value();
+  const Tensor bv = bf16 ? b.bf16_value() : b.value();
+  matmul_into(av, ta, bv, tb, c, false);
 
-  return Var::make_result("matmul", c, {a, b}, [a, b, ta, tb](const Tensor& dc) {
-    const Tensor& av = a.value();
-    const Tensor& bv = b.value();
+  return Var::make_result("matmul", c, {a, b}, [a, b, ta, tb, av, bv, bf16](const Tensor& dc_in) {
+    const Tensor dc = bf16 ? rounded_to_bf16(dc_in) : dc_in;
     // C = op(A) op(B):  dop(A) = dC op(B)^T,  dop(B) = op(A)^T dC.
     if (!ta)
       matmul_grad(a, dc, false, bv, !tb);  // dA = dC op(B)^T
@@ -147,14 +168,15 @@ Var linear_op(const char* name, const Var& x, const Var& weight, const Var& bias
   const Tensor x2 = x.value().reshaped({rows, in});
   Shape out_shape = xs;
   out_shape.back() = out;
-  if (!grad_enabled() && inference_precision() == Precision::int8)  // translation only: no backward
+  if (!grad_enabled() && products_precision() == Precision::int8)  // translation only: no backward
     return Var::constant(
         detail::int8_linear(x2, weight, bias.defined() ? bias.value() : Tensor(), relu).reshaped(out_shape));
+  // bf16 products (precision.h): the input and the weights read rounded (each variable keeps
+  // its rounding, so a weight is rounded once per update); bias, result and gradients f32.
+  const bool bf16 = products_in_bf16();
+  const Tensor x_operand = bf16 ? x.bf16_value().reshaped({rows, in}) : x2;
   Tensor y = Tensor::empty({rows, out});
 
-  const auto a_md = x2.desc(), w_md = operand_desc(weight.value(), true, 2), c_md = y.desc();
-  const auto b_md = bias.defined() ? plain_desc({1, out}) : memory::desc();
-  const bool runtime_rows = rows_at_run_time(rows);  // one primitive for every large row count
   // Without gradients (translation, validation) the weights are read in the layout the kernel
   // prefers (format `any`), reordered once per value of the weights and cached: read in their
   // stored [out, in] layout, the kernel repacks them at every call, which at a decoder step's
@@ -162,8 +184,12 @@ Var linear_op(const char* name, const Var& x, const Var& weight, const Var& bias
   // time, [32, 256] x [256, 8000] 1.3x; Intel Xeon avx512_core_vnni, 2 threads). Training reads
   // each weight once or twice per update, so it keeps the stored layout.
   const bool kernel_layout = !grad_enabled();
+  const Tensor stored_weights = bf16 && !kernel_layout ? weight.bf16_value() : weight.value();
+  const auto a_md = x_operand.desc(), w_md = operand_desc(stored_weights, true, 2), c_md = y.desc();
+  const auto b_md = bias.defined() ? plain_desc({1, out}) : memory::desc();
+  const bool runtime_rows = rows_at_run_time(rows);  // one primitive for every large row count
   PrimitiveKey key(name);
-  key.add(runtime_rows ? std::int64_t{-1} : rows).add(in).add(out).add(bias.defined()).add(kernel_layout);
+  key.add(runtime_rows ? std::int64_t{-1} : rows).add(in).add(out).add(bias.defined()).add(kernel_layout).add(bf16);
   auto& forward = primitive_cache().get<dnnl::matmul>(key, [&] {
     dnnl::primitive_attr attr;
     if (relu) {
@@ -172,37 +198,42 @@ Var linear_op(const char* name, const Var& x, const Var& weight, const Var& bias
       attr.set_post_ops(ops);
     }
     const memory::desc weights_md =
-        kernel_layout ? memory::desc({in, out}, memory::data_type::f32, memory::format_tag::any) : w_md;
+        kernel_layout ? memory::desc({in, out}, a_md.data_type(), memory::format_tag::any) : w_md;
     if (runtime_rows)
       return dnnl::matmul::primitive_desc(
           dnnl::matmul::desc(with_runtime_rows(a_md), weights_md, b_md, with_runtime_rows(c_md)), attr, cpu_engine());
     return dnnl::matmul::primitive_desc(dnnl::matmul::desc(a_md, weights_md, b_md, c_md), attr, cpu_engine());
   });
-  const detail::OpaqueMemory weights = kernel_layout
-                                           ? detail::weights_in_layout(weight, w_md, forward.pd.weights_desc())
-                                           : detail::OpaqueMemory{nullptr, weight.value().memory(w_md)};
+  const detail::OpaqueMemory weights =
+      kernel_layout
+          ? detail::weights_in_layout(weight, operand_desc(weight.value(), true, 2), forward.pd.weights_desc())
+          : detail::OpaqueMemory{nullptr, stored_weights.memory(w_md)};
   std::unordered_map<int, memory> args{
-      {DNNL_ARG_SRC, x2.memory()}, {DNNL_ARG_WEIGHTS, weights.mem}, {DNNL_ARG_DST, y.memory()}};
+      {DNNL_ARG_SRC, x_operand.memory()}, {DNNL_ARG_WEIGHTS, weights.mem}, {DNNL_ARG_DST, y.memory()}};
   if (bias.defined()) args[DNNL_ARG_BIAS] = bias.value().memory(b_md);
   detail::execute(forward.primitive, args);
 
-  return Var::make_result(
-      name, y.reshaped(out_shape), {x, weight, bias}, [x, weight, bias, rows, in, out, relu, y](const Tensor& dy_in) {
-        Tensor dy = dy_in.reshaped({rows, out});
-        if (relu) {  // through max(0, z): the gradient where the result is positive (from y, so z can go)
-          Tensor dz = Tensor::empty({rows, out});
-          detail::eltwise_backward(dnnl::algorithm::eltwise_relu_use_dst_for_bwd, y, dy, dz);
-          dy = dz;
-        }
-        if (x.requires_grad()) {  // dX = dY W
-          auto slot = x.grad_slot();
-          matmul_into(dy, false, weight.value(), false, slot.tensor.reshaped({rows, in}), slot.accumulate);
-        }
-        // dW = dY^T X
-        matmul_grad(weight, dy, true, x.value().reshaped({rows, in}), false);
-        if (bias.defined() && bias.requires_grad())  // db = sum of dY over rows
-          bias.accumulate_grad(detail::reduce_to_shape(dy, {out}));
-      });
+  return Var::make_result(name, y.reshaped(out_shape), {x, weight, bias},
+                          [x, weight, bias, rows, in, out, relu, y, x_operand, bf16](const Tensor& dy_in) {
+                            Tensor dy = dy_in.reshaped({rows, out});
+                            // Through max(0, z): the gradient where the result is positive (from y,
+                            // so z can go).
+                            if (relu) {
+                              Tensor dz = Tensor::empty({rows, out});
+                              detail::eltwise_backward(dnnl::algorithm::eltwise_relu_use_dst_for_bwd, y, dy, dz);
+                              dy = dz;
+                            }
+                            const Tensor dy_operand = bf16 ? rounded_to_bf16(dy) : dy;  // read twice below
+                            if (x.requires_grad()) {                                    // dX = dY W
+                              auto slot = x.grad_slot();
+                              matmul_into(dy_operand, false, bf16 ? weight.bf16_value() : weight.value(), false,
+                                          slot.tensor.reshaped({rows, in}), slot.accumulate);
+                            }
+                            // dW = dY^T X
+                            matmul_grad(weight, dy_operand, true, x_operand, false);
+                            if (bias.defined() && bias.requires_grad())  // db = sum of dY over rows (f32)
+                              bias.accumulate_grad(detail::reduce_to_shape(dy, {out}));
+                          });
 }
 
 }  // namespace
