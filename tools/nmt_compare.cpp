@@ -192,7 +192,8 @@ int main(int argc, char** argv) {
       "threads", po::value(&decoding.threads)->default_value(2),
       "compute threads of the test decoding (training uses each recipe's training.threads)")(
       "precision", po::value(&precision)->default_value("f32"),
-      "f32 | int8: the linear layers of the test decoding (int8 needs a CPU with VNNI; as nmt-translate)")(
+      "f32 | bf16 | int8: the products of the test decoding (bf16 needs AVX512_BF16 or AMX, int8 VNNI; as "
+      "nmt-translate)")(
       "heatmap-sentences", po::value(&heatmap_text)->default_value(kDefaultHeatmapLines),
       "test lines (1-based, comma-separated) to draw attention heat-maps of; 'none' for none (the default lines a "
       "shorter test set lacks are left out)");

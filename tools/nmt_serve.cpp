@@ -71,7 +71,8 @@ int main(int argc, char** argv) {
       "host", po::value(&host)->default_value(host), "address to listen on (127.0.0.1: this machine only)")(
       "port", po::value(&port)->default_value(port), "port to listen on (0: any free port, printed at start)")(
       "threads", po::value(&threads)->default_value(threads), "threads of the decoder (1 to 256)")(
-      "precision", po::value(&precision)->default_value(precision), "f32 | int8 (the linear layers)")(
+      "precision", po::value(&precision)->default_value(precision),
+      "f32 | bf16 | int8 (the products; as nmt-translate)")(
       "batching", po::value(&batching)->default_value(batching),
       "on: decode the sentences of concurrent requests together; off: each request alone")(
       "max-batch", po::value(&max_batch)->default_value(max_batch), "sentences decoded together, at most (1 to 4096)")(

@@ -63,7 +63,9 @@ int main(int argc, char** argv) {
                                                           "sentences per batch, at most (1 to 10000000)")(
       "threads", po::value(&threads)->default_value(2), "compute threads")(
       "precision", po::value(&precision)->default_value("f32"),
-      "f32 | int8: the linear layers' weights and inputs quantised to 8 bits (needs a CPU with VNNI)");
+      "f32 | bf16 | int8: bf16 rounds the operands of every product (linear layers, attention) to bfloat16, f32 "
+      "accumulation (needs AVX512_BF16 or AMX); int8 quantises the linear layers' weights and inputs to 8 bits (needs "
+      "VNNI)");
   po::variables_map vm;
   if (const auto done = nmt::tools::parse_command_line("nmt-translate", argc, argv, visible, vm)) return *done;
   const auto usage = [](const std::string& message) { return nmt::tools::usage_error("nmt-translate", message); };

@@ -1,9 +1,10 @@
 // The precision matrix products compute in (issue 17).
 //
 // f32 is the default everywhere. Under a PrecisionGuard:
-//  - bf16: every linear layer and every matmul (attention scores and contexts included), with or
-//    without gradients, reads its operands rounded to bfloat16 and accumulates in f32 on oneDNN's
-//    bf16 kernels (AVX512_BF16 or AMX); its result and every gradient stay f32. Weights keep
+//  - bf16: every linear layer, and every matmul (attention scores and contexts) while gradients
+//    are on (training), reads its operands rounded to bfloat16 and accumulates in f32 on oneDNN's
+//    bf16 kernels (AVX512_BF16 or AMX); its result and every gradient stay f32. (Translation's
+//    attention products stay f32: see ops/matmul.cpp.) Weights keep
 //    their f32 values (the optimizer updates those); the bf16 copy is made once per value of the
 //    weights. Softmax, layer norm, embeddings, the loss, the LSTM primitive and the optimizer stay
 //    f32. Training with `training.precision: bf16` and translating with --precision bf16 use it.

@@ -1,6 +1,7 @@
-// bf16 products (precision.h): under a bf16 PrecisionGuard a linear layer or a matmul is the f32
-// product of its operands rounded to bfloat16 (round to nearest even), forward and backward, with
-// and without gradients; its result and gradients are f32 and the weights keep their f32 values.
+// bf16 products (precision.h): under a bf16 PrecisionGuard a linear layer (with and without
+// gradients) or a matmul (with gradients) is the f32 product of its operands rounded to bfloat16
+// (round to nearest even), forward and backward; its result and gradients are f32 and the weights
+// keep their f32 values.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -104,15 +105,22 @@ TEST(Bf16Products, MatmulAndItsGradientsAreProductsOfTheRoundedOperands) {
   testing::expect_close(vb.grad(), product(r, true, a, true, true), kF32Accumulation);  // dB = dC^T A^T
 }
 
-TEST(Bf16Products, BatchedMatmulRoundsEveryBatch) {
+TEST(Bf16Products, BatchedMatmulRoundsEveryBatchWhileGradientsAreOn) {
+  // Without gradients (translation) a matmul stays f32: a decoder step's attention products are
+  // small and read a cache that changes at every step (ops/matmul.cpp).
   const Tensor a = random_tensor({3, 4, 40}, 11), b = random_tensor({3, 40, 6}, 12);
   const PrecisionGuard bf16(Precision::bf16);
-  const Tensor c = matmul(Var::constant(a), Var::constant(b)).value();
-  for (std::int64_t i = 0; i < 3; ++i) {
-    const Tensor ai = Tensor::from_values({4, 40}, {a.data() + i * 160, 160});
-    const Tensor bi = Tensor::from_values({40, 6}, {b.data() + i * 240, 240});
-    const Tensor ci = Tensor::from_values({4, 6}, {c.data() + i * 24, 24});
-    testing::expect_close(ci, product(ai, false, bi, false, true), kF32Accumulation);
+  for (const bool gradients : {true, false}) {
+    SCOPED_TRACE(gradients ? "with gradients: bf16" : "without gradients: f32");
+    std::unique_ptr<NoGradGuard> no_grad;
+    if (!gradients) no_grad = std::make_unique<NoGradGuard>();
+    const Tensor c = matmul(Var::constant(a), Var::constant(b)).value();
+    for (std::int64_t i = 0; i < 3; ++i) {
+      const Tensor ai = Tensor::from_values({4, 40}, {a.data() + i * 160, 160});
+      const Tensor bi = Tensor::from_values({40, 6}, {b.data() + i * 240, 240});
+      const Tensor ci = Tensor::from_values({4, 6}, {c.data() + i * 24, 24});
+      testing::expect_close(ci, product(ai, false, bi, false, gradients), kF32Accumulation);
+    }
   }
 }
 

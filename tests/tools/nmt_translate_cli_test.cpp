@@ -121,6 +121,20 @@ TEST_F(NmtTranslateCli, Int8TranslatesOneLinePerLineAndSaysSo) {
   EXPECT_NE(bad.err.find("--precision must be f32, bf16 or int8, not 'fp16'"), std::string::npos) << bad.err;
 }
 
+TEST_F(NmtTranslateCli, Bf16TranslatesOneLinePerLineAndSaysSo) {
+  const std::string input = "Open the file.\nSave the document as PDF.\nPython scripts\n";
+  const Result bf16 = translate("--precision bf16", input);
+  if (const std::string reason = nmt::graph::precision_unavailable_reason(nmt::graph::Precision::bf16);
+      !reason.empty()) {
+    EXPECT_EQ(bf16.status, 1);
+    EXPECT_EQ(bf16.err, "nmt-translate: --precision bf16: " + reason + "\n");
+    GTEST_SKIP() << reason;
+  }
+  ASSERT_EQ(bf16.status, 0) << bf16.err;
+  EXPECT_EQ(split_lines(bf16.out).size(), 3u) << bf16.out;
+  EXPECT_NE(bf16.err.find("; bf16 linear layers on "), std::string::npos) << bf16.err;
+}
+
 TEST_F(NmtTranslateCli, NBestListsInMosesFormat) {
   const Result r = translate("--beam-size 4 --n-best 3", "Open the file.\nPython scripts\n");
   ASSERT_EQ(r.status, 0) << r.err;

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "nmt/graph/precision.h"
 #include "nmt/graph/tensor_io.h"
 #include "nmt/io/section_file.h"
 #include "nmt/models/saved_model.h"
@@ -51,18 +52,29 @@ class TrainerTest : public ::testing::Test {
       if (newest.empty() || e.path().filename() > newest.filename()) newest = e.path();
     return newest;
   }
+  void expect_resumed_run_ends_like_an_uninterrupted_one(const std::string& prefix,
+                                                         const std::vector<std::string>& overrides);
   fs::path base_;
   std::string log_;
 };
 
-TEST_F(TrainerTest, StoppedAndResumedRunEndsBitForBitLikeAnUninterruptedOne) {
-  train(tiny("straight", {"training.max_steps=10"}));
-  EXPECT_EQ(train(tiny("resumed", {"training.max_steps=6"})).steps, 6);
-  EXPECT_EQ(train(tiny("resumed", {"training.max_steps=10"})).steps, 10);
+// Trains the tiny recipe (with `overrides`) 10 steps straight and 6 + 4 steps stopped and resumed
+// (run directories `prefix`straight and `prefix`resumed) and expects the same checkpoint.
+void TrainerTest::expect_resumed_run_ends_like_an_uninterrupted_one(const std::string& prefix,
+                                                                    const std::vector<std::string>& overrides) {
+  const auto with = [&](const char* steps) {
+    std::vector<std::string> all = overrides;
+    all.push_back(steps);
+    return all;
+  };
+  const std::string straight = prefix + "straight", resumed = prefix + "resumed";
+  train(tiny(straight, with("training.max_steps=10")));
+  EXPECT_EQ(train(tiny(resumed, with("training.max_steps=6"))).steps, 6);
+  EXPECT_EQ(train(tiny(resumed, with("training.max_steps=10"))).steps, 10);
   EXPECT_NE(log_.find("resuming from"), std::string::npos) << log_;
-  const io::Sections a = io::read_section_file(newest_checkpoint("straight").string(), "checkpoint");
-  const io::Sections b = io::read_section_file(newest_checkpoint("resumed").string(), "checkpoint");
-  EXPECT_EQ(newest_checkpoint("straight").filename(), newest_checkpoint("resumed").filename());
+  const io::Sections a = io::read_section_file(newest_checkpoint(straight).string(), "checkpoint");
+  const io::Sections b = io::read_section_file(newest_checkpoint(resumed).string(), "checkpoint");
+  EXPECT_EQ(newest_checkpoint(straight).filename(), newest_checkpoint(resumed).filename());
   EXPECT_TRUE(io::section(a, "parameters", "a") == io::section(b, "parameters", "b")) << "parameters differ";
   EXPECT_TRUE(io::section(a, "optimizer", "a") == io::section(b, "optimizer", "b")) << "optimizer moments differ";
   auto state_a = nlohmann::json::parse(io::section(a, "trainer", "a"));
@@ -73,6 +85,31 @@ TEST_F(TrainerTest, StoppedAndResumedRunEndsBitForBitLikeAnUninterruptedOne) {
     state_b.erase(key);
   }
   EXPECT_EQ(state_a, state_b);
+}
+
+TEST_F(TrainerTest, StoppedAndResumedRunEndsBitForBitLikeAnUninterruptedOne) {
+  expect_resumed_run_ends_like_an_uninterrupted_one("", {});
+}
+
+TEST_F(TrainerTest, ABf16RunResumesBitForBitAndTrainsOtherwiseThanF32) {
+  const std::vector<std::string> bf16{"training.precision=bf16"};
+  if (const std::string reason = graph::precision_unavailable_reason(graph::Precision::bf16); !reason.empty()) {
+    try {
+      train(tiny("refused", bf16));
+      ADD_FAILURE() << "a bf16 recipe trained on a CPU without bf16";
+    } catch (const io::RecipeError& e) {
+      EXPECT_EQ(std::string(e.what()), "recipes/tiny.yaml: training.precision: " + reason);
+    }
+    GTEST_SKIP() << reason;
+  }
+  expect_resumed_run_ends_like_an_uninterrupted_one("bf16-", bf16);
+  EXPECT_NE(log_.find("products in bf16 (linear layers on "), std::string::npos) << log_;
+  // Checkpoints and model files stay f32, and the bf16 products change what is learnt.
+  train(tiny("f32", {"training.max_steps=10"}));
+  const io::Sections a = io::read_section_file(newest_checkpoint("bf16-straight").string(), "checkpoint");
+  const io::Sections b = io::read_section_file(newest_checkpoint("f32").string(), "checkpoint");
+  EXPECT_EQ(io::section(a, "parameters", "a").size(), io::section(b, "parameters", "b").size());
+  EXPECT_FALSE(io::section(a, "parameters", "a") == io::section(b, "parameters", "b"));
 }
 
 TEST_F(TrainerTest, TheThreadCountMayChangeOnResumeAndChangesNoResult) {
