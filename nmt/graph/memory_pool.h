@@ -41,9 +41,8 @@ inline constexpr std::size_t kDefaultMemoryPoolCapacity = std::size_t{896} << 20
 // set is about 870 MiB, and 896 MiB made the pool free and reallocate 65 buffers per step.
 // bench-train-transformer --precision bf16 (150 steps, AMD EPYC Zen 5): 896 MiB 5,076 tok/s and
 // 1,238 MiB resident, 1,056 MiB 5,927 and 1,392, 1,152 MiB 6,088 and 1,493 (issue 17).
-inline constexpr std::size_t kBf16TrainingMemoryPoolCapacity =
-    std::size_t{1056}
-    << 20;  // A program that only decodes (nmt-translate) needs less: beam 5 over the en-fr test split
+inline constexpr std::size_t kBf16TrainingMemoryPoolCapacity = std::size_t{1056} << 20;
+// A program that only decodes (nmt-translate) needs less: beam 5 over the en-fr test split
 // peaked at 710 MiB resident with 1 GiB, 398 MiB with 256 MiB, as fast within 5% (issue 15).
 inline constexpr std::size_t kDecodingMemoryPoolCapacity = std::size_t{256} << 20;
 std::size_t configured_memory_pool_capacity();

@@ -140,6 +140,36 @@ TEST(Linear, OnePrimitiveServesEveryRowCount) {
   EXPECT_EQ(primitive_cache().misses(), misses);
 }
 
+// The same for training: from 1,024 tokens on, the weight gradient dW = dY^T X and the bias
+// gradient (sums over the tokens) take the token count at run time, so a new batch shape
+// creates no new primitive for them; the gradients equal the sums written out.
+TEST(Linear, GradientsOfEveryTokenCountShareOnePrimitive) {
+  const Tensor w = random_tensor({6, 5}, 40), b = random_tensor({6}, 41);
+  const auto run = [&](std::int64_t rows) {
+    const Tensor x = random_tensor({rows, 5}, 42 + static_cast<std::uint64_t>(rows));
+    const Tensor dy = random_tensor({rows, 6}, 43 + static_cast<std::uint64_t>(rows));
+    const Var weight = Var::parameter(w), bias = Var::parameter(b);
+    backward(linear(Var::constant(x), weight, bias), dy);
+    std::vector<float> expected_dw(6 * 5), expected_db(6);
+    for (int o = 0; o < 6; ++o) {
+      double db = 0;
+      for (std::int64_t i = 0; i < rows; ++i) db += dy.data()[i * 6 + o];
+      expected_db[o] = static_cast<float>(db);
+      for (int k = 0; k < 5; ++k) {
+        double dw = 0;
+        for (std::int64_t i = 0; i < rows; ++i) dw += double(dy.data()[i * 6 + o]) * x.data()[i * 5 + k];
+        expected_dw[o * 5 + k] = static_cast<float>(dw);
+      }
+    }
+    testing::expect_close(weight.grad(), expected_dw, 1e-3f);
+    testing::expect_close(bias.grad(), expected_db, 1e-3f);
+  };
+  run(1024);  // creates the primitives
+  const std::size_t misses = primitive_cache().misses();
+  for (std::int64_t rows : {1025, 1632, 2000, 1024}) run(rows);
+  EXPECT_EQ(primitive_cache().misses(), misses);
+}
+
 // Without gradients (decoding) a linear layer reads its weights from a copy packed in the
 // kernel's layout; the copy must follow every change of the weights, and be made anew after
 // release_packed_weights(). Shapes of a decoder step, so that the kernel does ask for packing.

@@ -51,10 +51,10 @@ memory::desc with_runtime_rows(const memory::desc& md) {
 // them 350 of the 1,582 primitives of bench-train-transformer's first 18 steps (issue 15).
 // oneDNN runs them on its gemm:jit kernel, which bench-runtime-dims measured at 0.86-0.89x
 // the time of the fixed-shape brg:avx512_core kernels for these shapes (Intel Xeon
-// avx512_core_vnni, 2 threads; Zen 5: 0.94x). Weight gradients (the token count is their
-// reduction dimension: 0.86-1.48x the time, 1.19x for the output layer's) and the batched
-// attention products (2.3-2.7x) keep a primitive per shape (bench-runtime-dims prints all
-// three).
+// avx512_core_vnni, 2 threads; Zen 5: 0.95x). Weight gradients do the same with their
+// reduction dimension (below); the batched attention products keep a primitive per shape
+// (at run time 2.3-2.7x the time on the Xeon, 1.1-1.7x on Zen 5; bench-runtime-dims prints
+// all three).
 // Only from kRuntimeRowsFrom rows on: decoding's small row counts (hypotheses x sentences)
 // were slower on gemm:jit (greedy translation of the en-fr test split 9.3-9.7 s instead of
 // 7.7-8.0 s), and they come in few shapes anyway (widths and rows in multiples of 4 and 8).
@@ -62,6 +62,29 @@ constexpr std::int64_t kRuntimeRowsFrom = 1024;
 bool rows_at_run_time(std::int64_t rows) { return rows >= kRuntimeRowsFrom; }
 bool rows_at_run_time(const Tensor& a, bool ta, const Tensor& c) {
   return c.rank() == 2 && a.rank() == 2 && !ta && rows_at_run_time(a.dim(0));
+}
+// Weight gradients dW = dY^T X reduce over the tokens: both operands are stored [tokens, .]
+// and read transposed and as they are. From kRuntimeRowsFrom tokens on they too take the
+// token count at run time (one primitive per weight shape instead of one per batch shape):
+// bench-runtime-dims on AMD EPYC Zen 5 measured them at 0.88-1.24x the fixed-shape kernel's
+// time (the output layer's 0.88x, the second feed-forward layer's 1.24x: about even over a
+// step; the Xeon 0.86-1.48x), while a fixed-shape one cost 0.55 ms to create, and each step
+// created ten of them anew (the bounded cache cannot hold every batch shape's). With the
+// bias gradients (sum_middle) alike, bench-train-transformer ran 1.03-1.06x as fast and
+// peaked 217 MiB lower (issue 15). In f32 only: bf16 weight gradients at run time ran on
+// gemm:jit instead of brg:avx512_core_bf16, and bench-train-transformer --precision bf16 fell
+// from 5,646-5,860 to 5,032 tokens/s (Zen 5).
+bool reduction_at_run_time(const Tensor& a, bool ta, const Tensor& b, bool tb, const Tensor& c) {
+  return c.rank() == 2 && a.rank() == 2 && b.rank() == 2 && ta && !tb && a.type() == DataType::f32 &&
+         b.type() == DataType::f32 && rows_at_run_time(a.dim(0));
+}
+// The descriptor `md` of a 2-D operand stored [rows, columns] and read transposed or not, with
+// the stored row count left to execution time (its strides do not depend on it).
+memory::desc with_runtime_stored_rows(const memory::desc& md, bool transposed) {
+  memory::dims dims = md.dims();
+  dims[transposed ? 1 : 0] = DNNL_RUNTIME_DIM_VAL;
+  const memory::dims strides = transposed ? memory::dims{1, md.dims()[0]} : memory::dims{md.dims()[1], 1};
+  return {dims, md.data_type(), strides};
 }
 
 // c = op(a) op(b), or c += op(a) op(b) with accumulate (oneDNN's sum post-op). c is f32. The
@@ -76,10 +99,13 @@ void matmul_into(const Tensor& a_in, bool ta, const Tensor& b_in, bool tb, const
   const auto b_md = operand_desc(b, tb, rank);
   const auto c_md = c.desc();
   const bool runtime_rows = rows_at_run_time(a, ta, c);
-  PrimitiveKey key(runtime_rows ? "matmul_runtime_rows" : "matmul");
+  const bool runtime_reduction = reduction_at_run_time(a, ta, b, tb, c);
+  PrimitiveKey key(runtime_rows ? "matmul_runtime_rows" : runtime_reduction ? "matmul_runtime_reduction" : "matmul");
   key.add(bf16);
   if (runtime_rows)
     key.add(a.dim(1)).add(b.shape()).add(tb).add(accumulate);
+  else if (runtime_reduction)
+    key.add(a.dim(1)).add(b.dim(1)).add(accumulate);
   else
     key.add(a.shape()).add(ta).add(b.shape()).add(tb).add(c.shape()).add(accumulate);
   auto& entry = primitive_cache().get<dnnl::matmul>(key, [&] {
@@ -92,6 +118,10 @@ void matmul_into(const Tensor& a_in, bool ta, const Tensor& b_in, bool tb, const
     if (runtime_rows)
       return dnnl::matmul::primitive_desc(dnnl::matmul::desc(with_runtime_rows(a_md), b_md, with_runtime_rows(c_md)),
                                           attr, cpu_engine());
+    if (runtime_reduction)
+      return dnnl::matmul::primitive_desc(
+          dnnl::matmul::desc(with_runtime_stored_rows(a_md, true), with_runtime_stored_rows(b_md, false), c_md), attr,
+          cpu_engine());
     return dnnl::matmul::primitive_desc(dnnl::matmul::desc(a_md, b_md, c_md), attr, cpu_engine());
   });
   detail::execute(entry.primitive,
