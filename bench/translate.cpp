@@ -1,6 +1,8 @@
 // bench-translate: decoding speed of a trained model on the en-fr test split: sentences/s and
-// target subwords/s with beam 5 and beam 1, in batches of 32 sentences and one sentence at a
-// time (the latency of a single request), with test BLEU to show the settings are comparable.
+// target subwords/s with beam 5 and beam 1, in batches of 32 sentences (one call, as nmt-translate
+// translates a file: each thread decodes batches of its own) and one sentence at a time (one call
+// per sentence: the latency of a single request, on all threads), with test BLEU to show the
+// settings are comparable.
 //
 //   build/release/bin/bench-translate -m runs/en-fr/model.nmt [--threads N] [--single-sentences N]
 //                                     [--precision f32,bf16,int8] [--profile]
@@ -82,7 +84,7 @@ int main(int argc, char** argv) {
   for (const graph::Precision precision : precisions) {
     // Each precision starts as a fresh process would: no primitives or buffers another one made
     // (the int8 runs would otherwise find the f32 runs' attention and softmax primitives ready).
-    graph::primitive_cache().clear();
+    graph::clear_primitive_caches();
     graph::release_cached_buffers();
     for (int beam : {5, 1}) {
       for (std::size_t batch : {std::size_t{32}, std::size_t{1}}) {
@@ -95,11 +97,22 @@ int main(int argc, char** argv) {
         o.batch_tokens = 100000;
         o.max_source_length = saved.model->max_source_length();
         o.precision = precision;
-        const std::size_t primitives_before = graph::primitive_cache().misses();
+        const std::size_t primitives_before = graph::all_primitive_cache_stats().misses;
         const std::size_t allocations_before = graph::memory_pool_stats().system_allocations;
         graph::reset_profile();
         start = Clock::now();
-        const decode::Translations t = decode::translate(*saved.model, saved.vocabularies, input, o);
+        // Batches of 32: one call, as nmt-translate on a file (batches side by side, one per
+        // thread). One sentence at a time: one call per sentence, as single requests come, each
+        // decoded on all threads.
+        decode::Translations t;
+        if (batch > 1) {
+          t = decode::translate(*saved.model, saved.vocabularies, input, o);
+        } else {
+          for (const std::string& line : input) {
+            decode::Translations one = decode::translate(*saved.model, saved.vocabularies, {&line, 1}, o);
+            t.sentences.push_back(std::move(one.sentences.front()));
+          }
+        }
         const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
         std::size_t pieces = 0;
         for (const auto& s : t.sentences)
@@ -107,7 +120,7 @@ int main(int argc, char** argv) {
         const double bleu = eval::corpus_bleu(t.best_lines(), {refs}).score;
         std::printf("%9s %6d %6zu %10zu %12.1f %14.0f %12.1f %8.2f %11zu %12zu\n",
                     graph::precision_name(precision).c_str(), beam, batch, n, n / seconds, pieces / seconds,
-                    1000 * seconds / n, bleu, graph::primitive_cache().misses() - primitives_before,
+                    1000 * seconds / n, bleu, graph::all_primitive_cache_stats().misses - primitives_before,
                     graph::memory_pool_stats().system_allocations - allocations_before);
         std::fflush(stdout);
         speed[{beam, batch, precision}] = n / seconds;
@@ -132,7 +145,7 @@ int main(int argc, char** argv) {
   for (const auto& [key, report] : profiles)
     std::printf("\nwhere the time went, %s, beam %d, batch %zu: %s", graph::precision_name(std::get<0>(key)).c_str(),
                 std::get<1>(key), std::get<2>(key), report.c_str());
-  const graph::PrimitiveCacheStats primitives = graph::primitive_cache().stats();
+  const graph::PrimitiveCacheStats primitives = graph::all_primitive_cache_stats();  // every thread's
   const graph::MemoryPoolStats pool = graph::memory_pool_stats();
   std::printf(
       "\nprimitive cache: %zu held (capacity %zu), %zu evictions; memory pool: peak %.0f MiB in use, %.0f MiB "

@@ -1,10 +1,17 @@
 #include "nmt/decode/translator.h"
 
+#include <omp.h>
+
 #include <algorithm>
+#include <atomic>
+#include <exception>
+#include <mutex>
 #include <sstream>
 
 #include "nmt/data/decoding_batches.h"
 #include "nmt/data/encoded_corpus.h"
+#include "nmt/graph/engine.h"
+#include "nmt/graph/profiler.h"
 
 namespace nmt {
 
@@ -59,6 +66,47 @@ std::string batch_option_error(const std::string& option, std::int64_t value) {
   return option + " must be between 1 and " + std::to_string(kMaxBatchOption) + ", not " + std::to_string(value);
 }
 
+namespace {
+
+// The n-best lists of every batch, in batch order. With more than one batch and more than one
+// compute thread, each thread decodes whole batches on its own (oneDNN on one thread inside it),
+// taking the next batch when done: at a decoder step's few rows, splitting every small primitive
+// between threads costs more in hand-overs than it gains, and the serial work between primitives
+// (the graph, beam bookkeeping) leaves the other thread waiting; batches side by side keep both
+// busy. One batch, or one thread, decodes on all threads as before; so does a profiled run
+// (graph/profiler.h: its tables time one thread's sections against the wall clock).
+std::vector<std::vector<std::vector<Hypothesis>>> decode_batches(const models::Seq2SeqModel& model,
+                                                                 const std::vector<data::Batch>& batches,
+                                                                 const TranslateOptions& options) {
+  std::vector<std::vector<std::vector<Hypothesis>>> results(batches.size());
+  const int workers =
+      static_cast<int>(std::min<std::size_t>(batches.size(), static_cast<std::size_t>(graph::compute_threads())));
+  if (workers <= 1 || omp_in_parallel() || graph::profiling()) {
+    for (std::size_t i = 0; i < batches.size(); ++i) results[i] = beam_search(model, batches[i], options.beam);
+    return results;
+  }
+  std::atomic<std::size_t> next{0};
+  std::exception_ptr error;
+  std::mutex error_mutex;
+#pragma omp parallel num_threads(workers)
+  {
+    omp_set_num_threads(1);  // this thread's own parallel regions (oneDNN's) run on it alone
+    const graph::PrecisionGuard precision(options.precision);
+    try {
+      for (std::size_t i = next++; i < batches.size(); i = next++)
+        results[i] = beam_search(model, batches[i], options.beam);
+    } catch (...) {
+      const std::lock_guard lock(error_mutex);
+      if (!error) error = std::current_exception();
+      next = batches.size();
+    }
+  }
+  if (error) std::rethrow_exception(error);
+  return results;
+}
+
+}  // namespace
+
 Translations translate(const models::Seq2SeqModel& model, const data::Vocabularies& vocabularies,
                        std::span<const std::string> lines, const TranslateOptions& options) {
   const graph::PrecisionGuard precision(options.precision);
@@ -84,8 +132,7 @@ Translations translate(const models::Seq2SeqModel& model, const data::Vocabulari
                                    static_cast<std::size_t>(std::max<std::int64_t>(options.max_source_length, 0)), 0};
   const std::vector<data::Batch> batches =
       data::make_decoding_batches(sources, options.batch_tokens, options.batch_sentences, padding);
-  std::vector<std::vector<std::vector<Hypothesis>>> results;
-  for (const data::Batch& b : batches) results.push_back(beam_search(model, b, options.beam));
+  std::vector<std::vector<std::vector<Hypothesis>>> results = decode_batches(model, batches, options);
   std::vector<std::vector<Hypothesis>> ordered =
       data::restore_input_order<std::vector<Hypothesis>>(batches, std::move(results));
   for (std::size_t k = 0; k < nonempty.size(); ++k) {

@@ -63,6 +63,9 @@ std::string options_error(const TranslateOptions& options);
 // "" when 1 <= value <= kMaxBatchOption; else "OPTION must be between 1 and 10000000, not VALUE".
 std::string batch_option_error(const std::string& option, std::int64_t value);
 
+// With more than one batch and more than one compute thread (graph::set_compute_threads), the
+// batches are decoded side by side, each on one thread (translator.cpp says why); the output is
+// the same as one batch at a time.
 Translations translate(const models::Seq2SeqModel& model, const data::Vocabularies& vocabularies,
                        std::span<const std::string> lines, const TranslateOptions& options);
 

@@ -19,7 +19,6 @@ void flush_denormals_on_every_thread() {
 
 struct Runtime {
   dnnl::engine engine{dnnl::engine::kind::cpu, 0};
-  dnnl::stream stream{engine};
   Runtime() { flush_denormals_on_every_thread(); }
 };
 
@@ -31,7 +30,12 @@ Runtime& runtime() {
 }  // namespace
 
 dnnl::engine& cpu_engine() { return runtime().engine; }
-dnnl::stream& cpu_stream() { return runtime().stream; }
+// One per thread: oneDNN streams are not thread-safe, and decoding runs batches on several threads
+// at once (decode/translator.h).
+dnnl::stream& cpu_stream() {
+  thread_local dnnl::stream stream{runtime().engine};
+  return stream;
+}
 
 void set_compute_threads(int threads) {
   runtime();

@@ -1,4 +1,4 @@
-// The one oneDNN CPU engine and stream every op runs on, and the compute threads' set-up.
+// The one oneDNN CPU engine every op runs on (a stream per thread), and the compute threads' set-up.
 #pragma once
 
 #include <oneapi/dnnl/dnnl.hpp>

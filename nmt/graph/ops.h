@@ -25,7 +25,7 @@ Var linear(const Var& x, const Var& weight, const Var& bias = {});
 // relu(linear(x, weight, bias)) in one pass: the ReLU is a post-op of the product, and the
 // backward reads the result, not the pre-activation (which is never stored).
 Var linear_relu(const Var& x, const Var& weight, const Var& bias = {});
-// Drops the calling thread's packed copies of weights (linear layers and LSTMs without
+// Drops every compute thread's packed copies of weights (linear layers and LSTMs without
 // gradients): the trainer, after a validation, so that they do not stay beside training.
 void release_packed_weights();
 

@@ -1,5 +1,7 @@
 #include "nmt/graph/primitive_cache.h"
 
+#include <omp.h>
+
 #include <cstdlib>
 #include <stdexcept>
 
@@ -50,6 +52,29 @@ void PrimitiveCache::clear() {
 PrimitiveCache& primitive_cache() {
   thread_local PrimitiveCache cache;
   return cache;
+}
+
+PrimitiveCacheStats all_primitive_cache_stats() {
+  PrimitiveCacheStats total;
+#pragma omp parallel
+  {
+    const PrimitiveCacheStats s = primitive_cache().stats();
+#pragma omp critical(nmt_primitive_cache_stats)
+    {
+      total.hits += s.hits;
+      total.misses += s.misses;
+      total.creation_seconds += s.creation_seconds;
+      total.evictions += s.evictions;
+      total.size += s.size;
+      total.capacity += s.capacity;
+    }
+  }
+  return total;
+}
+
+void clear_primitive_caches() {
+#pragma omp parallel
+  primitive_cache().clear();
 }
 
 }  // namespace nmt::graph

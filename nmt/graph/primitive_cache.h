@@ -14,15 +14,19 @@
 #include <string>
 #include <unordered_map>
 
+#include "nmt/graph/engine.h"
 #include "nmt/graph/profiler.h"
 #include "nmt/graph/tensor.h"
 
 namespace nmt::graph {
 
-// Builds the cache key: an operation name followed by any number of shapes and integers.
+// Builds the cache key: an operation name followed by any number of shapes and integers, and the
+// calling thread's compute thread count: oneDNN splits a primitive's work between the threads it
+// was created for, and must run it with as many (decoding runs batches on one thread each inside
+// a parallel region, and the same thread outside it with all of them: decode/translator.h).
 class PrimitiveKey {
  public:
-  explicit PrimitiveKey(std::string op) : key_(std::move(op)) {}
+  explicit PrimitiveKey(std::string op) : key_(std::move(op)) { add(compute_threads()); }
   PrimitiveKey& add(std::int64_t v) {
     key_ += ':';
     key_ += std::to_string(v);
@@ -62,8 +66,8 @@ class PrimitiveCache {
   static constexpr std::size_t kMinimumCapacity = 16;
   // The capacity of each thread's cache: NMT_PRIMITIVE_CACHE_CAPACITY from the environment
   // (a number of primitives, at least kMinimumCapacity), else kDefaultCapacity. A primitive
-  // holds about 140 KiB (its JIT-compiled kernels; measured on the default recipe), so 2048
-  // hold about 280 MiB. The default recipe's 157 batch shapes need some 7,800 (about 50 each):
+  // holds 4-83 KiB by kind (its JIT-compiled kernels; docs/recipes.md has the sizes measured on
+  // Zen 5). The default recipe's 157 batch shapes need some 7,800 (about 50 each):
   // 8192 kept them all but trained no faster in 12 minutes (1,089 updates against 1,076) and
   // peaked at 2.5 GB instead of 1.7 GB. A bad value is an error naming the variable.
   static constexpr std::size_t kDefaultCapacity = 2048;
@@ -114,5 +118,10 @@ class PrimitiveCache {
 
 // The cache of the calling thread (ops run on one thread; oneDNN parallelises inside).
 PrimitiveCache& primitive_cache();
+// Every compute thread's cache at once (the calling thread's and those of its OpenMP team, which
+// decode batches of their own: decode/translator.h): the sum of their statistics, or all cleared.
+// Call them outside parallel regions.
+PrimitiveCacheStats all_primitive_cache_stats();
+void clear_primitive_caches();
 
 }  // namespace nmt::graph

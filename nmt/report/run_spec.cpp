@@ -176,7 +176,7 @@ TrainingOutcome train_unless_finished(const RunSpec& spec, std::ostream& log, bo
   // The next recipe has other shapes: the primitives compiled for this one and the buffers
   // cached for its tensors would only hold memory (gigabytes after a long run) while the
   // following recipes train in the same process.
-  graph::primitive_cache().clear();
+  graph::clear_primitive_caches();
   graph::release_cached_buffers();
   if (summary.stop_reason == train::StopReason::signal) return TrainingOutcome::stopped_by_signal;
   if (summary.stop_reason == train::StopReason::diverged) return TrainingOutcome::diverged;

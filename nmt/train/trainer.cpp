@@ -636,7 +636,7 @@ struct Trainer::Impl {
       if (state.step % t.log_every == 0) {
         // What the caches did so far (bench/cold_start.sh reads them): primitives created and
         // dropped, buffers from the system, and the resident memory.
-        const graph::PrimitiveCacheStats primitives = graph::primitive_cache().stats();
+        const graph::PrimitiveCacheStats primitives = graph::all_primitive_cache_stats();
         const graph::MemoryPoolStats pool = graph::memory_pool_stats();
         const json record{{"event", "train"},
                           {"step", state.step},

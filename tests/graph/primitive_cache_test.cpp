@@ -3,6 +3,7 @@
 #include "nmt/graph/primitive_cache.h"
 
 #include <gtest/gtest.h>
+#include <omp.h>
 
 #include <cstdlib>
 
@@ -61,6 +62,41 @@ TEST(PrimitiveCache, CapacityFromTheEnvironmentIsChecked) {
   }
   ::unsetenv("NMT_PRIMITIVE_CACHE_CAPACITY");
   EXPECT_EQ(PrimitiveCache::configured_capacity(), PrimitiveCache::kDefaultCapacity);
+}
+
+// oneDNN splits a primitive's work between the threads it was made for and must run it with as
+// many: a primitive made for two threads is not handed out to a thread that runs one.
+TEST(PrimitiveCache, APrimitiveServesOnlyItsOwnThreadCount) {
+  PrimitiveCache cache(16);
+  set_compute_threads(2);
+  relu_of_length(cache, 5);
+  relu_of_length(cache, 5);
+  EXPECT_EQ(cache.stats().misses, 1u);
+  omp_set_num_threads(1);
+  relu_of_length(cache, 5);
+  EXPECT_EQ(cache.stats().misses, 2u);
+  relu_of_length(cache, 5);
+  EXPECT_EQ(cache.stats().misses, 2u);
+  set_compute_threads(2);
+  relu_of_length(cache, 5);
+  EXPECT_EQ(cache.stats().misses, 2u);
+}
+
+// Each compute thread has a cache of its own (decoding runs batches on each): the sums over all
+// of them count every thread's primitives, and clearing clears them all.
+TEST(PrimitiveCache, EveryThreadsCacheIsCountedAndCleared) {
+  set_compute_threads(2);
+  clear_primitive_caches();
+  EXPECT_EQ(all_primitive_cache_stats().size, 0u);
+#pragma omp parallel num_threads(2)
+  {
+    omp_set_num_threads(1);
+    relu_of_length(primitive_cache(), 7 + omp_get_thread_num());
+  }
+  EXPECT_EQ(all_primitive_cache_stats().size, 2u);
+  EXPECT_EQ(primitive_cache().size(), 1u);  // the calling thread's own
+  clear_primitive_caches();
+  EXPECT_EQ(all_primitive_cache_stats().size, 0u);
 }
 
 }  // namespace

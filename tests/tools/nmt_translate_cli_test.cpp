@@ -83,24 +83,27 @@ TEST_F(NmtTranslateCli, OneOutputLinePerInputLineFromStdinAndFiles) {
 TEST_F(NmtTranslateCli, ModelsOfFec9a3dTranslateAsFec9a3dDid) {
   // Issue 24: decoding was made faster without changing what it finds. Models saved by commit
   // fec9a3d (tests/data/tiny/fec9a3d/ORIGIN.md) load, and greedy and beam search give its
-  // translations line for line.
+  // translations line for line: on one thread, and on two threads in batches of 4 sentences,
+  // which decodes two batches at a time, one per thread (decode/translator.h).
   const std::string data = "tests/data/tiny/fec9a3d/";
   const Result input = run("cat tests/data/tiny/train.en tests/data/tiny/dev.en", "");
   ASSERT_EQ(input.status, 0) << input.err;
-  for (const std::string model : {"rnn", "transformer"})
-    for (const auto& [beam, name] : {std::pair{1, "greedy"}, std::pair{5, "beam5"}}) {
-      const Result r = run(std::string(NMT_BINARY_DIR) + "/bin/nmt-translate -m " + data + model +
-                               ".nmt --threads 1 -b " + std::to_string(beam),
-                           input.out);
-      ASSERT_EQ(r.status, 0) << r.err;
-      const Result expected = run("cat " + data + model + "." + name + ".fr", "");
-      ASSERT_EQ(expected.status, 0) << expected.err;
-      const auto lines = split_lines(r.out), expected_lines = split_lines(expected.out);
-      ASSERT_EQ(lines.size(), 48u) << model << " " << name;
-      ASSERT_EQ(lines.size(), expected_lines.size()) << model << " " << name;
-      for (std::size_t i = 0; i < lines.size(); ++i)
-        EXPECT_EQ(lines[i], expected_lines[i]) << model << " " << name << ", line " << i + 1;
-    }
+  for (const std::string threads : {"--threads 1", "--threads 2 --batch-size 4"})
+    for (const std::string model : {"rnn", "transformer"})
+      for (const auto& [beam, name] : {std::pair{1, "greedy"}, std::pair{5, "beam5"}}) {
+        const std::string setting = model + " " + name + " " + threads;
+        const Result r = run(std::string(NMT_BINARY_DIR) + "/bin/nmt-translate -m " + data + model + ".nmt " + threads +
+                                 " -b " + std::to_string(beam),
+                             input.out);
+        ASSERT_EQ(r.status, 0) << r.err;
+        const Result expected = run("cat " + data + model + "." + name + ".fr", "");
+        ASSERT_EQ(expected.status, 0) << expected.err;
+        const auto lines = split_lines(r.out), expected_lines = split_lines(expected.out);
+        ASSERT_EQ(lines.size(), 48u) << setting;
+        ASSERT_EQ(lines.size(), expected_lines.size()) << setting;
+        for (std::size_t i = 0; i < lines.size(); ++i)
+          EXPECT_EQ(lines[i], expected_lines[i]) << setting << ", line " << i + 1;
+      }
 }
 
 // Each reduced precision translates one line per input line and names its kernel, or, on a CPU

@@ -26,6 +26,10 @@ OpaqueMemory weights_in_layout(const Var& weights, const dnnl::memory::desc& pla
 
 }  // namespace detail
 
-void release_packed_weights() { packed_weights().clear(); }
+void release_packed_weights() {
+  // Each compute thread holds its own copies (decoding runs batches on each: decode/translator.h).
+#pragma omp parallel
+  packed_weights().clear();
+}
 
 }  // namespace nmt::graph
