@@ -43,7 +43,14 @@ bool exclusively_held(const Var& v) { return v.identity().use_count() == 1 && v.
 
 AttentionHeads AttentionHeads::select_rows(std::span<const std::int32_t> rows, std::int64_t heads) const {
   if (empty()) return {};
-  return {gather_sentences(keys, rows, heads), gather_sentences(values, rows, heads)};
+  return {gather_sentences(keys, rows, heads), gather_sentences(values, rows, heads), keys_transposed};
+}
+
+AttentionHeads AttentionHeads::with_keys_transposed() const {
+  if (empty() || keys_transposed) return *this;
+  if (graph::grad_enabled())
+    throw std::logic_error("AttentionHeads::with_keys_transposed needs a NoGradGuard (decoding only)");
+  return {graph::transpose(keys, {0, 2, 1}), values, true};
 }
 
 void KeyValueCache::append(const Var& new_keys, const Var& new_values) {
@@ -53,35 +60,40 @@ void KeyValueCache::append(const Var& new_keys, const Var& new_values) {
     throw graph::ShapeError("KeyValueCache::append: keys " + graph::to_string(s) + " and values " +
                             graph::to_string(new_values.shape()) + " must be the same [B*H, 1, d_k]");
   const std::int64_t bh = s[0], dk = s[2];
-  if (!heads.empty() && (heads.keys.shape()[0] != bh || heads.keys.shape()[2] != dk))
+  if (!heads.empty() && (heads.values.shape()[0] != bh || heads.values.shape()[2] != dk))
     throw graph::ShapeError("KeyValueCache::append: " + graph::to_string(s) + " for a cache of " +
-                            graph::to_string(heads.keys.shape()));
+                            graph::to_string(heads.values.shape()));
   // Grow by a block when full, and copy before writing when another tensor shares the storage.
-  const auto writable = [&](const Var& old, std::int64_t capacity) {
-    if (!old.defined() || old.shape()[1] != capacity || !exclusively_held(old)) {
-      Tensor grown = Tensor::zeros({bh, capacity, dk});
+  // Both are `lines` lines of positions (values: a line per head, of capacity x d_k floats;
+  // transposed keys: a line per head and component, of capacity floats), each kept in place.
+  const std::int64_t capacity = length < this->capacity() ? this->capacity() : this->capacity() + kBlock;
+  const auto writable = [&](const Var& old, const graph::Shape& shape, std::int64_t lines, std::int64_t per_position) {
+    if (!old.defined() || old.shape() != shape || !exclusively_held(old)) {
+      Tensor grown = Tensor::zeros(shape);
       if (old.defined()) {
-        const std::int64_t kept = std::min(old.shape()[1], capacity) * dk;
-        for (std::int64_t r = 0; r < bh; ++r)
-          std::memcpy(grown.data() + r * capacity * dk, old.value().data() + r * old.shape()[1] * dk,
+        const std::int64_t old_line = old.value().numel() / lines, line = capacity * per_position;
+        const std::int64_t kept = std::min(old_line, line);
+        for (std::int64_t r = 0; r < lines; ++r)
+          std::memcpy(grown.data() + r * line, old.value().data() + r * old_line,
                       static_cast<std::size_t>(kept) * sizeof(float));
       }
       return Var::constant(grown);
     }
     return old;
   };
-  const std::int64_t capacity = length < this->capacity() ? this->capacity() : this->capacity() + kBlock;
-  heads.keys = writable(heads.keys, capacity);
-  heads.values = writable(heads.values, capacity);
-  for (auto [cache, part] : {std::pair{&heads.keys, &new_keys}, std::pair{&heads.values, &new_values}}) {
-    // Through mutable_value(): the write is a change of the Var's value (its version moves on, so
-    // data derived from it, such as its bf16 rounding, is made again).
-    Tensor& storage = cache->mutable_value();
-    float* out = storage.data();
-    const float* in = part->value().data();
-    for (std::int64_t r = 0; r < bh; ++r)
-      std::memcpy(out + (r * capacity + length) * dk, in + r * dk, static_cast<std::size_t>(dk) * sizeof(float));
-  }
+  heads.keys = writable(heads.keys, {bh, dk, capacity}, bh * dk, 1);
+  heads.values = writable(heads.values, {bh, capacity, dk}, bh, dk);
+  heads.keys_transposed = true;
+  // Through mutable_value(): the write is a change of the Var's value (its version moves on, so
+  // data derived from it, such as its bf16 rounding, is made again).
+  const float* keys = new_keys.value().data();
+  float* key_cache = heads.keys.mutable_value().data();
+  for (std::int64_t i = 0; i < bh * dk; ++i) key_cache[i * capacity + length] = keys[i];
+  const float* values = new_values.value().data();
+  float* value_cache = heads.values.mutable_value().data();
+  for (std::int64_t r = 0; r < bh; ++r)
+    std::memcpy(value_cache + (r * capacity + length) * dk, values + r * dk,
+                static_cast<std::size_t>(dk) * sizeof(float));
   ++length;
 }
 
@@ -97,7 +109,7 @@ KeyValueCache KeyValueCache::select_rows(std::span<const std::int32_t> rows, std
 
 bool KeyValueCache::select_rows_in_place(std::span<const std::int32_t> rows, std::int64_t heads_per_row) {
   if (heads.empty()) return false;
-  const graph::Shape& s = heads.keys.shape();  // [B*H, capacity, d_k]
+  const graph::Shape& s = heads.values.shape();  // [B*H, capacity, d_k]; the keys as many floats per row
   const std::int64_t b = s[0] / heads_per_row;
   if (static_cast<std::int64_t>(rows.size()) != b || !exclusively_held(heads.keys) || !exclusively_held(heads.values))
     return false;
@@ -191,7 +203,7 @@ MultiHeadAttention::Heads MultiHeadAttention::scaled_dot_product(const Var& quer
   const std::int64_t rows = bh / heads_, s = kv.length();
   // Q K^T / sqrt(d_k) (eq. 1), the scaling applied to the smaller operand.
   const Var q = graph::scale(queries, 1.0f / std::sqrt(static_cast<float>(dk)));
-  const Var scores = graph::reshape(graph::matmul(q, kv.keys, false, true), {rows, heads_, t, s});
+  const Var scores = graph::reshape(graph::matmul(q, kv.keys, false, !kv.keys_transposed), {rows, heads_, t, s});
   const Var weights = graph::softmax(scores, mask);
   Var dropped = weights;
   if (generator && dropout > 0) dropped = graph::dropout(weights, dropout, *generator);

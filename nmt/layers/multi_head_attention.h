@@ -26,22 +26,29 @@ namespace nmt::layers {
 // Keys and values of every head: of a source (encoder-decoder attention), or of the target
 // prefix decoded so far (the self-attention cache of incremental decoding).
 struct AttentionHeads {
-  Var keys;    // [B*H, S, d_k]
+  Var keys;    // [B*H, S, d_k], or [B*H, d_k, S] when keys_transposed
   Var values;  // [B*H, S, d_k]
+  // Decoding keeps the keys transposed, in the layout Q K^T reads them in: given [S, d_k] keys,
+  // oneDNN's kernel transposes them at every call (128 heads x 32 positions, Zen 5, one thread:
+  // 30 us against 15 us), and a decoding step's products are that small (issue 24).
+  bool keys_transposed = false;
 
-  bool empty() const { return !keys.defined(); }
-  std::int64_t length() const { return empty() ? 0 : keys.shape()[1]; }
+  bool empty() const { return !values.defined(); }
+  std::int64_t length() const { return empty() ? 0 : values.shape()[1]; }
   // The heads of the given sentences (rows of B), in that order: beam search reorders them.
   AttentionHeads select_rows(std::span<const std::int32_t> rows, std::int64_t heads) const;
+  // The same heads with the keys transposed (no gradients: decoding only).
+  AttentionHeads with_keys_transposed() const;
 };
 
 // The self-attention cache of incremental decoding: the keys and values of the target prefix,
 // stored in blocks of kBlock positions, so that the shapes of a decoding step (and with them the
 // oneDNN primitives it needs) change every kBlock positions instead of every position (issue 15).
 // Positions from `length` on are zeros or stale rows of a reordered hypothesis; mask() hides them.
+// The keys are stored transposed (AttentionHeads::keys_transposed).
 struct KeyValueCache {
   static constexpr std::int64_t kBlock = 8;
-  AttentionHeads heads;     // [B*H, capacity, d_k]
+  AttentionHeads heads;     // keys [B*H, d_k, capacity], values [B*H, capacity, d_k]
   std::int64_t length = 0;  // positions filled
 
   std::int64_t capacity() const { return heads.length(); }

@@ -177,7 +177,9 @@ LossResult Transformer::loss(const data::Batch& batch, const LossOptions& option
 std::unique_ptr<EncodedSource> Transformer::encode(const data::Batch& sources) const {
   graph::NoGradGuard no_grad;
   auto e = std::make_unique<Encoded>();
-  e->sentences = std::make_shared<const Memory>(encode_batch(sources, nullptr));
+  Memory memory = encode_batch(sources, nullptr);
+  for (auto& heads : memory.heads) heads = heads.with_keys_transposed();  // what Q K^T reads fastest
+  e->sentences = std::make_shared<const Memory>(std::move(memory));
   e->heads = config_.heads;
   e->row_sentences.resize(sources.rows);
   std::iota(e->row_sentences.begin(), e->row_sentences.end(), 0);

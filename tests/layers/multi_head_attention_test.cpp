@@ -84,6 +84,34 @@ TEST(MultiHeadAttention, WeightsAreADistributionThatSkipsMaskedPositions) {
       }
 }
 
+// Decoding stores the keys transposed ([B*H, d_k, S]) for the product Q K^T: the same attention.
+TEST(MultiHeadAttention, TransposedKeysGiveTheSameAttention) {
+  graph::Parameters params;
+  graph::RandomGenerator gen(49);
+  const layers::MultiHeadAttention attention(params, "attention", layers::MultiHeadAttention::Kind::encoder_decoder,
+                                             kModel, kHeads, gen);
+  const Var x = Var::constant(random_tensor({kRows, kLength, kModel}, 50));
+  const Var memory = Var::constant(random_tensor({kRows, kSource, kModel}, 51));
+  EXPECT_THROW(attention.project_memory(memory).with_keys_transposed(), std::logic_error);  // decoding only
+  graph::NoGradGuard no_grad;
+  const AttentionHeads heads = attention.project_memory(memory);
+  const AttentionHeads transposed = heads.with_keys_transposed();
+  ASSERT_TRUE(transposed.keys_transposed);
+  const std::int64_t dk = kModel / kHeads;
+  ASSERT_EQ(transposed.keys.shape(), (graph::Shape{kRows * kHeads, dk, kSource}));
+  EXPECT_EQ(transposed.length(), kSource);
+  for (std::int64_t r = 0; r < kRows * kHeads; ++r)
+    for (std::int64_t s = 0; s < kSource; ++s)
+      for (std::int64_t d = 0; d < dk; ++d)
+        ASSERT_EQ(transposed.keys.value().data()[(r * dk + d) * kSource + s],
+                  heads.keys.value().data()[(r * kSource + s) * dk + d]);
+  const Tensor expected = attention.attend(x, heads, source_mask(), 0.0f, nullptr).output.value();
+  const Tensor got = attention.attend(x, transposed, source_mask(), 0.0f, nullptr).output.value();
+  for (std::int64_t i = 0; i < expected.numel(); ++i) EXPECT_NEAR(got.data()[i], expected.data()[i], 1e-6) << i;
+  // Selecting rows keeps the layout.
+  EXPECT_TRUE(transposed.select_rows(std::vector<std::int32_t>{1, 0}, kHeads).keys_transposed);
+}
+
 }  // namespace whole_sequences
 
 // ---- decoding step by step ----
@@ -111,6 +139,8 @@ TEST(KeyValueCache, StepsReproduceCausalSelfAttentionAcrossBlocks) {
     EXPECT_GE(cache.capacity(), t + 1);
     EXPECT_LT(cache.capacity(), t + 1 + KeyValueCache::kBlock);
     capacities.insert(cache.capacity());
+    ASSERT_TRUE(cache.heads.keys_transposed);  // [B*H, d_k, capacity]: what Q K^T reads
+    ASSERT_EQ(cache.heads.keys.shape(), (graph::Shape{kRows * kHeads, kModel / kHeads, cache.capacity()}));
     for (std::int64_t b = 0; b < kRows; ++b)
       for (std::int64_t d = 0; d < kModel; ++d)
         EXPECT_NEAR(y.data()[b * kModel + d], full.data()[(b * kLength + t) * kModel + d], 1e-5)
