@@ -227,6 +227,7 @@ int main(int argc, char** argv) {
     options.enabled = batching == "on";
     options.max_batch_sentences = max_batch;
     options.max_wait = std::chrono::milliseconds(max_wait_ms);
+    options.parallel_batches = threads;
     batcher = std::make_unique<serve::BatchingTranslator>(
         *translator, options,
         [&](std::size_t requests, std::size_t sentences) { metrics.record_batch(requests, sentences); });

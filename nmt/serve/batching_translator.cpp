@@ -1,5 +1,6 @@
 #include "nmt/serve/batching_translator.h"
 
+#include <algorithm>
 #include <exception>
 #include <utility>
 
@@ -102,7 +103,12 @@ void BatchingTranslator::decode_loop() {
     std::vector<Translation> translations;
     std::exception_ptr error;
     try {
-      translations = translator_.translate(lines, batch.front()->options);
+      TranslationOptions decoding = batch.front()->options;
+      const auto parts = static_cast<std::size_t>(std::max(options_.parallel_batches, 1));
+      if (parts > 1 && lines.size() >= BatchingOptions::kSplitFrom)
+        decoding.batch_size =
+            std::min<std::int64_t>(decoding.batch_size, static_cast<std::int64_t>((lines.size() + parts - 1) / parts));
+      translations = translator_.translate(lines, decoding);
     } catch (...) {
       error = std::current_exception();
     }

@@ -30,6 +30,11 @@ struct BatchingOptions {
   bool enabled = true;                        // false: each request decoded alone, at once
   std::int64_t max_batch_sentences = 32;      // sentences decoded together, at most
   std::chrono::microseconds max_wait{5'000};  // how long an open batch waits for company
+  // A batch of at least kSplitFrom sentences is decoded as this many batches side by side, one
+  // per thread (the translator's threads: decode/translator.h says why that is faster); a
+  // smaller one, such as a lone request's sentence, on all threads at once.
+  int parallel_batches = 1;
+  static constexpr std::size_t kSplitFrom = 8;
 };
 
 class BatchingTranslator {

@@ -63,31 +63,37 @@ std::vector<std::vector<std::string>> translate_concurrently(BatchingTranslator&
 }
 
 TEST(BatchingTranslator, ConcurrentRequestsShareBatchesAndEachGetsItsOwnTranslations) {
-  const Translator translator(kModel, {1, "f32"});
-  const auto all = requests();
-  TranslationOptions options;
-  options.beam_size = 3;
-  std::vector<std::vector<std::string>> alone;
-  for (const auto& lines : all) {
-    alone.emplace_back();
-    for (const Translation& t : translator.translate(lines, options)) alone.back().push_back(t.best());
+  // On one thread; and on two, a batch of 8 sentences or more decoded as two batches side by side.
+  for (const int threads : {1, 2}) {
+    const Translator translator(kModel, {threads, "f32"});
+    const auto all = requests();
+    TranslationOptions options;
+    options.beam_size = 3;
+    std::vector<std::vector<std::string>> alone;
+    for (const auto& lines : all) {
+      alone.emplace_back();
+      for (const Translation& t : translator.translate(lines, options)) alone.back().push_back(t.best());
+    }
+    Batches batches;
+    BatchingOptions batching;
+    batching.max_wait = std::chrono::milliseconds(200);  // long enough for every thread to arrive
+    batching.max_batch_sentences = 64;
+    batching.parallel_batches = threads;
+    {
+      BatchingTranslator batcher(translator, batching, batches.observer());
+      EXPECT_EQ(translate_concurrently(batcher, all, options), alone) << threads << " threads";
+    }
+    std::size_t most = 0, sentences = 0, largest = 0;
+    for (const auto& [r, s] : batches.seen) {
+      most = std::max(most, r);
+      largest = std::max(largest, s);
+      sentences += s;
+    }
+    EXPECT_EQ(sentences, 24u);  // 12 requests of 1, 2 or 3 sentences
+    EXPECT_GT(most, 1u) << "no batch held more than one request";
+    EXPECT_GE(largest, BatchingOptions::kSplitFrom) << "no batch was large enough to be split";
+    EXPECT_LT(batches.seen.size(), all.size());
   }
-  Batches batches;
-  BatchingOptions batching;
-  batching.max_wait = std::chrono::milliseconds(200);  // long enough for every thread to arrive
-  batching.max_batch_sentences = 64;
-  {
-    BatchingTranslator batcher(translator, batching, batches.observer());
-    EXPECT_EQ(translate_concurrently(batcher, all, options), alone);
-  }
-  std::size_t most = 0, sentences = 0;
-  for (const auto& [r, s] : batches.seen) {
-    most = std::max(most, r);
-    sentences += s;
-  }
-  EXPECT_EQ(sentences, 24u);  // 12 requests of 1, 2 or 3 sentences
-  EXPECT_GT(most, 1u) << "no batch held more than one request";
-  EXPECT_LT(batches.seen.size(), all.size());
 }
 
 TEST(BatchingTranslator, ABatchHoldsAtMostMaxBatchSentencesAndOnlyRequestsWithTheSameOptions) {
