@@ -22,6 +22,7 @@
 #include "nmt/graph/engine.h"
 #include "nmt/graph/memory_pool.h"
 #include "nmt/graph/openmp_waiting.h"
+#include "nmt/graph/ops.h"
 #include "nmt/graph/precision.h"
 #include "nmt/graph/primitive_cache.h"
 #include "nmt/graph/profiler.h"
@@ -85,6 +86,7 @@ int main(int argc, char** argv) {
     // Each precision starts as a fresh process would: no primitives or buffers another one made
     // (the int8 runs would otherwise find the f32 runs' attention and softmax primitives ready).
     graph::clear_primitive_caches();
+    graph::release_packed_weights();  // every thread's: the previous precision's weight copies
     graph::release_cached_buffers();
     for (int beam : {5, 1}) {
       for (std::size_t batch : {std::size_t{32}, std::size_t{1}}) {
