@@ -86,7 +86,7 @@ int main(int argc, char** argv) {
     // Each precision starts as a fresh process would: no primitives or buffers another one made
     // (the int8 runs would otherwise find the f32 runs' attention and softmax primitives ready).
     graph::clear_primitive_caches();
-    graph::release_packed_weights();  // every thread's: the previous precision's weight copies
+    graph::release_packed_weights();  // the previous precision's weight copies
     graph::release_cached_buffers();
     for (int beam : {5, 1}) {
       for (std::size_t batch : {std::size_t{32}, std::size_t{1}}) {

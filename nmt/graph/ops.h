@@ -25,9 +25,11 @@ Var linear(const Var& x, const Var& weight, const Var& bias = {});
 // relu(linear(x, weight, bias)) in one pass: the ReLU is a post-op of the product, and the
 // backward reads the result, not the pre-activation (which is never stored).
 Var linear_relu(const Var& x, const Var& weight, const Var& bias = {});
-// Drops every compute thread's packed copies of weights (linear layers and LSTMs without
+// Drops the packed copies of weights (linear layers and LSTMs without
 // gradients): the trainer, after a validation, so that they do not stay beside training.
 void release_packed_weights();
+// The packed copies held (one per weight and layout, shared by every thread).
+std::size_t packed_weight_copies();
 
 // ---- element-wise (ops/elementwise.cpp) ----
 // NumPy broadcasting: shapes are aligned at the last axis and size-1 axes stretch.

@@ -1,5 +1,6 @@
 // matmul and linear: values against plain loops, gradients against finite differences.
 #include <gtest/gtest.h>
+#include <omp.h>
 
 #include <algorithm>
 
@@ -194,6 +195,34 @@ TEST(Linear, WithoutGradientsPackedWeightsFollowTheirUpdates) {
   release_packed_weights();
   values[7] = 2.5f;
   testing::expect_close(linear(Var::constant(x), w, Var::constant(b)).value(), loops(), 1e-4f);
+}
+
+// Threads decoding side by side (decode/translator.cpp) read one packed copy of each weight
+// matrix: a copy one thread made serves the others.
+TEST(Linear, ThreadsShareOnePackedCopyOfTheWeights) {
+  release_packed_weights();
+  const Tensor x = random_tensor({5, 256}, 33);
+  const Var w = Var::constant(random_tensor({1024, 256}, 34));
+  std::vector<Tensor> outputs(2);
+  std::vector<std::size_t> copies;  // seen by the main thread after each thread's product
+  for (const int thread : {1, 0}) {
+    int team = 0;
+#pragma omp parallel num_threads(2)
+    {
+      omp_set_num_threads(1);  // as decoding's threads do: each runs oneDNN on itself alone
+      const NoGradGuard no_grad;
+      if (omp_get_thread_num() == thread) {
+        team = omp_get_num_threads();
+        outputs[static_cast<std::size_t>(thread)] = linear(Var::constant(x), w).value();
+      }
+    }
+    ASSERT_EQ(team, 2);
+    copies.push_back(packed_weight_copies());
+  }
+  EXPECT_EQ(copies, (std::vector<std::size_t>{1, 1}));  // made by thread 1, used by thread 0
+  EXPECT_TRUE(std::equal(outputs[0].data(), outputs[0].data() + outputs[0].numel(), outputs[1].data()));
+  release_packed_weights();
+  EXPECT_EQ(packed_weight_copies(), 0u);
 }
 
 TEST(Linear, ShapeMismatch) {

@@ -1,11 +1,16 @@
 // Data derived from a variable's value (its weights reordered into a kernel's layout, or
 // quantised), kept per variable and layout until the value changes (Var::version moves on) or
 // the variable is gone. Ops that would otherwise derive the same data at every decoder step use
-// one, thread_local, per kind of derived data.
+// one per kind of derived data, shared by the threads: two threads decoding side by side
+// (decode/translator.cpp) read one copy of each weight matrix, which then stays in the shared
+// L3 cache once instead of twice (greedy, batches of 32, AMD EPYC Zen 5: 4% less time than a
+// copy per thread, issue 24). The data is made under the cache's lock and never changes while a
+// thread reads it: a variable's value does not change while decoding reads it.
 #pragma once
 
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <utility>
 
@@ -19,6 +24,7 @@ class DerivedCache {
   // The data derived from `var` for `layout`, made by `make()` when absent or out of date.
   template <class Make>
   const Derived& get(const Var& var, const dnnl::memory::desc& layout, Make&& make) {
+    const std::lock_guard lock(mutex_);
     // Entries of variables that no longer exist are dropped first: a model's derived copies go
     // at the next use of the cache after the model (a handful of entries to look at, per call).
     std::erase_if(entries_, [](const auto& item) { return item.second.owner.expired(); });
@@ -34,7 +40,14 @@ class DerivedCache {
     }
     return e.data;
   }
-  void clear() { entries_.clear(); }
+  void clear() {
+    const std::lock_guard lock(mutex_);
+    entries_.clear();
+  }
+  std::size_t size() {
+    const std::lock_guard lock(mutex_);
+    return entries_.size();
+  }
 
  private:
   struct Entry {
@@ -43,6 +56,7 @@ class DerivedCache {
     bool made = false;
     Derived data;
   };
+  std::mutex mutex_;
   std::map<std::pair<const void*, std::string>, Entry> entries_;
 };
 

@@ -64,7 +64,7 @@ struct QuantisedWeights {
   Tensor scales;
 };
 const QuantisedWeights& quantised_weights(const Var& weight, const memory::desc& layout) {
-  thread_local detail::DerivedCache<QuantisedWeights> cache;
+  static detail::DerivedCache<QuantisedWeights> cache;
   return cache.get(weight, layout, [&] {
     const Tensor& w = weight.value();  // [out, in]
     const std::int64_t out = w.dim(0), in = w.dim(1);

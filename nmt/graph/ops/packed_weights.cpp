@@ -6,7 +6,7 @@ namespace nmt::graph {
 namespace {
 
 detail::DerivedCache<detail::OpaqueMemory>& packed_weights() {
-  thread_local detail::DerivedCache<detail::OpaqueMemory> cache;
+  static detail::DerivedCache<detail::OpaqueMemory> cache;
   return cache;
 }
 
@@ -26,10 +26,8 @@ OpaqueMemory weights_in_layout(const Var& weights, const dnnl::memory::desc& pla
 
 }  // namespace detail
 
-void release_packed_weights() {
-  // Each compute thread holds its own copies (decoding runs batches on each: decode/translator.h).
-#pragma omp parallel
-  packed_weights().clear();
-}
+void release_packed_weights() { packed_weights().clear(); }
+
+std::size_t packed_weight_copies() { return packed_weights().size(); }
 
 }  // namespace nmt::graph
