@@ -7,7 +7,7 @@
 // does), in this process after the servers are gone. Bounded: --max-seconds per client count.
 //
 //   build/release/bin/bench-serve -m MODEL [--requests 10] [--beam 5] [--threads 2] [--max-seconds 120]
-//                                   [--max-batch N: nmt-serve's --max-batch, default 32]
+//                                   [--max-batch N: nmt-serve's --max-batch, default its own: 32 per thread]
 #include <httplib.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -162,13 +162,15 @@ int main(int argc, char** argv) {
   const int beam = static_cast<int>(args.number("--beam", 5, 1));
   const int threads = static_cast<int>(args.number("--threads", 2, 1));
   const double max_seconds = args.number("--max-seconds", 120, 1);
-  // nmt-serve's --max-batch (its own default when not given)
-  const std::string max_batch = std::to_string(static_cast<std::int64_t>(args.number("--max-batch", 32, 1)));
+  // nmt-serve's --max-batch (its own default when not given: 32 per thread)
+  const std::string max_batch =
+      std::to_string(static_cast<std::int64_t>(args.number("--max-batch", 32.0 * threads, 1)));
   const std::string server_binary = (fs::read_symlink("/proc/self/exe").parent_path() / "nmt-serve").string();
   const std::vector<std::string> sentences =
       nmt::data::read_text_lines(std::string(NMT_SOURCE_DIR) + "/corpora/en-fr/test.en.gz");
-  std::printf("bench-serve: cpu: %s (%s); nmt-serve with %d threads, beam %d, loopback\n",
-              nmt::graph::cpu_model_name().c_str(), nmt::graph::onednn_cpu_isa().c_str(), threads, beam);
+  std::printf("bench-serve: cpu: %s (%s); nmt-serve with %d threads, --max-batch %s, beam %d, loopback\n",
+              nmt::graph::cpu_model_name().c_str(), nmt::graph::onednn_cpu_isa().c_str(), threads, max_batch.c_str(),
+              beam);
   std::printf("\n%-9s %8s %9s %11s %12s %8s %8s %8s %7s %13s\n", "batching", "clients", "requests", "requests/s",
               "sentences/s", "p50 ms", "p95 ms", "p99 ms", "failed", "server peak");
   std::map<std::string, double> sentences_per_second_at_32;

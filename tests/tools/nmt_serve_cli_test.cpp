@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -43,7 +44,8 @@ class Server {
  public:
   explicit Server(const std::vector<std::string>& extra = {}) {
     log_ = fs::temp_directory_path() / ("nmt-serve-" + std::to_string(::getpid()) + "-" + std::to_string(count_++));
-    std::vector<std::string> args{kProgram, "-m", kModel, "--port", "0", "--threads", "1"};
+    std::vector<std::string> args{kProgram, "-m", kModel, "--port", "0"};
+    if (std::find(extra.begin(), extra.end(), "--threads") == extra.end()) args.insert(args.end(), {"--threads", "1"});
     args.insert(args.end(), extra.begin(), extra.end());
     pid_ = ::fork();
     if (pid_ == 0) {
@@ -233,6 +235,25 @@ TEST(NmtServeShutdown, SigtermAnswersTheRequestsInFlightThenExitsZero) {
   // And the port is closed.
   httplib::Client c("127.0.0.1", server.port());
   EXPECT_FALSE(c.Get("/health"));
+}
+
+// A dynamic batch is decoded as one batch per decoder thread, side by side: --max-batch is 32
+// sentences per thread unless given (the batch nmt-translate's figures use).
+TEST(NmtServeCli, MaxBatchIs32SentencesPerDecoderThreadUnlessGiven) {
+  for (const auto& [extra, expected] :
+       {std::pair{std::vector<std::string>{}, "ready (dynamic batches of up to 32 sentences, 1 decoder thread)"},
+        std::pair{std::vector<std::string>{"--threads", "2"},
+                  "ready (dynamic batches of up to 64 sentences, 2 decoder threads)"},
+        std::pair{std::vector<std::string>{"--threads", "2", "--max-batch", "5"},
+                  "ready (dynamic batches of up to 5 sentences, 2 decoder threads)"},
+        std::pair{std::vector<std::string>{"--batching", "off"},
+                  "ready (each request decoded alone, 1 decoder thread)"}}) {
+    Server server(extra);
+    ASSERT_GT(server.port(), 0) << server.log();
+    ASSERT_TRUE(server.wait_ready()) << server.log();
+    EXPECT_NE(server.log().find(expected), std::string::npos) << server.log();
+    EXPECT_EQ(server.stop(), 0) << server.log();
+  }
 }
 
 TEST(NmtServeCli, BadOptionsAndModelsAreClearErrors) {
