@@ -57,7 +57,7 @@ memory::desc with_runtime_rows(const memory::desc& md) {
 // all three).
 // Only from kRuntimeRowsFrom rows on: decoding's small row counts (hypotheses x sentences)
 // were slower on gemm:jit (greedy translation of the en-fr test split 9.3-9.7 s instead of
-// 7.7-8.0 s), and they come in few shapes anyway (widths and rows in multiples of 4 and 8).
+// 7.7-8.0 s), and they come in few shapes anyway (widths and rows in multiples of 8).
 constexpr std::int64_t kRuntimeRowsFrom = 1024;
 bool rows_at_run_time(std::int64_t rows) { return rows >= kRuntimeRowsFrom; }
 bool rows_at_run_time(const Tensor& a, bool ta, const Tensor& c) {
