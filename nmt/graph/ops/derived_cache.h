@@ -3,9 +3,10 @@
 // the variable is gone. Ops that would otherwise derive the same data at every decoder step use
 // one per kind of derived data, shared by the threads: two threads decoding side by side
 // (decode/translator.cpp) read one copy of each weight matrix, which then stays in the shared
-// L3 cache once instead of twice (greedy, batches of 32, AMD EPYC Zen 5: 4% less time than a
-// copy per thread, issue 24). The data is made under the cache's lock and never changes while a
-// thread reads it: a variable's value does not change while decoding reads it.
+// L3 cache once instead of twice (beam 5, batches of 32, AMD EPYC Zen 5: about 4% less time
+// than a copy per thread, greedy search within noise; issue 24). The data is made under the
+// cache's lock and never changes while a thread reads it: a variable's value does not change
+// while decoding reads it.
 #pragma once
 
 #include <map>
