@@ -2,8 +2,8 @@
 // the default en-fr corpus (embeddings 256, LSTM 256 per direction, decoder 256, joint 8k
 // SentencePiece vocabulary, batches of about 2,000 target tokens), in target tokens per second
 // and as a fraction of the oneDNN matmul ceiling of the same precision measured in the same run.
-// --precision bf16 computes the products in bf16 (graph/precision.h; the LSTM primitives stay
-// f32), as `training.precision: bf16` does.
+// --precision bf16 computes the products and the LSTM layers in bf16 (graph/precision.h), as
+// `training.precision: bf16` does.
 //
 //   build/release/bin/bench-train-rnn [--steps N] [--threads N] [--max-tokens N] [--attention TYPE]... [--profile]
 //                                     [--precision f32|bf16]

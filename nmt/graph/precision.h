@@ -6,8 +6,10 @@
 //    bf16 kernels (AVX512_BF16 or AMX); its result and every gradient stay f32. (Translation's
 //    attention products stay f32: see ops/matmul.cpp.) Weights keep
 //    their f32 values (the optimizer updates those); the bf16 copy is made once per value of the
-//    weights. Softmax, layer norm, embeddings, the loss, the LSTM primitive and the optimizer stay
-//    f32. Training with `training.precision: bf16` and translating with --precision bf16 use it.
+//    weights. The LSTM layer runs on oneDNN's bf16 LSTM from 16 rows per step (input, hidden
+//    states and weights bf16, gates accumulated and the cell kept in f32; ops/lstm.cpp).
+//    Softmax, layer norm, embeddings, the loss and the optimizer stay f32. Training with
+//    `training.precision: bf16` and translating with --precision bf16 use it.
 //  - int8: only linear layers run without gradients (translation): weights quantised once per row
 //    (symmetric, scale = max |w| / 127, cached until the weights change), the input once per call,
 //    multiplied on oneDNN's int8 matmul (s8 x s8, s32 accumulation, rescaled to f32). Everything

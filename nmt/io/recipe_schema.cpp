@@ -224,9 +224,9 @@ std::vector<RecipeField> make_schema() {
           .range(0, 4294967295.0),
       key("training.threads", training, &T::threads, "2", "compute threads").range(1, 1024),
       key("training.precision", training, &T::precision, "f32",
-          "precision of the matrix products (linear layers, attention): f32, or bf16 (bfloat16 operands, f32 "
-          "accumulation; weights, optimizer, softmax, layer norm, the loss and LSTMs stay f32); bf16 needs a CPU with "
-          "AVX512_BF16 or AMX")
+          "precision of the matrix products (linear layers, attention, LSTM layers): f32, or bf16 (bfloat16 "
+          "operands, f32 accumulation; weights, optimizer, softmax, layer norm, the loss and the LSTM cell state stay "
+          "f32); bf16 needs a CPU with AVX512_BF16 or AMX")
           .choices({"f32", "bf16"}),
       key("training.log_every", training, &T::log_every, "100", "updates between log lines (and metrics records)")
           .range(1, 1000000),

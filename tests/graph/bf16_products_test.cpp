@@ -6,9 +6,9 @@
 
 #include <cmath>
 #include <cstdint>
-#include <cstring>
 #include <vector>
 
+#include "bf16_rounding.h"
 #include "gradient_check.h"
 #include "nmt/graph/ops.h"
 #include "nmt/graph/precision.h"
@@ -17,17 +17,7 @@ namespace nmt::graph {
 namespace {
 
 using testing::random_tensor;
-
-// bfloat16 keeps the top 16 bits of an f32: round to nearest, ties to even (finite values).
-float round_to_bf16(float v) {
-  std::uint32_t bits;
-  std::memcpy(&bits, &v, sizeof bits);
-  bits += 0x7fffu + ((bits >> 16) & 1u);
-  bits &= 0xffff0000u;
-  float rounded;
-  std::memcpy(&rounded, &bits, sizeof rounded);
-  return rounded;
-}
+using testing::round_to_bf16;
 
 // c[i, j] = sum_k a[i, k] b[k, j] (+ bias[j]) in double, a [m, k] and b [k, n] row-major, each
 // operand rounded to bf16 first when `rounded`.

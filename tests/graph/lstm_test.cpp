@@ -1,14 +1,21 @@
 // The oneDNN LSTM op against a step-by-step reference LSTM built from simpler ops
-// (each gradient-checked on its own), forward and backward, in every direction.
+// (each gradient-checked on its own), forward and backward, in every direction; and in bf16.
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <cstdint>
+
+#include "bf16_rounding.h"
 #include "gradient_check.h"
+#include "nmt/graph/precision.h"
 
 namespace nmt::graph {
 namespace {
 
 using testing::expect_gradients_match;
 using testing::random_tensor;
+using testing::representable_in_bf16;
+using testing::round_to_bf16;
 
 // One direction d of the reference: the textbook LSTM (Hochreiter & Schmidhuber 1997, with the
 // forget gate of Gers et al. 2000), gates in oneDNN's order i, f, c~, o.
@@ -179,6 +186,110 @@ TEST(Lstm, ShapeErrorsNameTheShapes) {
                          Var::constant(Tensor::zeros({1, 4, 5}))};
   EXPECT_THROW(lstm(x, good, RnnDirection::bidirectional_concat), ShapeError);
   EXPECT_THROW(lstm(x, good, RnnDirection::left_to_right, Var::constant(Tensor::zeros({1, 3, 5}))), ShapeError);
+}
+
+// ---- bf16 (precision.h) ----
+
+// One left-to-right LSTM from zero states, in double, reading x, the weights and each step's
+// hidden state rounded to bf16; the cell stays unrounded; the outputs are rounded to bf16.
+std::vector<float> bf16_reference_outputs(const Tensor& x, const Tensor& wx, const Tensor& wh, const Tensor& b) {
+  const std::int64_t steps = x.dim(0), batch = x.dim(1), channels = x.dim(2), hidden = wh.dim(3);
+  const auto sigmoid = [](double v) { return 1 / (1 + std::exp(-v)); };
+  std::vector<double> h(batch * hidden, 0.0), c(batch * hidden, 0.0);
+  std::vector<float> outputs;
+  for (std::int64_t t = 0; t < steps; ++t) {
+    std::vector<double> next(h.size());
+    for (std::int64_t n = 0; n < batch; ++n)
+      for (std::int64_t j = 0; j < hidden; ++j) {
+        double gate[4];
+        for (int g = 0; g < 4; ++g) {
+          double s = b.data()[g * hidden + j];
+          for (std::int64_t k = 0; k < channels; ++k)
+            s += double(round_to_bf16(x.data()[(t * batch + n) * channels + k])) *
+                 round_to_bf16(wx.data()[(k * 4 + g) * hidden + j]);
+          for (std::int64_t k = 0; k < hidden; ++k)
+            s += h[n * hidden + k] * round_to_bf16(wh.data()[(k * 4 + g) * hidden + j]);
+          gate[g] = s;
+        }
+        double& cell = c[n * hidden + j];
+        cell = sigmoid(gate[1]) * cell + sigmoid(gate[0]) * std::tanh(gate[2]);
+        next[n * hidden + j] = round_to_bf16(static_cast<float>(sigmoid(gate[3]) * std::tanh(cell)));
+      }
+    h = next;
+    outputs.insert(outputs.end(), h.begin(), h.end());
+  }
+  return outputs;
+}
+
+// From 16 rows (sentences or hypotheses) per step; fewer compute in f32 (ops/lstm.cpp).
+TEST(Lstm, InBf16ReadsRoundedOperandsKeepsTheCellInF32AndReturnsRoundedStates) {
+  const Tensor x = random_tensor({5, 16, 40}, 101), wx = random_tensor({1, 40, 4, 8}, 102, -0.5f, 0.5f),
+               wh = random_tensor({1, 8, 4, 8}, 103, -0.5f, 0.5f), b = random_tensor({1, 4, 8}, 104, -0.5f, 0.5f);
+  const LstmWeights weights{Var::constant(wx), Var::constant(wh), Var::constant(b)};
+  const std::vector<float> expected = bf16_reference_outputs(x, wx, wh, b);
+  const LstmResult f32 = lstm(Var::constant(x), weights, RnnDirection::left_to_right);
+  const PrecisionGuard guard(Precision::bf16);
+  const LstmResult bf16 = lstm(Var::constant(x), weights, RnnDirection::left_to_right);
+  // Exactly the reference, but where oneDNN's f32 sum of the gates and the double one fall on
+  // either side of a rounding boundary (then within two bf16 steps of the largest |h| < 1).
+  const auto equal_to_reference = [&](const Tensor& actual) {
+    long equal = 0;
+    for (std::size_t i = 0; i < expected.size(); ++i) equal += actual.data()[i] == expected[i];
+    return equal;
+  };
+  const long outputs = static_cast<long>(expected.size());
+  testing::expect_close(bf16.output.value(), expected, 8e-3f);
+  EXPECT_GE(equal_to_reference(bf16.output.value()), outputs * 95 / 100) << "of " << outputs;
+  EXPECT_LT(equal_to_reference(f32.output.value()), outputs * 5 / 100) << "the f32 LSTM computes otherwise";
+  for (const float v : bf16.output.value().values()) ASSERT_TRUE(representable_in_bf16(v)) << v;
+  for (const float v : bf16.last_hidden.value().values()) ASSERT_TRUE(representable_in_bf16(v)) << v;
+  long unrounded_cells = 0;
+  for (const float v : bf16.last_cell.value().values()) unrounded_cells += !representable_in_bf16(v);
+  EXPECT_GT(unrounded_cells, 64) << "the cell state stays f32";
+}
+
+TEST(Lstm, InBf16FewerThan16RowsComputeInF32) {
+  const Tensor x = random_tensor({3, 15, 8}, 113);
+  const LstmWeights weights{Var::constant(random_tensor({1, 8, 4, 4}, 114)),
+                            Var::constant(random_tensor({1, 4, 4, 4}, 115)),
+                            Var::constant(random_tensor({1, 4, 4}, 116))};
+  const std::vector<float> f32 =
+      lstm(Var::constant(x), weights, RnnDirection::left_to_right).output.value().to_vector();
+  const PrecisionGuard guard(Precision::bf16);
+  EXPECT_EQ(lstm(Var::constant(x), weights, RnnDirection::left_to_right).output.value().to_vector(), f32);
+}
+
+TEST(Lstm, Bf16GradientsAreF32AndCloseToTheF32Gradients) {
+  const Tensor x = random_tensor({4, 16, 24}, 105), h0 = random_tensor({2, 16, 8}, 106),
+               c0 = random_tensor({2, 16, 8}, 107);
+  const std::vector<Tensor> in{x,
+                               random_tensor({2, 24, 4, 8}, 108, -0.5f, 0.5f),
+                               random_tensor({2, 8, 4, 8}, 109, -0.5f, 0.5f),
+                               random_tensor({2, 4, 8}, 110, -0.5f, 0.5f),
+                               h0,
+                               c0};
+  std::vector<Tensor> grads[2];
+  for (const Precision precision : {Precision::f32, Precision::bf16}) {
+    const PrecisionGuard guard(precision);
+    std::vector<Var> v;
+    for (const auto& t : in) v.push_back(Var::parameter(t.clone()));
+    const LstmResult r = lstm(v[0], {v[1], v[2], v[3]}, RnnDirection::bidirectional_concat, v[4], v[5]);
+    backward(add(sum(mul(r.output, Var::constant(random_tensor(r.output.shape(), 111)))),
+                 sum(mul(r.last_cell, Var::constant(random_tensor(r.last_cell.shape(), 112))))));
+    for (const Var& p : v) grads[precision == Precision::bf16].push_back(p.grad());
+  }
+  const char* names[] = {"input", "weights_input", "weights_hidden", "bias", "initial_hidden", "initial_cell"};
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    SCOPED_TRACE(names[i]);
+    ASSERT_EQ(grads[1][i].type(), DataType::f32);
+    double largest = 0, difference = 0;
+    for (std::int64_t k = 0; k < in[i].numel(); ++k) {
+      largest = std::max(largest, std::abs(double(grads[0][i].data()[k])));
+      difference = std::max(difference, std::abs(double(grads[1][i].data()[k]) - grads[0][i].data()[k]));
+    }
+    EXPECT_LT(difference, 0.05 * largest) << "largest f32 gradient " << largest;
+    EXPECT_GT(difference, 1e-6 * largest) << "bf16 rounding should show";
+  }
 }
 
 }  // namespace
