@@ -6,7 +6,9 @@
 // the products in bf16 (graph/precision.h), as `training.precision: bf16` does.
 //
 //   build/release/bin/bench-train-transformer [--steps N] [--threads N] [--max-tokens N] [--post-norm]
-//                                             [--precision f32|bf16]
+//                                             [--precision f32|bf16] [--profile]
+// --profile adds the time of every oneDNN primitive kind and implementation over the measured
+// steps, and what the steps spent outside primitives (the graph, Adam, gradient clipping).
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -23,6 +25,7 @@
 #include "nmt/graph/parameters.h"
 #include "nmt/graph/precision.h"
 #include "nmt/graph/primitive_cache.h"
+#include "nmt/graph/profiler.h"
 #include "nmt/graph/resident_memory.h"
 #include "nmt/models/transformer.h"
 #include "nmt/train/lr_schedule.h"
@@ -63,8 +66,10 @@ int main(int argc, char** argv) {
   std::size_t max_tokens = 2000;
   bool pre_norm = true;
   const nmt::bench::Options options(
-      argc, argv, "bench-train-transformer [--steps N] [--threads N] [--max-tokens N] [--post-norm] [--precision P]",
-      {"--steps", "--threads", "--max-tokens", "--precision"}, {"--post-norm"});
+      argc, argv,
+      "bench-train-transformer [--steps N] [--threads N] [--max-tokens N] [--post-norm] [--precision P] [--profile]",
+      {"--steps", "--threads", "--max-tokens", "--precision"}, {"--post-norm", "--profile"});
+  const bool profile = options.has("--profile");
   const std::string precision_text = options.text("--precision", "f32");
   const auto precision = graph::parse_precision(precision_text);
   if (!precision || *precision == graph::Precision::int8)
@@ -131,16 +136,29 @@ int main(int argc, char** argv) {
     models::LossOptions options;
     options.dropout = &dropout;
     options.label_smoothing = 0.1f;
-    const models::LossResult r = model.loss(batch, options);
-    graph::backward(r.loss, graph::Tensor::scalar(
-                                1.0f / static_cast<float>(r.target_tokens)));  // the per-token scale seeds backward
+    const models::LossResult r = [&] {
+      const graph::ProfileSection section("forward and loss");
+      return model.loss(batch, options);
+    }();
+    {
+      const graph::ProfileSection section("backward");
+      graph::backward(r.loss, graph::Tensor::scalar(
+                                  1.0f / static_cast<float>(r.target_tokens)));  // the per-token scale seeds backward
+    }
     const std::vector<graph::Var> vars = model.parameters().vars();
-    train::clip_grad_norm(vars, 5.0);
-    adam.step();
+    {
+      const graph::ProfileSection section("clipping and Adam");
+      train::clip_grad_norm(vars, 5.0);
+      adam.step();
+    }
     if (s < kWarmUp) {
       allocations_before = graph::memory_pool_stats().system_allocations;
       primitives_before = graph::primitive_cache().misses();
       creation_before = graph::primitive_cache().stats().creation_seconds;
+      if (s == kWarmUp - 1 && profile) {
+        graph::reset_profile();
+        graph::set_profiling(true);
+      }
       continue;
     }
     elapsed += seconds_since(t0);
@@ -166,5 +184,10 @@ int main(int argc, char** argv) {
               "loss");
   std::printf("%9s %8d %12.0f %10.1f %10.1f %9.0f%% %8.3f\n", precision_text.c_str(), steps, tokens / elapsed, gflops,
               ceiling, 100 * gflops / ceiling, loss);
+  if (profile) {
+    graph::set_profiling(false);
+    std::printf("\n%s(of %.2f s of training steps)\n\n%s", graph::profile_report().c_str(), elapsed,
+                graph::section_report(elapsed, steps).c_str());
+  }
   return 0;
 }
