@@ -2,7 +2,9 @@
 // itself, with dynamic batching on and then off; for 1, 8 and 32 concurrent clients, each sends
 // --requests requests of 1 to 10 sentences of the en-fr test split; prints requests/s,
 // sentences/s, p50/p95/p99 latency, lost or failed requests (must be 0) and the server's peak
-// resident memory. Then the latency of one-sentence requests on the idle server, and the
+// resident memory, and the CPU time the server and the clients (this process) took during the
+// load, as a share of the run's wall time on all cores: both share the machine's cores, so what
+// the clients take bounds what the server can do. Then the latency of one-sentence requests on the idle server, and the
 // sentences/s of nmt::Translator in batches of 32 on the same sentences (what nmt-translate
 // does), in this process after the servers are gone. Bounded: --max-seconds per client count.
 //
@@ -10,6 +12,7 @@
 //                                   [--max-batch N: nmt-serve's --max-batch, default its own: 32 per thread]
 #include <httplib.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -52,6 +55,28 @@ double peak_resident_mib(pid_t pid) {
   for (std::string line; std::getline(status, line);)
     if (line.rfind("VmHWM:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
   return 0;
+}
+
+// CPU seconds (user + system) of a process: /proc/PID/stat fields 14 and 15, in clock ticks.
+double cpu_seconds(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string text;
+  std::getline(stat, text);
+  std::istringstream fields(text.substr(text.rfind(')') + 2));  // after "pid (name) "
+  std::string field;
+  double ticks = 0;
+  for (int i = 3; i <= 15 && fields >> field; ++i)
+    if (i >= 14) ticks += std::stod(field);
+  return ticks / static_cast<double>(::sysconf(_SC_CLK_TCK));
+}
+
+double own_cpu_seconds() {
+  rusage usage{};
+  ::getrusage(RUSAGE_SELF, &usage);
+  const auto seconds = [](const timeval& t) {
+    return static_cast<double>(t.tv_sec) + 1e-6 * static_cast<double>(t.tv_usec);
+  };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
 class ServerProcess {
@@ -171,19 +196,26 @@ int main(int argc, char** argv) {
   std::printf("bench-serve: cpu: %s (%s); nmt-serve with %d threads, --max-batch %s, beam %d, loopback\n",
               nmt::graph::cpu_model_name().c_str(), nmt::graph::onednn_cpu_isa().c_str(), threads, max_batch.c_str(),
               beam);
-  std::printf("\n%-9s %8s %9s %11s %12s %8s %8s %8s %7s %13s\n", "batching", "clients", "requests", "requests/s",
-              "sentences/s", "p50 ms", "p95 ms", "p99 ms", "failed", "server peak");
+  const double cores = static_cast<double>(std::max(1L, ::sysconf(_SC_NPROCESSORS_ONLN)));
+  std::printf("\n%-9s %8s %9s %11s %12s %8s %8s %8s %7s %13s %11s %11s\n", "batching", "clients", "requests",
+              "requests/s", "sentences/s", "p50 ms", "p95 ms", "p99 ms", "failed", "server peak", "server cpu",
+              "client cpu");
   std::map<std::string, double> sentences_per_second_at_32;
   double single_p50 = 0;
   for (const std::string batching : {"on", "off"}) {
     const ServerProcess server(server_binary, model, batching, threads, max_batch);
     load(server.port(), 1, 2, beam, sentences, max_seconds);  // warm-up: the first primitives
     for (const int clients : {1, 8, 32}) {
+      const double server_before = cpu_seconds(server.pid()), clients_before = own_cpu_seconds();
       const LoadResult r = load(server.port(), clients, requests, beam, sentences, max_seconds);
-      std::printf("%-9s %8d %9zu %11.1f %12.1f %8.0f %8.0f %8.0f %7zu %9.0f MiB\n", batching.c_str(), clients,
-                  r.requests, static_cast<double>(r.requests) / r.seconds, static_cast<double>(r.sentences) / r.seconds,
-                  1000 * percentile(r.latencies, 0.5), 1000 * percentile(r.latencies, 0.95),
-                  1000 * percentile(r.latencies, 0.99), r.failed, peak_resident_mib(server.pid()));
+      const double server_cpu = cpu_seconds(server.pid()) - server_before,
+                   client_cpu = own_cpu_seconds() - clients_before;
+      std::printf("%-9s %8d %9zu %11.1f %12.1f %8.0f %8.0f %8.0f %7zu %9.0f MiB %10.1f%% %10.1f%%\n", batching.c_str(),
+                  clients, r.requests, static_cast<double>(r.requests) / r.seconds,
+                  static_cast<double>(r.sentences) / r.seconds, 1000 * percentile(r.latencies, 0.5),
+                  1000 * percentile(r.latencies, 0.95), 1000 * percentile(r.latencies, 0.99), r.failed,
+                  peak_resident_mib(server.pid()), 100 * server_cpu / (r.seconds * cores),
+                  100 * client_cpu / (r.seconds * cores));
       std::fflush(stdout);
       if (clients == 32) sentences_per_second_at_32[batching] = static_cast<double>(r.sentences) / r.seconds;
     }

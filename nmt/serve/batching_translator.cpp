@@ -104,8 +104,9 @@ void BatchingTranslator::decode_loop() {
     std::exception_ptr error;
     try {
       TranslationOptions decoding = batch.front()->options;
-      const auto parts = static_cast<std::size_t>(std::max(options_.parallel_batches, 1));
-      if (parts > 1 && lines.size() >= BatchingOptions::kSplitFrom)
+      const auto threads = static_cast<std::size_t>(std::max(options_.parallel_batches, 1));
+      const std::size_t parts = threads * BatchingOptions::kPartsPerThread;
+      if (threads > 1 && lines.size() >= BatchingOptions::kSplitFrom)
         decoding.batch_size =
             std::min<std::int64_t>(decoding.batch_size, static_cast<std::int64_t>((lines.size() + parts - 1) / parts));
       translations = translator_.translate(lines, decoding);

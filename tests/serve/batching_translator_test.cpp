@@ -63,7 +63,8 @@ std::vector<std::vector<std::string>> translate_concurrently(BatchingTranslator&
 }
 
 TEST(BatchingTranslator, ConcurrentRequestsShareBatchesAndEachGetsItsOwnTranslations) {
-  // On one thread; and on two, a batch of 8 sentences or more decoded as two batches side by side.
+  // On one thread; and on two, a batch of 8 sentences or more decoded as two batches per thread,
+  // side by side.
   for (const int threads : {1, 2}) {
     const Translator translator(kModel, {threads, "f32"});
     const auto all = requests();
