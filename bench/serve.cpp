@@ -4,9 +4,10 @@
 // sentences/s, p50/p95/p99 latency, lost or failed requests (must be 0) and the server's peak
 // resident memory, and the CPU time the server and the clients (this process) took during the
 // load, as a share of the run's wall time on all cores: both share the machine's cores, so what
-// the clients take bounds what the server can do. Then the latency of one-sentence requests on the idle server, and the
-// sentences/s of nmt::Translator in batches of 32 on the same sentences (what nmt-translate
-// does), in this process after the servers are gone. Bounded: --max-seconds per client count.
+// the clients take bounds what the server can do. Then the latency of one-sentence requests on
+// the idle server, and the sentences/s of nmt::Translator in batches of 32 on the same
+// sentences (what nmt-translate does), in this process after the servers are gone. Bounded:
+// --max-seconds per client count.
 //
 //   build/release/bin/bench-serve -m MODEL [--requests 10] [--beam 5] [--threads 2] [--max-seconds 120]
 //                                   [--max-batch N: nmt-serve's --max-batch, default its own: 32 per thread]
