@@ -11,7 +11,6 @@
 #include "nmt/data/decoding_batches.h"
 #include "nmt/data/encoded_corpus.h"
 #include "nmt/graph/engine.h"
-#include "nmt/graph/profiler.h"
 
 namespace nmt {
 
@@ -73,15 +72,15 @@ namespace {
 // taking the next batch when done: at a decoder step's few rows, splitting every small primitive
 // between threads costs more in hand-overs than it gains, and the serial work between primitives
 // (the graph, beam bookkeeping) leaves the other thread waiting; batches side by side keep both
-// busy. One batch, or one thread, decodes on all threads as before; so does a profiled run
-// (graph/profiler.h: its tables time one thread's sections against the wall clock).
+// busy. One batch, or one thread, decodes on all threads as before. A profiled run decodes side by
+// side too (graph/profiler.h adds up the threads' sections), so its tables describe this path.
 std::vector<std::vector<std::vector<Hypothesis>>> decode_batches(const models::Seq2SeqModel& model,
                                                                  const std::vector<data::Batch>& batches,
                                                                  const TranslateOptions& options) {
   std::vector<std::vector<std::vector<Hypothesis>>> results(batches.size());
   const int workers =
       static_cast<int>(std::min<std::size_t>(batches.size(), static_cast<std::size_t>(graph::compute_threads())));
-  if (workers <= 1 || omp_in_parallel() || graph::profiling()) {
+  if (workers <= 1 || omp_in_parallel()) {
     for (std::size_t i = 0; i < batches.size(); ++i) results[i] = beam_search(model, batches[i], options.beam);
     return results;
   }

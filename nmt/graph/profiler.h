@@ -2,7 +2,8 @@
 // up by primitive kind and implementation (e.g. "rnn backward ref", "matmul brg:avx512_core"),
 // and the wall time of named sections of code (ProfileSection: "self-attention", "beam
 // bookkeeping", "primitive creation", ...). Off by default (one branch per execution or
-// section); the benchmarks switch it on with --profile.
+// section); the benchmarks switch it on with --profile. Threads may record side by side: each
+// thread's sections nest on their own, and every thread's seconds add up in the same tables.
 #pragma once
 
 #include <chrono>
@@ -35,10 +36,11 @@ class ProfileSection {
   ProfileSection* parent_ = nullptr;
 };
 
-// The sections' table, largest first: seconds, share of `wall_seconds` and, when steps > 0,
-// milliseconds per step (e.g. per decoding step); a last line "other" holds the wall time no
-// section claimed.
-std::string section_report(double wall_seconds, std::int64_t steps);
+// The sections' table, largest first: seconds, share of the thread-seconds (`wall_seconds` times
+// `threads`, the threads that ran sections side by side, e.g. batches decoded one per thread)
+// and, when steps > 0, milliseconds per step (e.g. per decoding step); a last line "other" holds
+// the thread-seconds no section claimed (with several threads, also the time one waited idle).
+std::string section_report(double wall_seconds, std::int64_t steps, int threads = 1);
 // How often the section `name` was entered since the last reset (e.g. decoding steps).
 std::int64_t section_calls(const std::string& name);
 

@@ -59,6 +59,42 @@ TEST(ProfileSection, ANestedSectionsTimeCountsOnceInTheInnermost) {
   EXPECT_NE(report.find("ms per step"), std::string::npos);
 }
 
+// Batches decoded side by side (decode/translator.cpp) record from two threads at once: both
+// threads' sections count, each nesting on its own thread, and the shares are of the
+// thread-seconds (wall time times threads), so two busy threads fill 100%, not 200%.
+TEST(ProfileSection, ThreadsSideBySideAddUpAgainstTheirThreadSeconds) {
+  const ProfilingOn on;
+  const auto start = std::chrono::steady_clock::now();
+  auto work = [] {
+    for (int i = 0; i < 3; ++i) {
+      const ProfileSection outer("outer");
+      const ProfileSection inner("inner");
+      std::this_thread::sleep_for(30ms);
+    }
+  };
+  std::thread other(work);
+  work();
+  other.join();
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_EQ(section_calls("outer"), 6);
+  EXPECT_EQ(section_calls("inner"), 6);
+  const std::string report = section_report(wall, 6, 2);
+  const double inner = seconds_of(report, "inner"), outer = seconds_of(report, "outer");
+  EXPECT_GE(inner, 0.180) << "both threads' sleeps count:\n" << report;
+  EXPECT_LT(outer, 0.020) << "the other thread's inner section counted in this thread's outer one:\n" << report;
+  // The inner share is of 2 x wall: at most 100% (about 90% and more when the threads overlap).
+  std::istringstream in(report);
+  for (std::string line; std::getline(in, line);)
+    if (line.rfind("inner ", 0) == 0) {
+      std::istringstream fields(line.substr(6));
+      double seconds = 0, share = 0;
+      fields >> seconds >> share;
+      EXPECT_LE(share, 100.0) << report;
+      EXPECT_NEAR(share, 100 * inner / (2 * wall), 1.0) << report;  // seconds print rounded
+    }
+  EXPECT_NE(report.find("other (no section, or idle)"), std::string::npos) << report;
+}
+
 TEST(ProfileSection, NothingIsRecordedWithProfilingOff) {
   set_profiling(false);
   reset_profile();
