@@ -49,6 +49,18 @@ Hypothesis finish(const Live& h, bool with_eos, double alpha) {
 // primitives of its own (issue 15).
 std::size_t padded_rows(std::size_t live) { return live < 8 ? live : (live + 7) / 8 * 8; }
 
+// Whether the rows are packed (the open sentences' hypotheses copied into consecutive rows)
+// when `live` hypotheses remain in `state` rows, each sentence's fitting in its own: only once
+// packing would cut the rows by a quarter or more. Packing copies the self-attention caches and
+// regroups the encoder memory (a few milliseconds for 32 sentences), and each new row count
+// creates primitives; the rows of finished sentences that stay cost a little compute per step.
+// Packing whenever the padded count fell (every sentence or two that finished) spent, in
+// bench-translate --profile (beam 5, batches of 32, f32; Zen 5), 0.85-1.05 s regrouping the
+// encodings and 0.56-0.69 s creating 2,690 primitives per 1,000 sentences; packing at three
+// quarters, 0.24-0.29 s and 0.37-0.39 s for 1,910. Beam 5 ran 8-12% faster (medians of five
+// interleaved runs, each precision), greedy within noise (docs/translating.md).
+bool pack_rows(std::size_t live, std::size_t state) { return 4 * padded_rows(live) <= 3 * state; }
+
 template <class T>
 void pad_rows(std::vector<T>& rows) {
   const std::size_t padded = padded_rows(rows.size());
@@ -261,12 +273,12 @@ std::vector<std::vector<Hypothesis>> beam_search(const models::Seq2SeqModel& mod
 
     const graph::ProfileSection section("reordering rows");
     // The rows of the next step. While each sentence's hypotheses fit in its rows and packing
-    // them would not make fewer rows (padded_rows), every sentence keeps its rows: the state
-    // changes only where a hypothesis is not its parent's first child, and a finished
+    // them would not cut the rows by a quarter (pack_rows), every sentence keeps its rows: the
+    // state changes only where a hypothesis is not its parent's first child, and a finished
     // sentence's rows stay, unread, until the rows are packed. Otherwise the open sentences'
     // hypotheses are packed into consecutive rows.
     std::vector<std::int32_t> next_rows;
-    if (blocks_fit && padded_rows(live_rows) >= state_rows) {
+    if (blocks_fit && !pack_rows(live_rows, state_rows)) {
       next_rows.resize(state_rows);
       std::iota(next_rows.begin(), next_rows.end(), 0);
       for (std::size_t o = 0; o < still_open.size(); ++o)
@@ -283,10 +295,16 @@ std::vector<std::vector<Hypothesis>> beam_search(const models::Seq2SeqModel& mod
     bool same_rows = next_rows.size() == state_rows;  // each row extends the row it was: greedy's usual case
     for (std::size_t r = 0; same_rows && r < next_rows.size(); ++r)
       same_rows = next_rows[r] == static_cast<std::int32_t>(r);
-    if (!same_rows) state->select_rows(next_rows);
+    if (!same_rows) {
+      const graph::ProfileSection cache("reordering rows: decoder state");
+      state->select_rows(next_rows);
+    }
     std::vector<std::size_t> next_sentences;
     for (const std::int32_t r : next_rows) next_sentences.push_back(row_sentences[static_cast<std::size_t>(r)]);
-    if (next_sentences != row_sentences) current = current->select_rows(next_rows);
+    if (next_sentences != row_sentences) {
+      const graph::ProfileSection encodings("reordering rows: source encodings");
+      current = current->select_rows(next_rows);
+    }
     row_sentences = std::move(next_sentences);
     state_rows = next_rows.size();
     open = std::move(still_open);

@@ -174,6 +174,36 @@ TEST(BeamSearch, DecoderRowsComeInMultiplesOfEightAndDoNotChangeTheResult) {
   }
 }
 
+TEST(BeamSearch, RowsArePackedOnlyToCutThemByAQuarterOrMore) {
+  // Packing the rows copies the decoder state and regroups the encodings, and each new row count
+  // creates primitives: a finished sentence's rows stay until packing would cut the rows by a
+  // quarter. The row count never grows after the first steps, and falls only by 25% or more.
+  models::RnnSeq2Seq model(config(24), 47);
+  RowRecorder recorder(model);
+  std::vector<std::vector<std::int32_t>> sentences;
+  for (std::int32_t i = 0; i < 16; ++i) {
+    std::vector<std::int32_t> s;
+    for (std::int32_t j = 0; j <= i % 6; ++j) s.push_back(4 + (5 * i + 3 * j) % 20);
+    sentences.push_back(s);
+  }
+  BeamOptions o;
+  o.beam_size = 3;
+  o.max_length_ratio = 1.0;  // sentences of different lengths finish at different steps
+  beam_search(recorder, sources(sentences), o);
+  ASSERT_GT(recorder.rows.size(), 3u);
+  EXPECT_EQ(recorder.rows[1], 48u);  // 16 sentences x 3 hypotheses, packed after the first step
+  std::size_t falls = 0;
+  for (std::size_t t = 2; t < recorder.rows.size(); ++t) {
+    const std::size_t before = recorder.rows[t - 1], now = recorder.rows[t];
+    EXPECT_LE(now, before) << "step " << t;
+    if (now < before) {
+      ++falls;
+      EXPECT_LE(4 * now, 3 * before) << "step " << t << ": packed " << before << " rows into " << now;
+    }
+  }
+  EXPECT_GE(falls, 2u) << "the sentences should finish at different steps";
+}
+
 TEST(BeamSearch, TransformerSentencesInABatchFindWhatEachFindsAlone) {
   // Issue 24: the Transformer's encoder-decoder attention reads each sentence's memory once for
   // all its hypotheses (layers::QueryGroups), a hypothesis takes its parent's row when it can
