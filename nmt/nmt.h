@@ -39,8 +39,10 @@ class Error : public std::runtime_error {
 };
 
 struct TranslatorOptions {
-  int threads = 2;                // compute threads, 1 to 1024
-  std::string precision = "f32";  // "f32", or "int8" (linear layers in 8 bits; needs AVX512-VNNI)
+  int threads = 2;  // compute threads, 1 to 1024
+  // "f32"; "bf16" (products on bfloat16 operands; needs AVX512_BF16 or AMX); "int8" (linear
+  // layers in 8 bits; needs VNNI); or "auto": bf16 where the CPU has it, else f32 with a warning.
+  std::string precision = "f32";
 };
 
 // The options of nmt-translate, with its defaults and ranges (docs/translating.md).
@@ -57,7 +59,8 @@ struct TranslationOptions {
 class Translator {
  public:
   // Loads a model file written by nmt-train; Error names the file when it is not one, is
-  // damaged, or is a classifier; or the option when the CPU cannot run the precision asked for.
+  // damaged, or is a classifier; or the option when it is not a precision, or when the CPU
+  // cannot run the precision asked for.
   explicit Translator(const std::string& model_path, const TranslatorOptions& options = {});
   ~Translator();
   Translator(Translator&&) noexcept;
@@ -70,8 +73,10 @@ class Translator {
                                      const TranslationOptions& options = {}) const;
 
   const std::string& model_path() const;
-  std::string model_description() const;   // e.g. "transformer, multi-head (4 heads) attention"
-  std::int64_t max_source_pieces() const;  // source subwords read per line (EOS not counted)
+  std::string precision() const;                 // what runs: "f32", "bf16" or "int8" ("auto" chosen)
+  const std::string& precision_warning() const;  // why "auto" runs f32 here; "" otherwise
+  std::string model_description() const;         // e.g. "transformer, multi-head (4 heads) attention"
+  std::int64_t max_source_pieces() const;        // source subwords read per line (EOS not counted)
 
  private:
   struct Impl;

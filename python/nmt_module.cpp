@@ -12,6 +12,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -78,13 +79,22 @@ PYBIND11_MODULE(nmt, m) {
 
   py::class_<nmt::Translator> translator(m, "Translator", "A model file loaded for translation.");
   translator.def(py::init([](const std::string& model, int threads, const std::string& precision) {
-                   const py::gil_scoped_release release;
-                   return nmt::Translator(model, {threads, precision});
+                   std::optional<nmt::Translator> loaded;
+                   {
+                     const py::gil_scoped_release release;
+                     loaded.emplace(model, nmt::TranslatorOptions{threads, precision});
+                   }
+                   // "auto" on a CPU without bf16: a RuntimeWarning, as the programs print a line.
+                   if (!loaded->precision_warning().empty() &&
+                       PyErr_WarnEx(PyExc_RuntimeWarning, loaded->precision_warning().c_str(), 1) < 0)
+                     throw py::error_already_set();  // warnings made errors (python -W error)
+                   return std::move(*loaded);
                  }),
                  py::arg("model"), py::kw_only(), py::arg("threads") = nmt::TranslatorOptions{}.threads,
                  py::arg("precision") = nmt::TranslatorOptions{}.precision,
                  "Loads a model file written by nmt-train; precision 'f32', 'bf16' or 'int8' (of the linear layers; "
-                 "bf16 and int8 need a CPU that has their instructions).");
+                 "bf16 and int8 need a CPU that has their instructions), or 'auto' (bf16 where the CPU has it, else "
+                 "f32 with a RuntimeWarning).");
   def_translate(
       translator, "translate",
       [](const nmt::Translator& t, const std::vector<std::string>& lines, int beam_size, int n_best,
@@ -100,6 +110,8 @@ PYBIND11_MODULE(nmt, m) {
   def_translate(translator, "translate_batch", &translate,
                 "A Translation (hypotheses with scores, and attention with alignment=True) per line.");
   translator.def_property_readonly("model_path", &nmt::Translator::model_path)
+      .def_property_readonly("precision", &nmt::Translator::precision,
+                             "what the products run in: 'f32', 'bf16' or 'int8' (the choice of 'auto')")
       .def_property_readonly("model_description", &nmt::Translator::model_description)
       .def_property_readonly("max_source_pieces", &nmt::Translator::max_source_pieces,
                              "source subwords read per line; longer lines are cut");

@@ -192,7 +192,7 @@ int main(int argc, char** argv) {
       "threads", po::value(&decoding.threads)->default_value(2),
       "compute threads of the test decoding (training uses each recipe's training.threads)")(
       "precision", po::value(&precision)->default_value("f32"),
-      "f32 | bf16 | int8: the products of the test decoding (bf16 needs AVX512_BF16 or AMX, int8 VNNI; as "
+      "f32 | bf16 | int8 | auto: the products of the test decoding (bf16 needs AVX512_BF16 or AMX, int8 VNNI; as "
       "nmt-translate)")(
       "heatmap-sentences", po::value(&heatmap_text)->default_value(kDefaultHeatmapLines),
       "test lines (1-based, comma-separated) to draw attention heat-maps of; 'none' for none (the default lines a "
@@ -224,12 +224,10 @@ int main(int argc, char** argv) {
     if (const std::string error = nmt::decode::batch_option_error("--batch-tokens", batch_tokens); !error.empty())
       throw po::error(error);
     decoding.batch_tokens = static_cast<std::size_t>(batch_tokens);
-    if (const auto parsed = nmt::graph::parse_precision(precision))
-      decoding.precision = *parsed;
-    else
-      throw po::error("--precision must be f32, bf16 or int8, not '" + precision + "'");
-    if (const std::string reason = nmt::graph::precision_unavailable_reason(decoding.precision); !reason.empty())
-      throw po::error("--precision " + precision + ": " + reason);
+    const nmt::graph::PrecisionChoice chosen = nmt::graph::choose_precision(precision);
+    if (!chosen.error.empty()) throw po::error("--precision " + chosen.error);
+    if (!chosen.warning.empty()) std::cerr << "nmt-compare: warning: --precision " << chosen.warning << "\n";
+    decoding.precision = chosen.precision;
     nmt::decode::TranslateOptions checked;
     checked.batch_tokens = decoding.batch_tokens;
     checked.beam.beam_size = decoding.beam_size;

@@ -76,7 +76,7 @@ int main(int argc, char** argv) {
       "port", po::value(&port)->default_value(port), "port to listen on (0: any free port, printed at start)")(
       "threads", po::value(&threads)->default_value(threads), "threads of the decoder (1 to 256)")(
       "precision", po::value(&precision)->default_value(precision),
-      "f32 | bf16 | int8 (the products; as nmt-translate)")(
+      "f32 | bf16 | int8 | auto (the products; as nmt-translate)")(
       "batching", po::value(&batching)->default_value(batching),
       "on: decode the sentences of concurrent requests together; off: each request alone")(
       "max-batch", po::value(&max_batch),
@@ -229,6 +229,8 @@ int main(int argc, char** argv) {
     const auto start = std::chrono::steady_clock::now();
     translator = std::make_unique<nmt::Translator>(model_path, nmt::TranslatorOptions{threads, precision});
     model_description = translator->model_description();
+    if (!translator->precision_warning().empty())
+      std::cerr << kProgram << ": warning: --precision " << translator->precision_warning() << std::endl;
     serve::BatchingOptions options;
     options.enabled = batching == "on";
     options.max_batch_sentences = max_batch;
@@ -243,7 +245,8 @@ int main(int argc, char** argv) {
               << std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() << " s; ready ("
               << (options.enabled ? "dynamic batches of up to " + std::to_string(max_batch) + " sentences"
                                   : std::string("each request decoded alone"))
-              << ", " << threads << " decoder thread" << (threads == 1 ? "" : "s") << ")" << std::endl;
+              << ", " << threads << " decoder thread" << (threads == 1 ? "" : "s") << ", " << translator->precision()
+              << " linear layers)" << std::endl;
   } catch (const std::exception& e) {
     std::cerr << kProgram << ": " << e.what() << "\n";
     status = 1;

@@ -63,9 +63,9 @@ int main(int argc, char** argv) {
                                                           "sentences per batch, at most (1 to 10000000)")(
       "threads", po::value(&threads)->default_value(2), "compute threads")(
       "precision", po::value(&precision)->default_value("f32"),
-      "f32 | bf16 | int8: bf16 rounds the operands of every product (linear layers, attention) to bfloat16, f32 "
+      "f32 | bf16 | int8 | auto: bf16 rounds the operands of the linear layers' products to bfloat16, f32 "
       "accumulation (needs AVX512_BF16 or AMX); int8 quantises the linear layers' weights and inputs to 8 bits (needs "
-      "VNNI)");
+      "VNNI); auto: bf16 where the CPU has it, else f32 with a warning");
   po::variables_map vm;
   if (const auto done = nmt::tools::parse_command_line("nmt-translate", argc, argv, visible, vm)) return *done;
   const auto usage = [](const std::string& message) { return nmt::tools::usage_error("nmt-translate", message); };
@@ -83,20 +83,21 @@ int main(int argc, char** argv) {
   options.batch_sentences = static_cast<std::size_t>(batch_sentences);
   if (const std::string error = nmt::decode::options_error(options); !error.empty()) return usage(error);
   options.beam.attention = alignment != "none";
-  if (const auto parsed = nmt::graph::parse_precision(precision))
-    options.precision = *parsed;
-  else
-    return usage("--precision must be f32, bf16 or int8, not '" + precision + "'");
-  if (const std::string reason = nmt::graph::precision_unavailable_reason(options.precision); !reason.empty()) {
-    std::cerr << "nmt-translate: --precision " << precision << ": " << reason << std::endl;
+  const nmt::graph::PrecisionChoice chosen = nmt::graph::choose_precision(precision);
+  if (!nmt::graph::parse_precision(precision) && precision != "auto") return usage("--precision " + chosen.error);
+  if (!chosen.error.empty()) {
+    std::cerr << "nmt-translate: --precision " << chosen.error << std::endl;
     return 1;
   }
+  options.precision = chosen.precision;
+  precision = nmt::graph::precision_name(chosen.precision);  // what runs ("auto" chosen)
   nmt::tools::LogStream log_stream(vm.count("quiet") > 0, log_path);
   if (!log_stream.ok()) return usage("--log " + log_path + ": cannot open the file for writing");
   std::ostream& log = log_stream.stream();
   try {
     nmt::decode::InputLines input(input_path);  // a missing file or a directory fails before the model loads
     nmt::graph::set_compute_threads(threads);
+    if (!chosen.warning.empty()) log << "nmt-translate: warning: --precision " << chosen.warning << std::endl;
     log << "nmt-translate: " << nmt::graph::cpu_line() << "; " << precision << " linear layers on "
         << nmt::graph::linear_kernel_name(options.precision) << std::endl;
     // The public interface (nmt/nmt.h), as a program embedding nmt would use it.

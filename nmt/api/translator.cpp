@@ -42,6 +42,7 @@ struct Translator::Impl {
   std::string path;
   int threads = 2;
   graph::Precision precision = graph::Precision::f32;
+  std::string precision_warning;
   models::SavedModel saved;
 
   ~Impl() {
@@ -57,11 +58,10 @@ Translator::Translator(const std::string& model_path, const TranslatorOptions& o
     throw Error("threads must be between 1 and " + std::to_string(graph::kMaxComputeThreads) + ", not " +
                 std::to_string(options.threads));
   impl_->threads = options.threads;
-  const auto precision = graph::parse_precision(options.precision);
-  if (!precision) throw Error("precision must be f32, bf16 or int8, not '" + options.precision + "'");
-  if (const std::string reason = graph::precision_unavailable_reason(*precision); !reason.empty())
-    throw Error("precision " + options.precision + ": " + reason);
-  impl_->precision = *precision;
+  const graph::PrecisionChoice precision = graph::choose_precision(options.precision);
+  if (!precision.error.empty()) throw Error("precision " + precision.error);
+  impl_->precision = precision.precision;
+  impl_->precision_warning = precision.warning;
   const std::lock_guard lock(decoding_mutex());
   impl_->saved = as_nmt_error([&] { return models::load_model(model_path); });
 }
@@ -113,6 +113,10 @@ std::vector<Translation> Translator::translate(const std::vector<std::string>& l
 }
 
 const std::string& Translator::model_path() const { return impl_->path; }
+
+std::string Translator::precision() const { return graph::precision_name(impl_->precision); }
+
+const std::string& Translator::precision_warning() const { return impl_->precision_warning; }
 
 std::string Translator::model_description() const {
   return impl_->saved.recipe.model.type + ", " + impl_->saved.model->attention_description() + " attention";

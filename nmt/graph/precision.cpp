@@ -53,6 +53,29 @@ std::string precision_unavailable_reason(Precision precision) {
   return precision_unavailable_reason(precision, onednn_cpu_isa());
 }
 
+PrecisionChoice choose_precision(const std::string& name, const std::string& isa) {
+  PrecisionChoice choice;
+  if (name == "auto") {
+    if (precision_unavailable_reason(Precision::bf16, isa).empty()) {
+      choice.precision = Precision::bf16;
+    } else {
+      choice.warning = "auto runs f32 on this CPU (" + isa + "): bf16 needs AVX512_BF16 or AMX";
+    }
+    return choice;
+  }
+  const std::optional<Precision> named = parse_precision(name);
+  if (!named) {
+    choice.error = "must be f32, bf16, int8 or auto, not '" + name + "'";
+    return choice;
+  }
+  choice.precision = *named;
+  if (const std::string reason = precision_unavailable_reason(*named, isa); !reason.empty())
+    choice.error = name + ": " + reason;
+  return choice;
+}
+
+PrecisionChoice choose_precision(const std::string& name) { return choose_precision(name, onednn_cpu_isa()); }
+
 PrecisionGuard::PrecisionGuard(Precision precision) : previous_(g_products_precision) {
   g_products_precision = precision;
 }

@@ -35,6 +35,19 @@ std::optional<Precision> parse_precision(const std::string& name);
 std::string precision_unavailable_reason(Precision precision, const std::string& isa);
 std::string precision_unavailable_reason(Precision precision);  // on this CPU
 
+// What a program runs for a precision option (--precision, training.precision): "f32", "bf16"
+// and "int8" as named, refused on a CPU without their instructions; "auto" runs bf16 where the
+// CPU has AVX512_BF16 or AMX (the precision that keeps translations and training closest to
+// f32 while computing faster), and f32 elsewhere, with a one-line warning saying why.
+struct PrecisionChoice {
+  Precision precision = Precision::f32;
+  std::string warning;  // auto fell back to f32: why, for the program to print
+  std::string error;    // "must be f32, bf16, int8 or auto, not 'x'", or "int8: <why this CPU
+                        // cannot>": for the program to print after the option's name, and refuse
+};
+PrecisionChoice choose_precision(const std::string& name, const std::string& isa);
+PrecisionChoice choose_precision(const std::string& name);  // on this CPU
+
 // The precision of the products computed on this thread, while alive.
 class PrecisionGuard {
  public:

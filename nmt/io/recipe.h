@@ -95,7 +95,7 @@ struct TrainingRecipe {
   std::int64_t max_epochs, max_steps;
   double max_seconds;  // 0: no limit
   std::int64_t seed, threads, log_every;
-  std::string precision;  // f32 | bf16: of the matrix products (graph/precision.h)
+  std::string precision;  // f32 | bf16 | auto: of the matrix products (graph/precision.h)
 };
 
 struct ValidationRecipe {

@@ -226,8 +226,8 @@ std::vector<RecipeField> make_schema() {
       key("training.precision", training, &T::precision, "f32",
           "precision of the matrix products (linear layers, attention, LSTM layers): f32, or bf16 (bfloat16 "
           "operands, f32 accumulation; weights, optimizer, softmax, layer norm, the loss and the LSTM cell state stay "
-          "f32); bf16 needs a CPU with AVX512_BF16 or AMX")
-          .choices({"f32", "bf16"}),
+          "f32); bf16 needs a CPU with AVX512_BF16 or AMX; auto: bf16 where the CPU has it, else f32 with a warning")
+          .choices({"f32", "bf16", "auto"}),
       key("training.log_every", training, &T::log_every, "100", "updates between log lines (and metrics records)")
           .range(1, 1000000),
 

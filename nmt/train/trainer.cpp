@@ -235,9 +235,11 @@ struct Trainer::Impl {
 
   void build(const io::Sections* checkpoint) {
     graph::set_compute_threads(static_cast<int>(recipe.training.threads));
-    const graph::Precision precision = *graph::parse_precision(recipe.training.precision);  // checked by the schema
-    if (const std::string reason = graph::precision_unavailable_reason(precision); !reason.empty())
-      throw io::RecipeError(recipe.origin + ": training.precision: " + reason);
+    const graph::PrecisionChoice chosen =
+        graph::choose_precision(recipe.training.precision);  // a name the schema knows
+    if (!chosen.error.empty()) throw io::RecipeError(recipe.origin + ": training.precision " + chosen.error);
+    if (!chosen.warning.empty()) say("warning: training.precision " + chosen.warning);
+    const graph::Precision precision = chosen.precision;
     products_precision.reset();  // a guard restores what it found: the old one goes first
     products_precision = std::make_unique<graph::PrecisionGuard>(precision);
     if (precision == graph::Precision::bf16)

@@ -126,7 +126,10 @@ TEST_F(TranslatorApi, ErrorsNameTheFileOrTheOption) {
             }).find("recipes/tiny.yaml: not an nmt model file"),
             std::string::npos);
   EXPECT_EQ(message([&] { nmt::Translator(model_, {0, "f32"}); }), "threads must be between 1 and 1024, not 0");
-  EXPECT_EQ(message([&] { nmt::Translator(model_, {1, "fp16"}); }), "precision must be f32, bf16 or int8, not 'fp16'");
+  EXPECT_EQ(message([&] {
+              nmt::Translator(model_, {1, "fp16"});
+            }),
+            "precision must be f32, bf16, int8 or auto, not 'fp16'");
   const nmt::Translator translator(model_, {1, "f32"});
   nmt::TranslationOptions options;
   options.beam_size = 300;

@@ -120,26 +120,6 @@ TEST(Int8Linear, AZeroRowGivesZerosAndTheBias) {
   for (int i = 0; i < 6; ++i) EXPECT_EQ(all_zero.data()[i], b.data()[i % 3]);
 }
 
-TEST(Precision, NamesAndCpuRequirements) {
-  EXPECT_EQ(parse_precision("int8"), Precision::int8);
-  EXPECT_EQ(parse_precision("f32"), Precision::f32);
-  EXPECT_EQ(parse_precision("bf16"), Precision::bf16);
-  EXPECT_EQ(parse_precision("fp16"), std::nullopt);
-  EXPECT_EQ(precision_name(Precision::int8), "int8");
-  EXPECT_EQ(precision_name(Precision::bf16), "bf16");
-  EXPECT_EQ(precision_unavailable_reason(Precision::int8, "avx512_core_vnni"), "");
-  EXPECT_EQ(precision_unavailable_reason(Precision::int8, "avx512_core_amx"), "");
-  EXPECT_EQ(precision_unavailable_reason(Precision::f32, "avx2"), "");
-  const std::string reason = precision_unavailable_reason(Precision::int8, "avx512_core");
-  EXPECT_NE(reason.find("VNNI"), std::string::npos) << reason;
-  EXPECT_NE(reason.find("avx512_core"), std::string::npos) << reason;
-  EXPECT_EQ(precision_unavailable_reason(Precision::bf16, "avx512_core_bf16"), "");
-  EXPECT_EQ(precision_unavailable_reason(Precision::bf16, "avx512_core_amx"), "");
-  const std::string no_bf16 = precision_unavailable_reason(Precision::bf16, "avx512_core_vnni");
-  EXPECT_NE(no_bf16.find("AVX512_BF16"), std::string::npos) << no_bf16;
-  EXPECT_NE(no_bf16.find("avx512_core_vnni"), std::string::npos) << no_bf16;
-}
-
 TEST(Precision, Int8RunsOnAnOptimisedKernelWhereTheCpuOffersIt) {
   // oneDNN falls back to its reference kernel (ref_int8, some 100x slower) for attributes its
   // optimised ones lack, e.g. a scale per row: the int8 path must stay off it.

@@ -11,6 +11,7 @@ import tempfile
 import threading
 import time
 import unittest
+import warnings
 
 import nmt
 
@@ -155,6 +156,18 @@ class TranslatorSpec(unittest.TestCase):
         self.assertEqual(len(r[0].source_pieces), 40)
         self.assertFalse(r[1].truncated)
 
+    def test_auto_precision_runs_bf16_or_f32_and_warns_when_it_falls_back(self):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            chosen = nmt.Translator(self.model, threads=1, precision="auto")
+        self.assertEqual(self.translator.precision, "f32")
+        self.assertIn(chosen.precision, ("bf16", "f32"))
+        fell_back = [w for w in caught if issubclass(w.category, RuntimeWarning) and "auto runs f32" in str(w.message)]
+        # A warning exactly when auto fell back to f32 (the CPU has no bf16 instructions).
+        self.assertEqual(len(fell_back), 1 if chosen.precision == "f32" else 0, [str(w.message) for w in caught])
+        named = nmt.Translator(self.model, threads=1, precision=chosen.precision)
+        self.assertEqual(chosen.translate(["Open the file."]), named.translate(["Open the file."]))
+
     def test_errors_name_what_is_wrong(self):
         with self.assertRaisesRegex(nmt.Error, "no-such-model.nmt: cannot open"):
             nmt.Translator(os.path.join(self.dir.name, "no-such-model.nmt"))
@@ -162,7 +175,7 @@ class TranslatorSpec(unittest.TestCase):
             nmt.Translator(os.path.join(SOURCE_DIR, "recipes/tiny.yaml"))
         with self.assertRaisesRegex(nmt.Error, "threads must be between 1 and 1024, not 0"):
             nmt.Translator(self.model, threads=0)
-        with self.assertRaisesRegex(nmt.Error, "precision must be f32, bf16 or int8, not 'fp16'"):
+        with self.assertRaisesRegex(nmt.Error, "precision must be f32, bf16, int8 or auto, not 'fp16'"):
             nmt.Translator(self.model, precision="fp16")
         with self.assertRaisesRegex(nmt.Error, "beam_size must be between 1 and 256, not 0"):
             self.translator.translate(["a"], beam_size=0)

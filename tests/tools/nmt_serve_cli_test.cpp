@@ -241,13 +241,14 @@ TEST(NmtServeShutdown, SigtermAnswersTheRequestsInFlightThenExitsZero) {
 // sentences per thread unless given (the batch nmt-translate's figures use).
 TEST(NmtServeCli, MaxBatchIs32SentencesPerDecoderThreadUnlessGiven) {
   for (const auto& [extra, expected] :
-       {std::pair{std::vector<std::string>{}, "ready (dynamic batches of up to 32 sentences, 1 decoder thread)"},
+       {std::pair{std::vector<std::string>{},
+                  "ready (dynamic batches of up to 32 sentences, 1 decoder thread, f32 linear layers)"},
         std::pair{std::vector<std::string>{"--threads", "2"},
-                  "ready (dynamic batches of up to 64 sentences, 2 decoder threads)"},
+                  "ready (dynamic batches of up to 64 sentences, 2 decoder threads, f32 linear layers)"},
         std::pair{std::vector<std::string>{"--threads", "2", "--max-batch", "5"},
-                  "ready (dynamic batches of up to 5 sentences, 2 decoder threads)"},
+                  "ready (dynamic batches of up to 5 sentences, 2 decoder threads, f32 linear layers)"},
         std::pair{std::vector<std::string>{"--batching", "off"},
-                  "ready (each request decoded alone, 1 decoder thread)"}}) {
+                  "ready (each request decoded alone, 1 decoder thread, f32 linear layers)"}}) {
     Server server(extra);
     ASSERT_GT(server.port(), 0) << server.log();
     ASSERT_TRUE(server.wait_ready()) << server.log();

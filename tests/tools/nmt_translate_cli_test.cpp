@@ -130,7 +130,37 @@ TEST_F(NmtTranslateCli, F32TranslatesEverywhereAndAnUnknownPrecisionIsAUsageErro
   ASSERT_EQ(f32.status, 0) << f32.err;
   const Result bad = translate("--precision fp16", "Open the file.\n");
   EXPECT_EQ(bad.status, 2);
-  EXPECT_NE(bad.err.find("--precision must be f32, bf16 or int8, not 'fp16'"), std::string::npos) << bad.err;
+  EXPECT_NE(bad.err.find("--precision must be f32, bf16, int8 or auto, not 'fp16'"), std::string::npos) << bad.err;
+}
+
+TEST_F(NmtTranslateCli, AutoPrecisionRunsBf16WhereTheCpuHasItAndF32WithAWarningElsewhere) {
+  const std::string input = "Open the file.\nSave the document as PDF.\n";
+  const Result chosen = translate("--precision auto", input);
+  ASSERT_EQ(chosen.status, 0) << chosen.err;
+  const bool has_bf16 = nmt::graph::precision_unavailable_reason(nmt::graph::Precision::bf16).empty();
+  const std::string named = has_bf16 ? "bf16" : "f32";
+  EXPECT_NE(chosen.err.find("; " + named + " linear layers on "), std::string::npos) << chosen.err;
+  EXPECT_EQ(chosen.err.find("auto runs f32") != std::string::npos, !has_bf16) << chosen.err;
+  const Result same = translate("--precision " + named, input);
+  ASSERT_EQ(same.status, 0) << same.err;
+  EXPECT_EQ(chosen.out, same.out);
+  // A CPU without bf16, as oneDNN sees one when capped below it: f32, and a warning saying why.
+  const Result capped = run("ONEDNN_MAX_CPU_ISA=AVX512_CORE_VNNI " + std::string(NMT_BINARY_DIR) +
+                                "/bin/nmt-translate -m " + model_ + " --threads 1 --precision auto",
+                            input);
+  ASSERT_EQ(capped.status, 0) << capped.err;
+  EXPECT_EQ(split_lines(capped.out).size(), 2u) << capped.out;
+  EXPECT_NE(capped.err.find("nmt-translate: warning: --precision auto runs f32 on this CPU (avx512_core_vnni): bf16 "
+                            "needs AVX512_BF16 or AMX\n"),
+            std::string::npos)
+      << capped.err;
+  EXPECT_NE(capped.err.find("; f32 linear layers on "), std::string::npos) << capped.err;
+  // Asked for by name, bf16 is refused there rather than replaced.
+  const Result refused = run("ONEDNN_MAX_CPU_ISA=AVX512_CORE_VNNI " + std::string(NMT_BINARY_DIR) +
+                                 "/bin/nmt-translate -m " + model_ + " --threads 1 --precision bf16",
+                             input);
+  EXPECT_EQ(refused.status, 1);
+  EXPECT_EQ(refused.out, "");
 }
 
 TEST_F(NmtTranslateCli, NBestListsInMosesFormat) {

@@ -98,7 +98,7 @@ TEST_F(TrainerTest, ABf16RunResumesBitForBitAndTrainsOtherwiseThanF32) {
       train(tiny("refused", bf16));
       ADD_FAILURE() << "a bf16 recipe trained on a CPU without bf16";
     } catch (const io::RecipeError& e) {
-      EXPECT_EQ(std::string(e.what()), "recipes/tiny.yaml: training.precision: " + reason);
+      EXPECT_EQ(std::string(e.what()), "recipes/tiny.yaml: training.precision bf16: " + reason);
     }
     GTEST_SKIP() << reason;
   }
@@ -110,6 +110,23 @@ TEST_F(TrainerTest, ABf16RunResumesBitForBitAndTrainsOtherwiseThanF32) {
   const io::Sections b = io::read_section_file(newest_checkpoint("f32").string(), "checkpoint");
   EXPECT_EQ(io::section(a, "parameters", "a").size(), io::section(b, "parameters", "b").size());
   EXPECT_FALSE(io::section(a, "parameters", "a") == io::section(b, "parameters", "b"));
+}
+
+TEST_F(TrainerTest, AutoPrecisionTrainsAsBf16WhereTheCpuHasItAndAsF32WithAWarningElsewhere) {
+  const bool has_bf16 = graph::precision_unavailable_reason(graph::Precision::bf16).empty();
+  train(tiny("auto", {"training.precision=auto", "training.max_steps=4"}));
+  const std::string auto_log = log_;
+  train(tiny("named", {has_bf16 ? "training.precision=bf16" : "training.precision=f32", "training.max_steps=4"}));
+  const io::Sections a = io::read_section_file(newest_checkpoint("auto").string(), "checkpoint");
+  const io::Sections b = io::read_section_file(newest_checkpoint("named").string(), "checkpoint");
+  EXPECT_TRUE(io::section(a, "parameters", "a") == io::section(b, "parameters", "b"))
+      << "auto did not train as " << (has_bf16 ? "bf16" : "f32");
+  if (has_bf16) {
+    EXPECT_NE(auto_log.find("products in bf16 (linear layers on "), std::string::npos) << auto_log;
+    EXPECT_EQ(auto_log.find("auto runs f32"), std::string::npos) << auto_log;
+  } else {
+    EXPECT_NE(auto_log.find("training.precision auto runs f32 on this CPU"), std::string::npos) << auto_log;
+  }
 }
 
 TEST_F(TrainerTest, TheThreadCountMayChangeOnResumeAndChangesNoResult) {
