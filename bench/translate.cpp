@@ -5,7 +5,7 @@
 // settings are comparable.
 //
 //   build/release/bin/bench-translate -m runs/en-fr/model.nmt [--threads N] [--single-sentences N]
-//                                     [--precision f32,bf16,int8] [--profile]
+//                                     [--precision f32,bf16,int8,auto] [--profile]
 #include <fmt/format.h>
 
 #include <chrono>
@@ -39,7 +39,7 @@ int main(int argc, char** argv) {
   nmt::graph::set_default_memory_pool_capacity(nmt::graph::kDecodingMemoryPoolCapacity);  // as nmt-translate
   const bench::Options args(argc, argv,
                             "bench-translate -m MODEL [--threads N] [--single-sentences N] "
-                            "[--precision f32,bf16,int8] [--profile]",
+                            "[--precision f32,bf16,int8,auto] [--profile]",
                             {"-m", "--threads", "--single-sentences", "--precision"}, {"--profile"});
   // With --profile, every oneDNN primitive and every section of decoding (graph/profiler.h) is
   // timed, and the tables of each run (beam 5 and greedy, batch 32 and one sentence at a time)
@@ -52,17 +52,17 @@ int main(int argc, char** argv) {
   if (model_path.empty()) args.fail("give a model with -m");
   const int threads = static_cast<int>(args.number("--threads", 2, 1));
   const auto single = static_cast<std::size_t>(args.number("--single-sentences", 200, 1));
-  // Each precision named (comma-separated) is measured in turn; int8 / f32 ratios at the end.
+  // Each precision named (comma-separated; auto as nmt-translate chooses it) is measured in turn;
+  // bf16 / f32 and int8 / f32 ratios at the end.
   std::vector<graph::Precision> precisions;
   for (std::size_t begin = 0, end = 0; end != std::string::npos; begin = end + 1) {
     const std::string text = args.text("--precision", "f32");
     end = text.find(',', begin);
     const std::string name = text.substr(begin, end == std::string::npos ? end : end - begin);
-    const auto precision = graph::parse_precision(name);
-    if (!precision) args.fail("--precision: '" + name + "' is not f32, bf16 or int8");
-    if (const std::string reason = graph::precision_unavailable_reason(*precision); !reason.empty())
-      args.fail("--precision " + name + ": " + reason);
-    precisions.push_back(*precision);
+    const graph::PrecisionChoice chosen = graph::choose_precision(name);  // as nmt-translate: auto included
+    if (!chosen.error.empty()) args.fail("--precision " + chosen.error);
+    if (!chosen.warning.empty()) std::printf("bench-translate: warning: --precision %s\n", chosen.warning.c_str());
+    precisions.push_back(chosen.precision);
   }
   graph::set_compute_threads(threads);
   std::printf("bench-translate: %s\n", graph::cpu_line().c_str());
