@@ -12,6 +12,7 @@
 #include "gradient_check.h"
 #include "nmt/graph/ops.h"
 #include "nmt/graph/precision.h"
+#include "skip_unless_cpu_offers.h"
 
 namespace nmt::graph {
 namespace {
@@ -50,6 +51,7 @@ constexpr float kF32Accumulation = 2e-5f;
 constexpr double kBf16RoundingShows = 1e-3;
 
 TEST(Bf16Products, LinearIsTheF32ProductOfTheRoundedOperandsWithAndWithoutGradients) {
+  NMT_SKIP_UNLESS_CPU_OFFERS(Precision::bf16);
   const Tensor x = random_tensor({7, 40}, 1), w = random_tensor({24, 40}, 2), b = random_tensor({24}, 3);
   const std::vector<float> expected = product(x, false, w, true, true, b);
   ASSERT_GT(largest_difference(Tensor::from_values({7, 24}, product(x, false, w, true, false, b)), expected),
@@ -71,6 +73,7 @@ TEST(Bf16Products, LinearIsTheF32ProductOfTheRoundedOperandsWithAndWithoutGradie
 }
 
 TEST(Bf16Products, LinearGradientsAreProductsOfTheRoundedGradientAndOperands) {
+  NMT_SKIP_UNLESS_CPU_OFFERS(Precision::bf16);
   const Tensor x = random_tensor({6, 40}, 4), w = random_tensor({16, 40}, 5), r = random_tensor({6, 16}, 6);
   const PrecisionGuard bf16(Precision::bf16);
   const Var input = Var::parameter(x), weight = Var::parameter(w), bias = Var::parameter(random_tensor({16}, 7));
@@ -84,6 +87,7 @@ TEST(Bf16Products, LinearGradientsAreProductsOfTheRoundedGradientAndOperands) {
 }
 
 TEST(Bf16Products, MatmulAndItsGradientsAreProductsOfTheRoundedOperands) {
+  NMT_SKIP_UNLESS_CPU_OFFERS(Precision::bf16);
   const Tensor a = random_tensor({40, 5}, 8), b = random_tensor({9, 40}, 9), r = random_tensor({5, 9}, 10);
   const std::vector<float> expected = product(a, true, b, true, true);
   const PrecisionGuard bf16(Precision::bf16);
@@ -96,6 +100,7 @@ TEST(Bf16Products, MatmulAndItsGradientsAreProductsOfTheRoundedOperands) {
 }
 
 TEST(Bf16Products, BatchedMatmulRoundsEveryBatchWhileGradientsAreOn) {
+  NMT_SKIP_UNLESS_CPU_OFFERS(Precision::bf16);
   // Without gradients (translation) a matmul stays f32: a decoder step's attention products are
   // small and read a cache that changes at every step (ops/matmul.cpp).
   const Tensor a = random_tensor({3, 4, 40}, 11), b = random_tensor({3, 40, 6}, 12);
@@ -115,6 +120,7 @@ TEST(Bf16Products, BatchedMatmulRoundsEveryBatchWhileGradientsAreOn) {
 }
 
 TEST(Bf16Products, AVariablesRoundingFollowsEveryChangeOfItsValue) {
+  NMT_SKIP_UNLESS_CPU_OFFERS(Precision::bf16);
   // Each variable keeps its rounded value (Var::bf16_value) until the value changes through
   // mutable_value(), as an optimizer's update or a decoder's key/value cache changes it.
   const PrecisionGuard bf16(Precision::bf16);

@@ -51,7 +51,9 @@ TEST(FastReductions, SumOfSquaresMatchesAPlainLoop) {
     const Tensor t = random_tensor({n}, 12);
     double expected = 0;
     for (std::int64_t i = 0; i < n; ++i) expected += double(t.data()[i]) * t.data()[i];
-    EXPECT_NEAR(sum_of_squares(t), expected, 1e-5 * expected) << n;
+    // An f32 sum: its error grows with the terms and depends on the kernel's order. oneDNN's
+    // AVX2 sgemm was 4.1e-5 off at 262,144 terms (AMD EPYC avx2); clipping needs far less.
+    EXPECT_NEAR(sum_of_squares(t), expected, 1e-4 * expected) << n;
   }
   EXPECT_EQ(sum_of_squares(Tensor::zeros({0})), 0.0);
 }

@@ -9,6 +9,7 @@
 #include "gradient_check.h"
 #include "nmt/graph/ops.h"
 #include "nmt/graph/precision.h"
+#include "skip_unless_cpu_offers.h"
 
 namespace nmt::graph {
 namespace {
@@ -45,6 +46,7 @@ Tensor integer_rows(std::int64_t rows, std::int64_t cols, std::uint32_t seed, bo
 }
 
 TEST(Int8Linear, ExactWhereQuantisationLosesNothing) {
+  NMT_SKIP_UNLESS_CPU_OFFERS(Precision::int8);
   // The input has one scale for the whole call; the weights one per output channel.
   const Tensor x = integer_rows(6, 40, 1, false), w = integer_rows(9, 40, 2), b = random_tensor({9}, 3);
   for (const bool relu : {false, true}) {
@@ -57,6 +59,7 @@ TEST(Int8Linear, ExactWhereQuantisationLosesNothing) {
 }
 
 TEST(Int8Linear, WithinTheRoundingBoundOfEachProduct) {
+  NMT_SKIP_UNLESS_CPU_OFFERS(Precision::int8);
   // |x.w - s_x q_x . s_w q_w| <= sum_i |x_i| s_w / 2 + |w_i| s_x / 2 + s_x s_w / 4, where
   // s_w = max |weight row| / 127, s_x = max |x| / 127 (each factor rounded to the nearest level:
   // at most half a level off).
@@ -100,6 +103,7 @@ TEST(Int8Linear, OnlyWithoutGradientsAndOnlyWhileTheGuardLives) {
 }
 
 TEST(Int8Linear, FollowsTheWeightsWhenTheyChange) {
+  NMT_SKIP_UNLESS_CPU_OFFERS(Precision::int8);
   const Tensor x = integer_rows(2, 8, 9, false);
   Var w = Var::parameter(integer_rows(3, 8, 10));
   int8_linear(x, w, Tensor(), false);  // quantised and cached
@@ -109,6 +113,7 @@ TEST(Int8Linear, FollowsTheWeightsWhenTheyChange) {
 }
 
 TEST(Int8Linear, AZeroRowGivesZerosAndTheBias) {
+  NMT_SKIP_UNLESS_CPU_OFFERS(Precision::int8);
   Tensor x = random_tensor({2, 8}, 12), w = random_tensor({3, 8}, 13);
   const Tensor b = random_tensor({3}, 14);
   for (int i = 0; i < 8; ++i) x.data()[i] = 0.0f, w.data()[8 + i] = 0.0f;

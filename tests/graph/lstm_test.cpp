@@ -8,6 +8,7 @@
 #include "bf16_rounding.h"
 #include "gradient_check.h"
 #include "nmt/graph/precision.h"
+#include "skip_unless_cpu_offers.h"
 
 namespace nmt::graph {
 namespace {
@@ -223,6 +224,7 @@ std::vector<float> bf16_reference_outputs(const Tensor& x, const Tensor& wx, con
 
 // From 16 rows (sentences or hypotheses) per step; fewer compute in f32 (ops/lstm.cpp).
 TEST(Lstm, InBf16ReadsRoundedOperandsKeepsTheCellInF32AndReturnsRoundedStates) {
+  NMT_SKIP_UNLESS_CPU_OFFERS(Precision::bf16);
   const Tensor x = random_tensor({5, 16, 40}, 101), wx = random_tensor({1, 40, 4, 8}, 102, -0.5f, 0.5f),
                wh = random_tensor({1, 8, 4, 8}, 103, -0.5f, 0.5f), b = random_tensor({1, 4, 8}, 104, -0.5f, 0.5f);
   const LstmWeights weights{Var::constant(wx), Var::constant(wh), Var::constant(b)};
@@ -260,6 +262,7 @@ TEST(Lstm, InBf16FewerThan16RowsComputeInF32) {
 }
 
 TEST(Lstm, Bf16GradientsAreF32AndCloseToTheF32Gradients) {
+  NMT_SKIP_UNLESS_CPU_OFFERS(Precision::bf16);
   const Tensor x = random_tensor({4, 16, 24}, 105), h0 = random_tensor({2, 16, 8}, 106),
                c0 = random_tensor({2, 16, 8}, 107);
   const std::vector<Tensor> in{x,

@@ -10,6 +10,7 @@
 
 #include "../decode/greedy_reference.h"
 #include "../graph/gradient_check.h"
+#include "../graph/skip_unless_cpu_offers.h"
 #include "../layers/registered_mechanisms.h"
 #include "nmt/data/batch.h"
 #include "nmt/data/special_ids.h"
@@ -54,6 +55,7 @@ TEST_P(RnnModelTest, MemorisesATinyCorpusExactly) {
 }
 
 TEST_P(RnnModelTest, MemorisesATinyCorpusExactlyWithBf16Products) {
+  NMT_SKIP_UNLESS_CPU_OFFERS(graph::Precision::bf16);
   const data::EncodedCorpus corpus = tiny_corpus();
   RnnSeq2Seq model(tiny_config(GetParam()), 7);
   train::AdamOptions adam_options;
@@ -63,6 +65,7 @@ TEST_P(RnnModelTest, MemorisesATinyCorpusExactlyWithBf16Products) {
 }
 
 TEST_P(RnnModelTest, Bf16GradientsStayCloseToF32) {
+  NMT_SKIP_UNLESS_CPU_OFFERS(graph::Precision::bf16);
   RnnSeq2Seq model(tiny_config(GetParam()), 7);
   testing::expect_bf16_gradients_close_to_f32(model, tiny_corpus());
 }

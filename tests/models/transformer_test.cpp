@@ -10,6 +10,7 @@
 
 #include "../decode/greedy_reference.h"
 #include "../graph/gradient_check.h"
+#include "../graph/skip_unless_cpu_offers.h"
 #include "../layers/transformer_layer_fixtures.h"
 #include "nmt/data/batch.h"
 #include "nmt/data/special_ids.h"
@@ -174,11 +175,13 @@ TEST_P(ModelTest, MemorisesATinyCorpusExactly) {
 }
 
 TEST_P(ModelTest, MemorisesATinyCorpusExactlyWithBf16Products) {
+  NMT_SKIP_UNLESS_CPU_OFFERS(graph::Precision::bf16);
   const testing::Memorisation m = memorise_tiny_corpus(GetParam(), graph::Precision::bf16);
   EXPECT_EQ(m.correct, tiny_corpus().size()) << "after " << m.steps << " steps";
 }
 
 TEST_P(ModelTest, Bf16GradientsStayCloseToF32) {
+  NMT_SKIP_UNLESS_CPU_OFFERS(graph::Precision::bf16);
   Transformer model(tiny_config(GetParam()), 7);
   testing::expect_bf16_gradients_close_to_f32(model, tiny_corpus());
 }

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "nmt/graph/cpu_info.h"
 #include "nmt/graph/precision.h"
 #include "nmt/graph/tensor_io.h"
 #include "nmt/io/section_file.h"
@@ -130,6 +131,11 @@ TEST_F(TrainerTest, AutoPrecisionTrainsAsBf16WhereTheCpuHasItAndAsF32WithAWarnin
 }
 
 TEST_F(TrainerTest, TheThreadCountMayChangeOnResumeAndChangesNoResult) {
+  // Not on AVX2: oneDNN's AVX2 sgemm splits a long sum between threads (a [64 x 4096] x
+  // [4096 x 64] product differs in its last bits between 1 and 2 threads, AMD EPYC avx2,
+  // 2026-12-08); its AVX-512 kernels split no sum (docs/recipes.md).
+  if (graph::onednn_cpu_isa().rfind("avx512", 0) != 0)
+    GTEST_SKIP() << "on " << graph::onednn_cpu_isa() << " the thread count changes the last bits of long sums";
   train(tiny("straight", {"training.max_steps=8", "training.threads=1"}));
   train(tiny("resumed", {"training.max_steps=4", "training.threads=1"}));
   train(tiny("resumed", {"training.max_steps=8", "training.threads=2"}));
