@@ -10,7 +10,7 @@
 // --max-seconds per client count.
 //
 //   build/release/bin/bench-serve -m MODEL [--requests 10] [--beam 5] [--threads 2] [--max-seconds 120]
-//                                   [--max-batch N: nmt-serve's --max-batch, default its own: 32 per thread]
+//                                   [--max-batch N: nmt-serve's --max-batch, default its own: 32]
 #include <httplib.h>
 #include <signal.h>
 #include <sys/resource.h>
@@ -188,9 +188,8 @@ int main(int argc, char** argv) {
   const int beam = static_cast<int>(args.number("--beam", 5, 1));
   const int threads = static_cast<int>(args.number("--threads", 2, 1));
   const double max_seconds = args.number("--max-seconds", 120, 1);
-  // nmt-serve's --max-batch (its own default when not given: 32 per thread)
-  const std::string max_batch =
-      std::to_string(static_cast<std::int64_t>(args.number("--max-batch", 32.0 * threads, 1)));
+  // nmt-serve's --max-batch: sentences per decoder thread (its own default when not given: 32)
+  const std::string max_batch = std::to_string(static_cast<std::int64_t>(args.number("--max-batch", 32.0, 1)));
   const std::string server_binary = (fs::read_symlink("/proc/self/exe").parent_path() / "nmt-serve").string();
   const std::vector<std::string> sentences =
       nmt::data::read_text_lines(std::string(NMT_SOURCE_DIR) + "/corpora/en-fr/test.en.gz");

@@ -16,8 +16,10 @@
 // the option or the value at fault.
 //
 // Threads: a Translator may be used from several threads at once, and several Translators may
-// live in one process; their calls run one at a time (the oneDNN primitive cache and the memory
-// pool they share are process-wide), each call on its translator's compute threads. Programs
+// live in one process. A call on one compute thread (TranslationOptions::threads = 1, or a
+// Translator made with threads = 1) runs on the calling thread, beside other such calls from
+// other threads: a server decodes with a thread per core that way (nmt/serve). A call on more
+// threads runs alone: it waits for the calls running and they wait for it. Programs
 // that share their cores with other busy processes should set GOMP_SPINCOUNT=10000 in their
 // environment before they start (nmt's own programs do so themselves: graph/openmp_waiting.h).
 #pragma once
@@ -54,6 +56,7 @@ struct TranslationOptions {
   bool alignment = false;            // fill TranslatedHypothesis::attention
   std::int64_t batch_tokens = 2000;  // padded source subwords per batch, 1 to 10000000
   std::int64_t batch_size = 64;      // sentences per batch, at most; 1 to 10000000
+  int threads = 0;                   // compute threads of this call, 1 to 1024; 0: the Translator's
 };
 
 class Translator {

@@ -59,11 +59,9 @@ int main(int argc, char** argv) {
   nmt::graph::restart_with_openmp_spin_count(argv);  // before any parallel region; see openmp_waiting.h
   std::string model_path, host = "127.0.0.1", precision = "f32";
   int port = 8080, threads = 2, http_threads = 64;
-  // --max-batch: 32 sentences per decoder thread unless given. A dynamic batch is decoded as one
-  // batch per thread side by side, and 32 is the batch nmt-translate's figures use: with 2 threads,
-  // 64 served 32 clients at 92.8 and 89.8 sentences/s against 72.2 and 72.1 with 32, interleaved
-  // (AMD EPYC Zen 5, docs/serving.md).
-  std::int64_t max_batch = 0, max_wait_ms = 5, max_body = 1 << 20;
+  // --max-batch: the sentences one decoder thread decodes together; 32 is the batch of
+  // nmt-translate's figures (docs/serving.md has the measurements).
+  std::int64_t max_batch = 32, max_wait_ms = 5, max_body = 1 << 20;
   serve::RequestLimits limits;
   std::string batching = "on";
   po::options_description visible(
@@ -74,13 +72,13 @@ int main(int argc, char** argv) {
       "model,m", po::value(&model_path), "model file (model.nmt)")(
       "host", po::value(&host)->default_value(host), "address to listen on (127.0.0.1: this machine only)")(
       "port", po::value(&port)->default_value(port), "port to listen on (0: any free port, printed at start)")(
-      "threads", po::value(&threads)->default_value(threads), "threads of the decoder (1 to 256)")(
+      "threads", po::value(&threads)->default_value(threads), "decoder threads, one per core (1 to 256)")(
       "precision", po::value(&precision)->default_value(precision),
       "f32 | bf16 | int8 | auto (the products; as nmt-translate)")(
       "batching", po::value(&batching)->default_value(batching),
       "on: decode the sentences of concurrent requests together; off: each request alone")(
-      "max-batch", po::value(&max_batch),
-      "sentences decoded together, at most (1 to 4096; default 32 per decoder thread)")(
+      "max-batch", po::value(&max_batch)->default_value(max_batch),
+      "sentences a decoder thread decodes together, at most (1 to 4096)")(
       "max-wait-ms", po::value(&max_wait_ms)->default_value(max_wait_ms),
       "how long a batch waits for more requests when the server is busy, milliseconds (0 to 1000)")(
       "max-sentences", po::value(&limits.max_sentences)->default_value(limits.max_sentences),
@@ -97,7 +95,6 @@ int main(int argc, char** argv) {
   if (threads < 1 || threads > 256) return nmt::tools::usage_error(kProgram, "--threads must be from 1 to 256");
   if (batching != "on" && batching != "off")
     return nmt::tools::usage_error(kProgram, "--batching must be on or off, not '" + batching + "'");
-  if (!vm.count("max-batch")) max_batch = std::int64_t{32} * threads;
   if (max_batch < 1 || max_batch > 4096) return nmt::tools::usage_error(kProgram, "--max-batch must be from 1 to 4096");
   if (max_wait_ms < 0 || max_wait_ms > 1000)
     return nmt::tools::usage_error(kProgram, "--max-wait-ms must be from 0 to 1000");
@@ -235,7 +232,7 @@ int main(int argc, char** argv) {
     options.enabled = batching == "on";
     options.max_batch_sentences = max_batch;
     options.max_wait = std::chrono::milliseconds(max_wait_ms);
-    options.parallel_batches = threads;
+    options.decoders = threads;
     batcher = std::make_unique<serve::BatchingTranslator>(
         *translator, options,
         [&](std::size_t requests, std::size_t sentences) { metrics.record_batch(requests, sentences); });
@@ -243,8 +240,9 @@ int main(int argc, char** argv) {
     ready = batcher.get();
     std::cerr << kProgram << ": " << model_description << " loaded in "
               << std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() << " s; ready ("
-              << (options.enabled ? "dynamic batches of up to " + std::to_string(max_batch) + " sentences"
-                                  : std::string("each request decoded alone"))
+              << (options.enabled
+                      ? "dynamic batches of up to " + std::to_string(max_batch) + " sentences per decoder thread"
+                      : std::string("each request decoded alone"))
               << ", " << threads << " decoder thread" << (threads == 1 ? "" : "s") << ", " << translator->precision()
               << " linear layers)" << std::endl;
   } catch (const std::exception& e) {

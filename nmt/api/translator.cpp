@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <exception>
 #include <mutex>
+#include <optional>
+#include <shared_mutex>
 #include <utility>
 
 #include "nmt/graph/engine.h"
@@ -17,12 +19,43 @@
 namespace nmt {
 namespace {
 
-// The primitive cache, the memory pool and the thread count are process-wide: one call at a
-// time, whichever Translator it comes from.
-std::mutex& decoding_mutex() {
-  static std::mutex m;
+// Calls on one compute thread hold it shared and run side by side, each on its calling thread,
+// as decode::translate's own batches side by side do (the primitive caches and oneDNN streams
+// are per thread; the memory pool and the models' derived weights lock themselves). Anything
+// else holds it alone: a call on more threads (its parallel regions would share the cores with
+// the others' work, and the thread count is set per call), loading a model and dropping one.
+std::shared_mutex& decoding_mutex() {
+  static std::shared_mutex m;
   return m;
 }
+
+// The pool holds kDecodingMemoryPoolCapacity while any call decodes (memory_pool.h): the first
+// call lowers it and the last one brings back the capacity before. Calls overlap, so a
+// capacity saved and restored by each call would restore another call's lowered one.
+class DecodingPoolCapacity {
+ public:
+  DecodingPoolCapacity() {
+    const std::lock_guard lock(state().mutex);
+    if (state().calls++ == 0) state().scope.emplace(graph::kDecodingMemoryPoolCapacity);
+  }
+  ~DecodingPoolCapacity() {
+    const std::lock_guard lock(state().mutex);
+    if (--state().calls == 0) state().scope.reset();
+  }
+  DecodingPoolCapacity(const DecodingPoolCapacity&) = delete;
+  DecodingPoolCapacity& operator=(const DecodingPoolCapacity&) = delete;
+
+ private:
+  struct State {
+    std::mutex mutex;
+    int calls = 0;
+    std::optional<graph::ScopedMemoryPoolCapacity> scope;
+  };
+  static State& state() {
+    static State s;
+    return s;
+  }
+};
 
 // Runs `f`, turning the library's exceptions into nmt::Error with the same message.
 template <class F>
@@ -46,7 +79,7 @@ struct Translator::Impl {
   models::SavedModel saved;
 
   ~Impl() {
-    const std::lock_guard lock(decoding_mutex());  // the parameters go back to the shared pool
+    const std::unique_lock lock(decoding_mutex());  // the parameters go back to the shared pool
     saved = {};
   }
 };
@@ -62,7 +95,7 @@ Translator::Translator(const std::string& model_path, const TranslatorOptions& o
   if (!precision.error.empty()) throw Error("precision " + precision.error);
   impl_->precision = precision.precision;
   impl_->precision_warning = precision.warning;
-  const std::lock_guard lock(decoding_mutex());
+  const std::unique_lock lock(decoding_mutex());
   impl_->saved = as_nmt_error([&] { return models::load_model(model_path); });
 }
 
@@ -83,6 +116,10 @@ std::vector<Translation> Translator::translate(const std::vector<std::string>& l
     if (value < 1 || value > decode::kMaxBatchOption)
       throw Error(std::string(name) + " must be between 1 and " + std::to_string(decode::kMaxBatchOption) + ", not " +
                   std::to_string(value));
+  if (options.threads < 0 || options.threads > graph::kMaxComputeThreads)
+    throw Error("threads must be between 0 and " + std::to_string(graph::kMaxComputeThreads) + ", not " +
+                std::to_string(options.threads));
+  const int threads = options.threads == 0 ? impl_->threads : options.threads;
   o.batch_tokens = static_cast<std::size_t>(options.batch_tokens);
   o.batch_sentences = static_cast<std::size_t>(options.batch_size);
   if (std::string error = decode::options_error(o); !error.empty()) {
@@ -104,10 +141,15 @@ std::vector<Translation> Translator::translate(const std::vector<std::string>& l
   }
   const std::vector<std::string>& input = repaired.empty() ? lines : repaired;
 
-  const std::lock_guard lock(decoding_mutex());
-  graph::set_compute_threads(impl_->threads);
+  std::shared_lock<std::shared_mutex> beside_others(decoding_mutex(), std::defer_lock);
+  std::unique_lock<std::shared_mutex> alone(decoding_mutex(), std::defer_lock);
+  if (threads == 1)
+    beside_others.lock();
+  else
+    alone.lock();
+  graph::set_compute_threads(threads);  // this thread's count: its parallel regions, oneDNN's included
   // A decoding-sized pool, as nmt-translate and the trainer's validation use (memory_pool.h).
-  const graph::ScopedMemoryPoolCapacity pool(graph::kDecodingMemoryPoolCapacity);
+  const DecodingPoolCapacity pool;
   return as_nmt_error(
       [&] { return std::move(decode::translate(*impl_->saved.model, impl_->saved.vocabularies, input, o).sentences); });
 }

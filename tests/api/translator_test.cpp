@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "nmt/graph/memory_pool.h"
 #include "nmt/nmt.h"
 #include "tests/tools/cli_process.h"
 
@@ -95,19 +96,42 @@ TEST_F(TranslatorApi, NBestListsAreRankedAndAttentionRowsSumToOne) {
   }
 }
 
-// Calls from several threads (one translator, and two translators) run one at a time and give
-// what one thread alone gets.
+// Calls from several threads (one translator, and two translators) give what one thread alone
+// gets: calls on one compute thread run side by side, each on its calling thread (a translator
+// made with one thread, or a call with TranslationOptions::threads = 1), and a call on two
+// threads runs alone between them.
 TEST_F(TranslatorApi, ThreadsShareTranslators) {
-  const nmt::Translator first(model_, {1, "f32"}), second(model_, {1, "f32"});
+  const nmt::Translator first(model_, {1, "f32"}), second(model_, {1, "f32"}), two_threads(model_, {2, "f32"});
   nmt::TranslationOptions options;
   options.beam_size = 3;
   const std::vector<std::string> expected = best(first.translate(lines_, options));
-  std::vector<std::vector<std::string>> results(4);
+  nmt::TranslationOptions one_thread = options;
+  one_thread.threads = 1;
+  const std::size_t capacity = nmt::graph::memory_pool_stats().capacity;
+  std::vector<std::vector<std::string>> results(6);
   std::vector<std::thread> threads;
   for (std::size_t k = 0; k < results.size(); ++k)
-    threads.emplace_back([&, k] { results[k] = best((k % 2 == 0 ? first : second).translate(lines_, options)); });
+    threads.emplace_back([&, k] {
+      for (int repeat = 0; repeat < 3; ++repeat) {
+        switch (k % 3) {
+          case 0:
+            results[k] = best(first.translate(lines_, options));
+            break;
+          case 1:
+            results[k] = best(second.translate(lines_, options));
+            break;
+          default:
+            results[k] = best(two_threads.translate(lines_, k == 2 ? one_thread : options));
+            break;
+        }
+        if (results[k] != expected) return;
+      }
+    });
   for (auto& t : threads) t.join();
-  for (const auto& r : results) EXPECT_EQ(r, expected);
+  for (std::size_t k = 0; k < results.size(); ++k) EXPECT_EQ(results[k], expected) << "thread " << k;
+  // Each call decodes in a decoding-sized memory pool; once the last one is done, the pool has
+  // the capacity it had before (one call's ending must not undo another's).
+  EXPECT_EQ(nmt::graph::memory_pool_stats().capacity, capacity);
 }
 
 TEST_F(TranslatorApi, ErrorsNameTheFileOrTheOption) {
@@ -134,6 +158,9 @@ TEST_F(TranslatorApi, ErrorsNameTheFileOrTheOption) {
   nmt::TranslationOptions options;
   options.beam_size = 300;
   EXPECT_EQ(message([&] { translator.translate({"a"}, options); }), "beam_size must be between 1 and 256, not 300");
+  options = {};
+  options.threads = 1025;
+  EXPECT_EQ(message([&] { translator.translate({"a"}, options); }), "threads must be between 0 and 1024, not 1025");
   options = {};
   options.batch_tokens = 0;
   EXPECT_EQ(message([&] { translator.translate({"a"}, options); }),

@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <mutex>
+#include <set>
 #include <thread>
 
 namespace nmt::serve {
@@ -63,8 +64,8 @@ std::vector<std::vector<std::string>> translate_concurrently(BatchingTranslator&
 }
 
 TEST(BatchingTranslator, ConcurrentRequestsShareBatchesAndEachGetsItsOwnTranslations) {
-  // On one thread; and on two, a batch of 8 sentences or more decoded as two batches per thread,
-  // side by side.
+  // One decoder on one thread; and two decoders, each decoding its batches on its own thread
+  // (or on both, split into parts, when the other is idle and nothing else waits).
   for (const int threads : {1, 2}) {
     const Translator translator(kModel, {threads, "f32"});
     const auto all = requests();
@@ -79,7 +80,7 @@ TEST(BatchingTranslator, ConcurrentRequestsShareBatchesAndEachGetsItsOwnTranslat
     BatchingOptions batching;
     batching.max_wait = std::chrono::milliseconds(200);  // long enough for every thread to arrive
     batching.max_batch_sentences = 64;
-    batching.parallel_batches = threads;
+    batching.decoders = threads;
     {
       BatchingTranslator batcher(translator, batching, batches.observer());
       EXPECT_EQ(translate_concurrently(batcher, all, options), alone) << threads << " threads";
@@ -95,6 +96,32 @@ TEST(BatchingTranslator, ConcurrentRequestsShareBatchesAndEachGetsItsOwnTranslat
     EXPECT_GE(largest, BatchingOptions::kSplitFrom) << "no batch was large enough to be split";
     EXPECT_LT(batches.seen.size(), all.size());
   }
+}
+
+TEST(BatchingTranslator, EachDecoderThreadTakesTheNextRequestsWhenDoneWithItsBatch) {
+  const Translator translator(kModel, {2, "f32"});
+  const auto all = requests();
+  std::vector<std::vector<std::string>> alone;
+  for (const auto& lines : all) {
+    alone.emplace_back();
+    for (const Translation& t : translator.translate(lines, {})) alone.back().push_back(t.best());
+  }
+  std::mutex mutex;
+  std::set<std::thread::id> decoders;
+  std::size_t sentences = 0;
+  BatchingOptions batching;
+  batching.max_batch_sentences = 3;
+  batching.decoders = 2;
+  {
+    BatchingTranslator batcher(translator, batching, [&](std::size_t, std::size_t s) {
+      const std::lock_guard lock(mutex);
+      decoders.insert(std::this_thread::get_id());
+      sentences += s;
+    });
+    EXPECT_EQ(translate_concurrently(batcher, all, {}), alone);
+  }
+  EXPECT_GE(decoders.size(), 2u) << "one decoder thread decoded every batch";
+  EXPECT_EQ(sentences, 24u);
 }
 
 TEST(BatchingTranslator, ABatchHoldsAtMostMaxBatchSentencesAndOnlyRequestsWithTheSameOptions) {

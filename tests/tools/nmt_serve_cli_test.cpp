@@ -237,16 +237,19 @@ TEST(NmtServeShutdown, SigtermAnswersTheRequestsInFlightThenExitsZero) {
   EXPECT_FALSE(c.Get("/health"));
 }
 
-// A dynamic batch is decoded as one batch per decoder thread, side by side: --max-batch is 32
-// sentences per thread unless given (the batch nmt-translate's figures use).
+// Each decoder thread (one per --threads) takes the requests waiting and decodes up to
+// --max-batch sentences of them together: 32 unless given (the batch nmt-translate's figures use).
 TEST(NmtServeCli, MaxBatchIs32SentencesPerDecoderThreadUnlessGiven) {
   for (const auto& [extra, expected] :
        {std::pair{std::vector<std::string>{},
-                  "ready (dynamic batches of up to 32 sentences, 1 decoder thread, f32 linear layers)"},
+                  "ready (dynamic batches of up to 32 sentences per decoder thread, 1 decoder thread, f32 linear "
+                  "layers)"},
         std::pair{std::vector<std::string>{"--threads", "2"},
-                  "ready (dynamic batches of up to 64 sentences, 2 decoder threads, f32 linear layers)"},
+                  "ready (dynamic batches of up to 32 sentences per decoder thread, 2 decoder threads, f32 linear "
+                  "layers)"},
         std::pair{std::vector<std::string>{"--threads", "2", "--max-batch", "5"},
-                  "ready (dynamic batches of up to 5 sentences, 2 decoder threads, f32 linear layers)"},
+                  "ready (dynamic batches of up to 5 sentences per decoder thread, 2 decoder threads, f32 linear "
+                  "layers)"},
         std::pair{std::vector<std::string>{"--batching", "off"},
                   "ready (each request decoded alone, 1 decoder thread, f32 linear layers)"}}) {
     Server server(extra);
